@@ -1,0 +1,35 @@
+/// Read access to an advisor's mirrored bills. Implementations refuse a business that is not the advisor's.
+public protocol BillsMirrorRepo: Sendable {
+    /// Every bill in the business's mirror, ordered by id.
+    func bills(of business: BusinessRef) throws -> [Bill]
+    func bill(_ id: EntityID, of business: BusinessRef) throws -> Bill?
+}
+
+/// Read access to an advisor's mirrored invoices.
+public protocol InvoicesMirrorRepo: Sendable {
+    func invoices(of business: BusinessRef) throws -> [Invoice]
+    func invoice(_ id: EntityID, of business: BusinessRef) throws -> Invoice?
+}
+
+/// Read access to the payments scheduled through RowCol.
+public protocol PaymentsMirrorRepo: Sendable {
+    func payments(of business: BusinessRef) throws -> [BillPayment]
+    func payment(_ id: PaymentID, of business: BusinessRef) throws -> BillPayment?
+}
+
+/// Read access to mirrored account balances.
+public protocol BalancesMirrorRepo: Sendable {
+    func balances(of business: BusinessRef) throws -> [AccountBalance]
+}
+
+/// The advisor's integration log: append durably, read back in order.
+public protocol LogRepo: Sendable {
+    /// Appends a line and returns it once it is durable on disk (never before its sync).
+    func append(_ record: LogRecord) async throws -> LogEntry
+    /// Appends several lines that become durable together (one sync).
+    func append(contentsOf records: [LogRecord]) async throws -> [LogEntry]
+    /// Lines with `seq` greater than `seq`, in order.
+    func entries(after seq: LogSeq) throws -> [LogEntry]
+    /// The seq of the last durable line (``LogSeq/zero`` for an empty log).
+    func lastSeq() async -> LogSeq
+}
