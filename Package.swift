@@ -16,8 +16,13 @@ let package = Package(
     ],
     targets: [
         .target(name: "RowColDomain"),
+        .target(
+            name: "RowColSync",
+            dependencies: ["RowColDomain", .product(name: "Crypto", package: "swift-crypto")]
+        ),
 
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain"]),
+        .testTarget(name: "RowColSyncTests", dependencies: ["RowColSync"]),
     ],
     swiftLanguageModes: [.v6]
 )

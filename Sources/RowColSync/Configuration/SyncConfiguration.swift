@@ -1,0 +1,142 @@
+import Foundation
+import RowColDomain
+
+/// The sync policy in force ("simple mode", DESIGN §8).
+///
+/// Values come from, in order of precedence: command-line flags (applied by the caller), the
+/// environment, the workspace's `rowcol.json` (`"policy"` object), then the defaults below. A value
+/// that does not parse is an error naming the variable, never a silent default.
+public struct SyncConfiguration: Hashable, Sendable {
+    /// Retry throttled, unavailable and transport failures with backoff (`SYNC_ENABLE_RETRY`).
+    public var enableRetry = true
+    /// Drop changes already in the mirror (same id and SyncToken) before logging (`SYNC_ENABLE_DEDUP`).
+    public var enableDedup = true
+    /// Soft TTL of bills (`SYNC_CACHE_TTL_BILLS`, seconds).
+    public var billsTTL: Duration = .seconds(900)
+    /// Soft TTL of invoices (`SYNC_CACHE_TTL_INVOICES`, seconds).
+    public var invoicesTTL: Duration = .seconds(900)
+    /// Soft TTL of balances (`SYNC_CACHE_TTL_BALANCES`, seconds).
+    public var balancesTTL: Duration = .seconds(120)
+    /// Past this age an answer carries `mirror.stale_hard` (`SYNC_HARD_TTL`, seconds).
+    public var hardTTL: Duration = .seconds(86_400)
+    /// Whether `rowcol sync --daemon`-style schedulers should run (`SYNC_SCHEDULER_ENABLED`).
+    public var schedulerEnabled = false
+    /// The hour (UTC, 0–23) of the nightly reconciliation (`SYNC_NIGHTLY_RECON_HOUR`).
+    public var nightlyReconHour = 3
+    /// Whether snapshots go to QBO first (`STRICT_ON_SNAPSHOT`).
+    public var strictOnSnapshot = true
+
+    public init() {}
+
+    /// The soft TTL of an entity kind (payments follow bills).
+    public func softTTL(for entity: EntityKind) -> Duration {
+        switch entity {
+        case .bill, .payment: billsTTL
+        case .invoice: invoicesTTL
+        case .balance: balancesTTL
+        }
+    }
+
+    /// The variables read from the environment, with their `rowcol.json` keys.
+    public static let variables: [(environment: String, file: String)] = [
+        ("SYNC_ENABLE_RETRY", "enable_retry"),
+        ("SYNC_ENABLE_DEDUP", "enable_dedup"),
+        ("SYNC_CACHE_TTL_BILLS", "cache_ttl_bills"),
+        ("SYNC_CACHE_TTL_INVOICES", "cache_ttl_invoices"),
+        ("SYNC_CACHE_TTL_BALANCES", "cache_ttl_balances"),
+        ("SYNC_HARD_TTL", "hard_ttl"),
+        ("SYNC_SCHEDULER_ENABLED", "scheduler_enabled"),
+        ("SYNC_NIGHTLY_RECON_HOUR", "nightly_recon_hour"),
+        ("STRICT_ON_SNAPSHOT", "strict_on_snapshot"),
+    ]
+
+    /// Resolves the configuration from the environment over the workspace file's `policy` object.
+    /// - Parameters:
+    ///   - environment: usually `ProcessInfo.processInfo.environment`.
+    ///   - policy: the `policy` object of `rowcol.json`, if any.
+    /// - Throws: ``ConfigurationError`` naming the first variable or key whose value is invalid.
+    public static func resolve(
+        environment: [String: String], policy: [String: JSONValue]? = nil
+    ) throws(ConfigurationError) -> SyncConfiguration {
+        var configuration = SyncConfiguration()
+        if let policy {
+            let known = Set(variables.map(\.file))
+            if let unknown = policy.keys.sorted().first(where: { !known.contains($0) }) {
+                throw ConfigurationError(
+                    name: "rowcol.json policy.\(unknown)", value: "",
+                    expected: "one of \(variables.map(\.file).joined(separator: ", "))")
+            }
+            for (_, key) in variables {
+                guard let value = policy[key] else { continue }
+                let text: String
+                switch value {
+                case .string(let string): text = string
+                case .number(let number): text = number.description
+                case .bool(let bool): text = bool ? "true" : "false"
+                default:
+                    throw ConfigurationError(name: "rowcol.json policy.\(key)", value: "\(value)", expected: "a scalar")
+                }
+                try configuration.apply(text, to: key, name: "rowcol.json policy.\(key)")
+            }
+        }
+        for (variable, key) in variables {
+            guard let text = environment[variable] else { continue }
+            try configuration.apply(text, to: key, name: variable)
+        }
+        guard configuration.hardTTL >= configuration.billsTTL, configuration.hardTTL >= configuration.invoicesTTL,
+            configuration.hardTTL >= configuration.balancesTTL
+        else {
+            throw ConfigurationError(
+                name: "SYNC_HARD_TTL", value: "\(Int(configuration.hardTTL.seconds))",
+                expected: "seconds no shorter than any SYNC_CACHE_TTL_*")
+        }
+        return configuration
+    }
+
+    private mutating func apply(_ text: String, to key: String, name: String) throws(ConfigurationError) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        switch key {
+        case "enable_retry": enableRetry = try Self.bool(trimmed, name: name)
+        case "enable_dedup": enableDedup = try Self.bool(trimmed, name: name)
+        case "cache_ttl_bills": billsTTL = try Self.seconds(trimmed, name: name)
+        case "cache_ttl_invoices": invoicesTTL = try Self.seconds(trimmed, name: name)
+        case "cache_ttl_balances": balancesTTL = try Self.seconds(trimmed, name: name)
+        case "hard_ttl": hardTTL = try Self.seconds(trimmed, name: name)
+        case "scheduler_enabled": schedulerEnabled = try Self.bool(trimmed, name: name)
+        case "nightly_recon_hour":
+            guard let hour = Int(trimmed), (0...23).contains(hour) else {
+                throw ConfigurationError(name: name, value: text, expected: "an hour from 0 to 23 (e.g. 03)")
+            }
+            nightlyReconHour = hour
+        case "strict_on_snapshot": strictOnSnapshot = try Self.bool(trimmed, name: name)
+        default: break
+        }
+    }
+
+    static func bool(_ text: String, name: String) throws(ConfigurationError) -> Bool {
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw ConfigurationError(name: name, value: text, expected: "true or false (or 1/0, yes/no, on/off)")
+        }
+    }
+
+    static func seconds(_ text: String, name: String) throws(ConfigurationError) -> Duration {
+        guard let value = Int(text), value >= 0, value <= 31_536_000 else {
+            throw ConfigurationError(name: name, value: text, expected: "a whole number of seconds from 0 to 31536000")
+        }
+        return .seconds(value)
+    }
+}
+
+/// A configuration value did not parse.
+public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The environment variable or `rowcol.json` key at fault.
+    public let name: String
+    public let value: String
+    public let expected: String
+
+    public var description: String {
+        value.isEmpty ? "invalid \(name): expected \(expected)" : "invalid \(name)=\"\(value)\": expected \(expected)"
+    }
+}
