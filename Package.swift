@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "RowColDomain", targets: ["RowColDomain"]),
+        .library(name: "QBO", targets: ["QBO"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -18,6 +19,9 @@ let package = Package(
         .target(name: "RowColDomain"),
 
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain"]),
+
+        .target(name: "QBO"),
+        .testTarget(name: "QBOTests", dependencies: ["QBO"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
