@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "RowColDomain", targets: ["RowColDomain"]),
+        .library(name: "QBO", targets: ["QBO"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -18,11 +19,14 @@ let package = Package(
         .target(name: "RowColDomain"),
         .target(
             name: "RowColSync",
-            dependencies: ["RowColDomain", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["RowColDomain", "QBO", .product(name: "Crypto", package: "swift-crypto")]
         ),
 
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain"]),
         .testTarget(name: "RowColSyncTests", dependencies: ["RowColSync"]),
+
+        .target(name: "QBO"),
+        .testTarget(name: "QBOTests", dependencies: ["QBO"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
