@@ -1,0 +1,43 @@
+import Foundation
+import RowColDomain
+
+/// What the orchestrator needs from the durable workspace of one advisor: durable commits of log
+/// lines (log before mirror), the per-business sync state, and the mirror's current documents.
+///
+/// `RowColStore.AdvisorStore` is the implementation; the protocol keeps the orchestrator's
+/// order of operations testable on its own.
+public protocol SyncJournal: Sendable {
+    /// The advisor whose log and mirror this is.
+    var advisor: AdvisorID { get }
+    /// Appends the lines durably, then applies their mirror changes; returns once both are done.
+    func commit(_ records: [LogRecord]) async throws -> [LogEntry]
+    /// The business's sync section of `state.json` (`.null` or an empty object when never written).
+    func syncState(for business: BusinessID) async throws -> JSONValue
+    /// Replaces the business's sync section, durably.
+    func setSyncState(_ state: JSONValue, for business: BusinessID) async throws
+    /// The mirror's current document data and QBO version for one entity, if it exists.
+    func mirrorVersion(_ kind: EntityKind, id: EntityID, of business: BusinessID) async throws -> MirrorVersion?
+    /// The ids of every document of a kind in the business's mirror.
+    func mirrorIDs(_ kind: EntityKind, of business: BusinessID) async throws -> Set<EntityID>
+}
+
+/// Enough of a mirror document to tell whether a change from QBO is new.
+public struct MirrorVersion: Hashable, Sendable {
+    public var sourceVersion: String?
+    public var updatedAt: String?
+    public var data: JSONValue?
+    public var qbo: JSONValue?
+
+    public init(sourceVersion: String?, updatedAt: String?, data: JSONValue?, qbo: JSONValue?) {
+        self.sourceVersion = sourceVersion
+        self.updatedAt = updatedAt
+        self.data = data
+        self.qbo = qbo
+    }
+
+    /// Whether applying `change` would leave the document as it is.
+    public func isUnchanged(by change: MirrorChange) -> Bool {
+        change.operation == .upsert && sourceVersion == change.sourceVersion && updatedAt == change.updatedAt
+            && data == change.data && qbo == change.qbo
+    }
+}

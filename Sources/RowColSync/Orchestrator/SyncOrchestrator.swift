@@ -1,0 +1,241 @@
+import Foundation
+import RowColDomain
+
+/// The policy-driven facade between gateways and QBO (DESIGN §5).
+///
+/// It knows no entity type: gateways hand it closures, and it owns the order of operations
+/// (freshness check → fetch → log → mirror → answer), the sync state, and the mapping of failures
+/// to hygiene flags. Answers always come from the mirror; a failure that the mirror can still
+/// answer for becomes a flag, never an exception. One orchestrator serves one advisor; its
+/// businesses refresh concurrently.
+public actor SyncOrchestrator {
+    /// The durable workspace of the advisor.
+    public nonisolated let journal: any SyncJournal
+    public nonisolated let configuration: SyncConfiguration
+    let now: @Sendable () -> Date
+    let classify: @Sendable (any Error) -> RemoteFailure
+    private var states: [BusinessID: BusinessSyncState] = [:]
+
+    /// - Parameters:
+    ///   - journal: the advisor's store.
+    ///   - configuration: TTLs and switches.
+    ///   - now: the clock (injected so TTL tests need no sleeping).
+    ///   - classify: maps a remote error to the flag it raises (``QBOFailureMapping`` for QBO).
+    public init(
+        journal: any SyncJournal, configuration: SyncConfiguration,
+        now: @escaping @Sendable () -> Date = { Date() },
+        classify: @escaping @Sendable (any Error) -> RemoteFailure
+    ) {
+        self.journal = journal
+        self.configuration = configuration
+        self.now = now
+        self.classify = classify
+    }
+
+    public nonisolated var advisor: AdvisorID { journal.advisor }
+
+    // MARK: State
+
+    /// The business's sync state as last saved.
+    public func state(of business: BusinessID) async throws -> BusinessSyncState {
+        if let cached = states[business] { return cached }
+        let raw = try await journal.syncState(for: business)
+        let state: BusinessSyncState
+        switch raw {
+        case .null: state = BusinessSyncState()
+        case .object(let object) where object.isEmpty: state = BusinessSyncState()
+        default:
+            do {
+                state = try raw.decode(BusinessSyncState.self)
+            } catch {
+                throw SyncError.corruptState(business: business, detail: "\(error)")
+            }
+        }
+        states[business] = state
+        return state
+    }
+
+    func update(_ business: BusinessID, _ change: (inout BusinessSyncState) -> Void) async throws {
+        var state = try await state(of: business)
+        change(&state)
+        states[business] = state
+        try await journal.setSyncState(JSONValue(encoding: state), for: business)
+    }
+
+    /// Raises or clears flags from outside a refresh (the payments gateway's `write.pending`).
+    public func raise(_ code: HygieneFlag.Code, business: BusinessID, entity: EntityKind?, message: String) async throws {
+        let at = now()
+        try await update(business) { $0.raise(code, business: business, entity: entity, at: at, message: message) }
+    }
+
+    public func clear(_ codes: Set<HygieneFlag.Code>, business: BusinessID, entity: EntityKind?) async throws {
+        let state = try await state(of: business)
+        guard state.flags.contains(where: { codes.contains($0.code) }) else { return }
+        try await update(business) { $0.clear(codes, entity: entity) }
+    }
+
+    /// How fresh the mirror's copy of `entity` is now.
+    public func freshness(of entity: EntityKind, business: BusinessID, refreshedNow: Bool = false) async throws -> Freshness {
+        let state = try await state(of: business)
+        return Freshness.classify(
+            refreshedAt: state.refreshedAt(entity), now: now(), softTTL: configuration.softTTL(for: entity),
+            hardTTL: configuration.hardTTL, refreshedNow: refreshedNow)
+    }
+
+    /// The flags in force for `entity`, plus the staleness flags its age implies.
+    public func flags(for entity: EntityKind?, business: BusinessID) async throws -> [HygieneFlag] {
+        let state = try await state(of: business)
+        var flags = state.flags(for: entity)
+        let kinds = entity.map { [$0] } ?? [.bill, .invoice, .balance]
+        for kind in kinds {
+            let freshness = try await freshness(of: kind, business: business)
+            let ttl = configuration.softTTL(for: kind)
+            switch freshness.level {
+            case .fresh: break
+            case .stale:
+                flags.append(HygieneFlag(
+                    code: .mirrorStale, business: business, entity: kind,
+                    since: freshness.refreshedAt!.addingTimeInterval(ttl.seconds),
+                    message: "\(kind) mirror is older than \(Int(ttl.seconds)) s; run `rowcol sync` to refresh it"))
+            case .staleHard:
+                flags.append(HygieneFlag(
+                    code: .mirrorStaleHard, business: business, entity: kind,
+                    since: freshness.refreshedAt!.addingTimeInterval(configuration.hardTTL.seconds),
+                    message: "\(kind) mirror is older than \(Int(configuration.hardTTL.seconds)) s; figures may be out of date"))
+            case .never:
+                flags.append(HygieneFlag(
+                    code: .mirrorStaleHard, business: business, entity: kind, since: now(),
+                    message: "\(kind) was never synced from QBO; run `rowcol sync`"))
+            }
+        }
+        return flags
+    }
+
+    // MARK: Reads
+
+    /// Answers a read for `entity`, refreshing the mirror from QBO first when the hint or the
+    /// TTL asks for it (DESIGN §5).
+    ///
+    /// - Parameters:
+    ///   - fetchRemote: fetches from QBO and records what changed through the ``RefreshSession``
+    ///     (each call logs INBOUND and applies to the mirror before returning).
+    ///   - readFromMirror: builds the answer from the mirror, always, refreshed or not.
+    /// - Throws: only what the mirror itself cannot survive (a store error, a corrupt document);
+    ///   QBO's failures become flags on the answer.
+    public func readRefresh<Answer: Sendable>(
+        entity: EntityKind, business: BusinessID, hint: FreshnessHint,
+        fetchRemote: @Sendable (RefreshSession) async throws -> Void,
+        readFromMirror: @Sendable () async throws -> Answer
+    ) async throws -> Refreshed<Answer> {
+        let before = try await freshness(of: entity, business: business)
+        var refreshedNow = false
+        if hint == .strict || before.level != .fresh {
+            refreshedNow = try await refresh(entity: entity, business: business, fetchRemote: fetchRemote)
+        }
+        let value = try await readFromMirror()
+        return Refreshed(
+            value: value, freshness: try await freshness(of: entity, business: business, refreshedNow: refreshedNow),
+            flags: try await flags(for: entity, business: business))
+    }
+
+    /// Runs one refresh: on success the kinds it refreshed become fresh and their rail flags clear;
+    /// on a remote failure the failure's flag is raised. Returns whether QBO answered.
+    @discardableResult
+    public func refresh(
+        entity: EntityKind, business: BusinessID, fetchRemote: @Sendable (RefreshSession) async throws -> Void
+    ) async throws -> Bool {
+        let session = RefreshSession(
+            business: business, entity: entity, orchestrator: self, state: try await state(of: business))
+        do {
+            try await fetchRemote(session)
+        } catch let error as JournalFailure {
+            throw error.underlying
+        } catch let error as SyncError {
+            throw error
+        } catch {
+            let failure = classify(error)
+            let at = now()
+            try await update(business) { state in
+                state.raise(failure.flag, business: business, entity: entity, at: at, message: failure.message)
+            }
+            return false
+        }
+        let outcome = await session.outcome()
+        let at = now()
+        try await update(business) { state in
+            for kind in outcome.refreshed.union([entity]) {
+                state.refreshedAt[kind.rawValue] = at
+                state.clear(BusinessSyncState.railFlags, entity: kind)
+                state.clear([.railOffline, .railThrottled, .railUnavailable, .authReconnectRequired,
+                             .authForbidden], entity: nil)
+            }
+            for (kind, cursor) in outcome.cursors { state.cursors[kind.rawValue] = cursor }
+            for flag in outcome.raised {
+                state.raise(flag.code, business: business, entity: flag.entity, at: at, message: flag.message)
+            }
+        }
+        return true
+    }
+
+    /// Logs INBOUND lines for changes a refresh found, dropping those the mirror already has.
+    func record(
+        business: BusinessID, operation: String, changes: [MirrorChange], detail: JSONValue?
+    ) async throws -> [MirrorChange] {
+        var fresh: [MirrorChange] = []
+        fresh.reserveCapacity(changes.count)
+        do {
+            for change in changes {
+                guard configuration.enableDedup else {
+                    fresh.append(change)
+                    continue
+                }
+                let current = try await journal.mirrorVersion(change.entity, id: change.id, of: business)
+                switch change.operation {
+                case .upsert: if current?.isUnchanged(by: change) != true { fresh.append(change) }
+                case .delete: if current != nil { fresh.append(change) }
+                }
+            }
+            guard !fresh.isEmpty else { return [] }
+            let record = LogRecord(
+                business: business, direction: .inbound, operation: operation, phase: .fetched, httpCode: 200,
+                status: "ok", payload: LogPayload(changes: fresh, detail: detail))
+            _ = try await journal.commit([record])
+        } catch {
+            throw JournalFailure(underlying: error)
+        }
+        return fresh
+    }
+}
+
+/// A mirror answer with its freshness and the flags in force.
+public struct Refreshed<Value: Sendable>: Sendable {
+    public var value: Value
+    public var freshness: Freshness
+    public var flags: [HygieneFlag]
+}
+
+/// An error of the workspace met during a refresh: not QBO's fault, so it is not turned into a flag.
+struct JournalFailure: Error {
+    let underlying: any Error
+}
+
+/// Errors of the sync layer itself.
+public enum SyncError: Error, CustomStringConvertible, Sendable {
+    case corruptState(business: BusinessID, detail: String)
+    case notConnected(business: BusinessRef, detail: String)
+    case unknownBill(business: BusinessRef, bill: EntityID)
+    case invalidPayment(String)
+
+    public var description: String {
+        switch self {
+        case .corruptState(let business, let detail):
+            "the sync section of \(business)'s state.json is unreadable (\(detail)); fix or delete it, then run `rowcol sync`"
+        case .notConnected(let business, let detail):
+            "business \(business) is not connected to QBO (\(detail)); run `rowcol connect`"
+        case .unknownBill(let business, let bill):
+            "bill \(bill) is not in the mirror of \(business); run `rowcol sync` or check the id"
+        case .invalidPayment(let detail):
+            "invalid payment: \(detail)"
+        }
+    }
+}
