@@ -44,6 +44,18 @@ public actor RefreshSession {
         }
     }
 
+    /// The payment RowCol scheduled under `id`, as the mirror has it.
+    public func mirrorPayment(_ id: PaymentID) async throws -> BillPayment? {
+        let version: MirrorVersion?
+        do {
+            version = try await orchestrator.journal.mirrorVersion(.payment, id: id, of: business)
+        } catch {
+            throw JournalFailure(underlying: error)
+        }
+        guard let data = version?.data else { return nil }
+        return try data.decode(BillPayment.self)
+    }
+
     /// Sets the cursor of `kind`, saved only when the refresh completes.
     public func advanceCursor(_ kind: EntityKind, to cursor: String) {
         cursors[kind] = cursor
