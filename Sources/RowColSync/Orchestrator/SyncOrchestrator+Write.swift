@@ -24,7 +24,7 @@ public struct WriteSteps<Result: Sendable>: Sendable {
     /// Sends the write with `requestid` = the idempotency key.
     public var callRemote: @Sendable (_ requestID: String) async throws -> Result
     /// The result line's payload: the response and the optimistic mirror changes.
-    public var applied: @Sendable (Result) throws -> LogPayload
+    public var applied: @Sendable (Result) async throws -> LogPayload
     /// The result line's payload when QBO refused the write for good.
     public var rejected: @Sendable (RemoteFailure) throws -> LogPayload
 
@@ -34,7 +34,7 @@ public struct WriteSteps<Result: Sendable>: Sendable {
         intent: @escaping @Sendable () throws -> LogPayload,
         findRemote: @escaping @Sendable () async throws -> Result?,
         callRemote: @escaping @Sendable (_ requestID: String) async throws -> Result,
-        applied: @escaping @Sendable (Result) throws -> LogPayload,
+        applied: @escaping @Sendable (Result) async throws -> LogPayload,
         rejected: @escaping @Sendable (RemoteFailure) throws -> LogPayload
     ) {
         self.resolvedInMirror = resolvedInMirror
@@ -65,7 +65,7 @@ extension SyncOrchestrator {
             do {
                 if let found = try await steps.findRemote() {
                     try await logResult(operation: operation, business: business, idemKey: idemKey,
-                                        status: "found", httpCode: 200, payload: steps.applied(found))
+                                        status: "found", httpCode: 200, payload: await steps.applied(found))
                     try await clear([.writePending], business: business, entity: entity)
                     return .done(found, replayed: false)
                 }
@@ -89,7 +89,7 @@ extension SyncOrchestrator {
             let result = try await steps.callRemote(idemKey.rawValue)
             //FAILPOINT write.after_call
             try await logResult(operation: operation, business: business, idemKey: idemKey, status: "ok",
-                                httpCode: 200, payload: steps.applied(result))
+                                httpCode: 200, payload: await steps.applied(result))
             try await clear([.writePending, .writeRejected, .writeConflict], business: business, entity: entity)
             return .done(result, replayed: false)
         } catch let error as SyncError {

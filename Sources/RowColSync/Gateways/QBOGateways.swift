@@ -1,0 +1,210 @@
+import Foundation
+import QBO
+import RowColDomain
+
+/// The mirror's read side, as the gateways need it.
+public typealias MirrorRepos = BillsMirrorRepo & InvoicesMirrorRepo & PaymentsMirrorRepo & BalancesMirrorRepo
+
+/// Finds the QBO client of a business; `nil` when the business is not connected.
+public typealias QBOClientProvider = @Sendable (BusinessID) throws -> QBOClient
+
+/// The domain's gateways, bound to QBO through the orchestrator and the mirror.
+///
+/// Every answer comes from the mirror after the orchestrator has (or has not) refreshed it, and
+/// carries the freshness of what it returns and the flags in force; a QBO failure never throws.
+public struct QBOGateways: BillsGateway, InvoicesGateway, BalancesGateway {
+    public let orchestrator: SyncOrchestrator
+    public let mirror: any MirrorRepos
+    let clients: QBOClientProvider
+
+    public init(orchestrator: SyncOrchestrator, mirror: any MirrorRepos, clients: @escaping QBOClientProvider) {
+        self.orchestrator = orchestrator
+        self.mirror = mirror
+        self.clients = clients
+    }
+
+    func checkAdvisor(_ business: BusinessRef) throws {
+        guard business.advisor == orchestrator.advisor else {
+            throw SyncError.notConnected(
+                business: business, detail: "it belongs to advisor \(business.advisor), not \(orchestrator.advisor)")
+        }
+    }
+
+    /// Fetches through QBO, or reports the business as not connected (an auth flag, not a crash).
+    func fetcher(_ kind: EntityKind, business: BusinessID) -> @Sendable (RefreshSession) async throws -> Void {
+        let clients = clients
+        return { session in
+            let client = try clients(business)
+            try await QBORefresher(client: client).refresh(kind, session: session)
+        }
+    }
+
+    public func list(_ query: ListBillsQuery) async throws -> GatewayAnswer<Bill> {
+        try checkAdvisor(query.business)
+        let mirror = mirror
+        let answer = try await orchestrator.readRefresh(
+            entity: .bill, business: query.business.business, hint: query.hint,
+            fetchRemote: fetcher(.bill, business: query.business.business),
+            readFromMirror: { try mirror.bills(of: query.business).filter(query.matches) })
+        return GatewayAnswer(items: answer.value, freshness: answer.freshness, flags: answer.flags)
+    }
+
+    public func list(_ query: ListInvoicesQuery) async throws -> GatewayAnswer<Invoice> {
+        try checkAdvisor(query.business)
+        let mirror = mirror
+        let answer = try await orchestrator.readRefresh(
+            entity: .invoice, business: query.business.business, hint: query.hint,
+            fetchRemote: fetcher(.invoice, business: query.business.business),
+            readFromMirror: { try mirror.invoices(of: query.business).filter(query.matches) })
+        return GatewayAnswer(items: answer.value, freshness: answer.freshness, flags: answer.flags)
+    }
+
+    public func get(_ query: BalancesQuery) async throws -> GatewayAnswer<AccountBalance> {
+        try checkAdvisor(query.business)
+        let mirror = mirror
+        let answer = try await orchestrator.readRefresh(
+            entity: .balance, business: query.business.business, hint: query.hint,
+            fetchRemote: fetcher(.balance, business: query.business.business),
+            readFromMirror: {
+                try mirror.balances(of: query.business).filter { !query.bankOnly || $0.isActiveBank }
+            })
+        return GatewayAnswer(items: answer.value, freshness: answer.freshness, flags: answer.flags)
+    }
+
+    public func scheduledPayments(of business: BusinessRef) async throws -> GatewayAnswer<BillPayment> {
+        try checkAdvisor(business)
+        let payments = try mirror.payments(of: business)
+        return GatewayAnswer(
+            items: payments, freshness: try await orchestrator.freshness(of: .bill, business: business.business),
+            flags: try await orchestrator.flags(for: .payment, business: business.business))
+    }
+
+    /// Schedules a bill payment exactly once (see ``SyncOrchestrator/writeIdempotent(operation:business:entity:idemKey:steps:)``).
+    ///
+    /// The returned payment is `sent` when QBO took it, `pending` when it waits in the outbox
+    /// (offline, throttled, ambiguous), or `rejected` with QBO's fault.
+    public func schedulePayment(
+        business: BusinessRef, billID: EntityID, amount: Money, payOn: LocalDate, fromAccountID: String?
+    ) async throws -> BillPayment {
+        try checkAdvisor(business)
+        guard amount.isPositive else { throw SyncError.invalidPayment("the amount must be positive, not \(amount)") }
+        guard let bill = try mirror.bill(billID, of: business) else {
+            throw SyncError.unknownBill(business: business, bill: billID)
+        }
+        guard bill.balance.currency == amount.currency else {
+            throw SyncError.invalidPayment("bill \(billID) is in \(bill.balance.currency), the amount in \(amount.currency)")
+        }
+        let key = IdempotencyKey.billPayment(business: business, billID: billID, amount: amount, payOn: payOn)
+        let existing = try mirror.payment(key.paymentID, of: business)
+        let account: String
+        if let fromAccountID = fromAccountID ?? existing?.fromAccountID {
+            account = fromAccountID
+        } else if let bank = try mirror.balances(of: business).filter(\.isActiveBank).sorted(by: { $0.id < $1.id }).first {
+            account = bank.id.rawValue
+        } else {
+            throw SyncError.invalidPayment("no bank account to pay from in \(business)'s mirror; pass --from-account or sync balances")
+        }
+        let pending = BillPayment(
+            id: key.paymentID, billID: billID, vendor: bill.vendor, amount: amount, payOn: payOn,
+            fromAccountID: account, state: .pending, idemKey: key.rawValue)
+        let body = Self.billPaymentBody(pending, vendorID: bill.vendor.id, marker: key.privateNoteMarker)
+        let mirror = mirror
+        let clients = clients
+        let businessID = business.business
+        let journal = orchestrator.journal
+        let steps = WriteSteps<BillPayment>(
+            resolvedInMirror: {
+                guard let known = try mirror.payment(key.paymentID, of: business), known.state != .pending else { return nil }
+                return known
+            },
+            hasOpenIntent: { try mirror.payment(key.paymentID, of: business)?.state == .pending },
+            intent: {
+                LogPayload(changes: [try .upsert(.payment, id: key.paymentID, value: pending, qbo: nil,
+                                                 sourceVersion: nil, updatedAt: nil)],
+                           request: JSONValue(body))
+            },
+            findRemote: {
+                let client = try clients(businessID)
+                let remoteBill = try await client.read(QBOBill.self, id: billID.rawValue)
+                for link in remoteBill.linkedTxns where link.txnType?.hasPrefix("BillPayment") ?? false {
+                    let payment = try await client.read(QBOBillPayment.self, id: link.txnID)
+                    if payment.privateNote?.contains(key.privateNoteMarker) == true {
+                        return Self.sent(pending, payment)
+                    }
+                }
+                return nil
+            },
+            callRemote: { requestID in
+                let client = try clients(businessID)
+                return Self.sent(pending, try await client.createBillPayment(body, requestID: requestID))
+            },
+            applied: { sent in
+                var changes: [MirrorChange] = [try .upsert(.payment, id: key.paymentID, value: sent, qbo: nil,
+                                                           sourceVersion: nil, updatedAt: nil)]
+                // Optimistic: the bill's open balance drops now; the next refresh brings QBO's own figure.
+                if let current = try mirror.bill(billID, of: business) {
+                    var paid = current
+                    let open = current.balance.amount - sent.amount.amount
+                    paid.balance = Money(open > 0 ? open : 0, current.balance.currency)
+                    if let qboID = sent.qboID, !paid.linkedPaymentIDs.contains(qboID) { paid.linkedPaymentIDs.append(qboID) }
+                    let document = try await journal.mirrorVersion(.bill, id: billID, of: businessID)
+                    changes.append(try .upsert(.bill, id: billID, value: paid, qbo: document?.qbo,
+                                               sourceVersion: document?.sourceVersion, updatedAt: document?.updatedAt))
+                }
+                return LogPayload(changes: changes, response: sent.qboID.map { ["BillPayment": ["Id": .string($0)]] })
+            },
+            rejected: { failure in
+                var rejected = pending
+                rejected.state = .rejected
+                rejected.failure = failure.message
+                return LogPayload(changes: [try .upsert(.payment, id: key.paymentID, value: rejected, qbo: nil,
+                                                        sourceVersion: nil, updatedAt: nil)])
+            })
+        let outcome = try await orchestrator.writeIdempotent(
+            operation: "billpayment.create", business: businessID, entity: .payment, idemKey: key, steps: steps)
+        switch outcome {
+        case .done(let payment, _): return payment
+        case .rejected, .pending:
+            return try mirror.payment(key.paymentID, of: business) ?? pending
+        }
+    }
+
+    /// Sends every payment still waiting in the outbox, oldest first, each exactly once.
+    /// - Returns: the payments after the attempt.
+    public func replayOutbox(of business: BusinessRef) async throws -> [BillPayment] {
+        try checkAdvisor(business)
+        let waiting = try mirror.payments(of: business).filter { $0.state == .pending }
+            .sorted { ($0.payOn, $0.id) < ($1.payOn, $1.id) }
+        var results: [BillPayment] = []
+        for payment in waiting {
+            results.append(try await schedulePayment(
+                business: business, billID: payment.billID, amount: payment.amount, payOn: payment.payOn,
+                fromAccountID: payment.fromAccountID))
+        }
+        if try mirror.payments(of: business).allSatisfy({ $0.state != .pending }) {
+            try await orchestrator.clear([.writePending], business: business.business, entity: .payment)
+        }
+        return results
+    }
+
+    static func sent(_ pending: BillPayment, _ remote: QBOBillPayment) -> BillPayment {
+        var sent = pending
+        sent.state = .sent
+        sent.qboID = remote.id
+        return sent
+    }
+
+    static func billPaymentBody(_ payment: BillPayment, vendorID: String, marker: String) -> QBOJSON {
+        let amount = QBOJSON.number(payment.amount.amount)
+        return [
+            "VendorRef": ["value": .string(vendorID)],
+            "PayType": "Check",
+            "CheckPayment": ["BankAccountRef": ["value": .string(payment.fromAccountID ?? "")]],
+            "TotalAmt": amount,
+            "TxnDate": .string(payment.payOn.description),
+            "CurrencyRef": ["value": .string(payment.amount.currency.rawValue)],
+            "PrivateNote": .string(marker),
+            "Line": [["Amount": amount, "LinkedTxn": [["TxnId": .string(payment.billID.rawValue), "TxnType": "Bill"]]]],
+        ]
+    }
+}
