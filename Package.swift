@@ -21,7 +21,9 @@ let package = Package(
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain"]),
 
         .target(name: "QBO"),
-        .testTarget(name: "QBOTests", dependencies: ["QBO"], exclude: ["Fixtures"]),
+        // FlyingFox serves the loopback QBO stand-in of the HTTP tests; the QBO module itself needs no package.
+        .testTarget(name: "QBOTests", dependencies: ["QBO", .product(name: "FlyingFox", package: "FlyingFox")],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
