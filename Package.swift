@@ -26,7 +26,9 @@ let package = Package(
         .testTarget(name: "RowColSyncTests", dependencies: ["RowColSync"]),
 
         .target(name: "QBO"),
-        .testTarget(name: "QBOTests", dependencies: ["QBO"], exclude: ["Fixtures"]),
+        // FlyingFox serves the loopback QBO stand-in of the HTTP tests; the QBO module itself needs no package.
+        .testTarget(name: "QBOTests", dependencies: ["QBO", .product(name: "FlyingFox", package: "FlyingFox")],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

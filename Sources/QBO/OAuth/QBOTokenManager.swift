@@ -56,6 +56,8 @@ public actor QBOTokenManager {
     @discardableResult
     public func refresh(rejecting rejected: String?) async throws -> String {
         let (store, oauth, clock, margin) = (self.store, self.oauth, self.clock, self.margin)
+        // Whatever happens, the file is the truth from now on (it may have been marked revoked).
+        cached = nil
         let result = try await store.withRefreshLock { @Sendable () async throws -> QBOTokenSet in
             guard let onDisk = try store.load() else {
                 throw QBOError(.reconnectRequired, message: "There is no token file at \(store.fileURL.path); connect the company first.")

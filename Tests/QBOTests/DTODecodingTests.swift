@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+@testable import QBO
+
+@Suite struct DTODecodingTests {
+    @Test func billWithOpenBalanceDecodesExactly() throws {
+        let bill = try QBOBill(jsonData: Fixture.data("json/bill_open_balance.json"))
+        #expect(bill.id == "108")
+        #expect(bill.syncToken == "0")
+        #expect(bill.balance == Decimal(string: "315"))
+        #expect(bill.totalAmt == Decimal(string: "315"))
+        #expect(bill.dueDate?.description == "2023-02-18")
+        #expect(bill.vendorRef == QBORef(value: "49", name: "Robertson & Associates"))
+        #expect(bill.metaData?.lastUpdatedTime == "2023-02-18T12:36:59-08:00")
+        #expect(bill.lines.first?.kind == .accountBasedExpense)
+        #expect(bill.lines.first?.accountRef?.value == "69")
+        #expect(bill.raw["domain"] == "QBO")
+    }
+
+    @Test func paidBillKeepsItsLinkToThePayment() throws {
+        let bill = try QBOBill(jsonData: Fixture.data("json/bill_paid_linkedtxn.json"))
+        #expect(bill.balance == 0)
+        #expect(bill.linkedTxns == [QBOLinkedTxn(txnID: "104", txnType: "BillPaymentCheck")])
+        #expect(bill.raw["SalesTermRef"]?["value"] == "3")
+    }
+
+    @Test func invoiceAmountsAreExactDecimals() throws {
+        let invoice = try QBOInvoice(jsonData: Fixture.data("json/invoice_open.json"))
+        #expect(invoice.totalAmt == Decimal(string: "362.07"))
+        #expect(invoice.balance == Decimal(string: "362.07"))
+        #expect(invoice.customerRef?.value == "24")
+        #expect(invoice.emailStatus == "NotSet")
+        #expect(invoice.lines.map(\.kind) == [.salesItem, .salesItem, .salesItem, .subTotal])
+        #expect(invoice.lines[1].amount == Decimal(string: "12.75"))
+        #expect(invoice.lines[3].id == nil)
+        // Fields the DTO does not model are kept in raw, byte for byte in value.
+        #expect(invoice.raw["TxnTaxDetail"]?["TotalTax"] == .number(Decimal(string: "26.82")!))
+        #expect(invoice.raw["CustomField"]?.arrayValue?.count == 1)
+    }
+
+    @Test func bankAccountBalance() throws {
+        let account = try QBOAccount(jsonData: Fixture.data("json/account_bank.json"))
+        #expect(account.accountType == "Bank")
+        #expect(account.currentBalance == Decimal(string: "1201"))
+        #expect(account.active == true)
+        #expect(account.classification == "Asset")
+    }
+
+    @Test(arguments: [("json/billpayment_check.json", "Check", "35", ["24"]),
+                      ("json/billpayment_creditcard.json", "CreditCard", "41", ["105"])])
+    func billPayments(file: String, payType: String, accountID: String, bills: [String]) throws {
+        let payment = try QBOBillPayment(jsonData: Fixture.data(file))
+        #expect(payment.payType == payType)
+        #expect(payment.paymentAccountRef?.value == accountID)
+        #expect(payment.paidBillIDs == bills)
+    }
+
+    @Test func everyEntityFixtureDecodes() throws {
+        for name in try Fixture.names(in: "json") where !name.hasPrefix("fault") {
+            let data = try Fixture.data("json/\(name)")
+            let json = try QBOJSON.parse(data)
+            let entity: any QBOEntity
+            switch name {
+            case let n where n.hasPrefix("billpayment"): entity = try QBOBillPayment(json: json)
+            case let n where n.hasPrefix("bill"): entity = try QBOBill(json: json)
+            case let n where n.hasPrefix("invoice"): entity = try QBOInvoice(json: json)
+            case let n where n.hasPrefix("account"): entity = try QBOAccount(json: json)
+            default: Issue.record("unclassified fixture \(name)"); continue
+            }
+            #expect(entity.raw == json, "\(name) must be kept whole")
+        }
+    }
+
+    @Test func rawRoundTripsWithoutLosingDigits() throws {
+        let json = try QBOJSON.parse(Data(#"{"Id": 7, "TotalAmt": 0.1, "Big": 12345678901234567.89}"#.utf8))
+        let again = try QBOJSON.parse(json.encoded())
+        #expect(again == json)
+        #expect(String(decoding: json.encoded(), as: UTF8.self).contains("12345678901234567.89"))
+    }
+
+    @Test func idsAndAmountsAreAcceptedLeniently() throws {
+        let bill = try QBOBill(json: ["Id": 42, "SyncToken": 3, "TotalAmt": "10.50", "Balance": 1])
+        #expect(bill.id == "42")
+        #expect(bill.syncToken == "3")
+        #expect(bill.totalAmt == Decimal(string: "10.5"))
+    }
+
+    @Test func unknownLineKindsAreKept() throws {
+        let bill = try QBOBill(json: ["Id": "1", "Line": [["Amount": 5, "DetailType": "FutureLineDetail",
+                                                            "FutureLineDetail": ["Anything": true]]]])
+        #expect(bill.lines.first?.kind?.rawValue == "FutureLineDetail")
+        #expect(bill.lines.first?.detail?["Anything"] == true)
+    }
+
+    @Test(arguments: [
+        #"{"Id": "1", "TotalAmt": true}"#,
+        #"{"Id": "1", "DueDate": "18/02/2023"}"#,
+        #"{"Id": "1", "VendorRef": "49"}"#,
+        #"{"Id": "1", "Line": "none"}"#,
+        #"{"TotalAmt": 5}"#,
+        #"["not", "an", "object"]"#,
+    ])
+    func wrongTypesAreDecodingErrors(body: String) throws {
+        let error = try #require(throws: QBOError.self) { try QBOBill(jsonData: Data(body.utf8)) }
+        #expect(error.code == .decoding)
+        #expect(!error.message.isEmpty)
+    }
+
+    @Test func datesAreValidated() {
+        #expect(QBODate("2024-02-29") != nil)
+        #expect(QBODate("2023-02-29") == nil)
+        #expect(QBODate("2023-2-1") == nil)
+        #expect(QBODate("2023-03-04")! < QBODate("2023-03-20")!)
+    }
+
+    @Test func cdcSeparatesChangesFromDeletions() throws {
+        let bill = try QBOJSON.parse(Fixture.data("json/bill_open_balance.json"))
+        let payment = try QBOJSON.parse(Fixture.data("json/billpayment_check.json"))
+        let body: QBOJSON = [
+            "CDCResponse": [["QueryResponse": [
+                ["Bill": [bill, ["Id": "65", "status": "Deleted", "domain": "QBO", "MetaData": ["LastUpdatedTime": "2016-04-13T07:34:31-07:00"]]],
+                 "startPosition": 1, "maxResults": 2],
+                ["BillPayment": [payment]],
+                [:],
+            ]]],
+            "time": "2026-11-28T03:00:00.000-08:00",
+        ]
+        let result = try QBOCDCResult(json: body)
+        #expect(result.time == "2026-11-28T03:00:00.000-08:00")
+        #expect(try result.changes(for: "Bill").decoded(as: QBOBill.self).map(\.id) == ["108"])
+        #expect(result.changes(for: "Bill").deleted.map(\.id) == ["65"])
+        #expect(result.changes(for: "Bill").deleted.first?.lastUpdatedTime == "2016-04-13T07:34:31-07:00")
+        #expect(try result.changes(for: "BillPayment").decoded(as: QBOBillPayment.self).map(\.id) == ["104"])
+        #expect(result.changes(for: "Invoice").changed.isEmpty)
+    }
+}
