@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "RowColDomain", targets: ["RowColDomain"]),
+        .library(name: "QBOSandbox", targets: ["QBOSandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -16,8 +17,10 @@ let package = Package(
     ],
     targets: [
         .target(name: "RowColDomain"),
+        .target(name: "QBOSandbox", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
 
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain"]),
+        .testTarget(name: "QBOSandboxTests", dependencies: ["QBOSandbox"]),
     ],
     swiftLanguageModes: [.v6]
 )
