@@ -16,8 +16,10 @@ let package = Package(
     ],
     targets: [
         .target(name: "RowColDomain"),
+        .target(name: "RowColRunway", dependencies: ["RowColDomain"], exclude: ["JSON.md"]),
 
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain"]),
+        .testTarget(name: "RowColRunwayTests", dependencies: ["RowColRunway"]),
     ],
     swiftLanguageModes: [.v6]
 )
