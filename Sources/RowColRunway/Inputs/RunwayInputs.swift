@@ -1,0 +1,80 @@
+import Foundation
+import RowColDomain
+
+/// Everything a runway snapshot is computed from: domain values as the mirror holds them, how
+/// fresh they are, the flags raised while reading them, the as-of moment and the exchange rates.
+///
+/// The calculator reads no clock and no file: "today" is ``asOfDate`` and nothing else.
+///
+/// ```swift
+/// let inputs = RunwayInputs(
+///     business: ref, businessName: "Acme Plumbing", asOf: now, homeCurrency: .usd,
+///     bills: bills.items, invoices: invoices.items, balances: balances.items, payments: payments,
+///     freshness: .init(bills: bills.freshness, invoices: invoices.freshness, balances: balances.freshness),
+///     flags: bills.flags + invoices.flags + balances.flags)
+/// let snapshot = RunwayCalculator.snapshot(inputs: inputs)
+/// ```
+public struct RunwayInputs: Hashable, Sendable {
+    /// How fresh the mirror's copy of each input kind was when it was read.
+    public struct InputFreshness: Hashable, Sendable, Codable {
+        public var bills: Freshness
+        public var invoices: Freshness
+        public var balances: Freshness
+
+        public init(bills: Freshness, invoices: Freshness, balances: Freshness) {
+            self.bills = bills
+            self.invoices = invoices
+            self.balances = balances
+        }
+
+        /// All three inputs as never fetched: what a snapshot of an unsynced business honestly says.
+        public static let never = InputFreshness(
+            bills: Freshness(refreshedAt: nil, level: .never),
+            invoices: Freshness(refreshedAt: nil, level: .never),
+            balances: Freshness(refreshedAt: nil, level: .never))
+    }
+
+    public var business: BusinessRef
+    /// The business's display name, as a person knows it.
+    public var businessName: String
+    /// The instant the snapshot describes (the time the inputs were read).
+    public var asOf: Date
+    /// The day the projection starts on; week 1 is this day and the six after it.
+    public var asOfDate: LocalDate
+    /// The currency every total is expressed in.
+    public var homeCurrency: CurrencyCode
+    public var bills: [Bill]
+    public var invoices: [Invoice]
+    public var balances: [AccountBalance]
+    /// Bill payments scheduled through RowCol; rejected ones are ignored.
+    public var payments: [BillPayment]
+    public var freshness: InputFreshness
+    /// Every hygiene flag raised while reading the inputs; the snapshot carries them all.
+    public var flags: [HygieneFlag]
+    /// Exchange rates into the home currency: how many units of ``homeCurrency`` one unit of the
+    /// key currency buys. Amounts in a currency without a (positive) rate are reported apart, never
+    /// summed.
+    public var rates: [CurrencyCode: Decimal]
+
+    /// - Parameters:
+    ///   - asOfDate: the first day of week 1; defaults to the UTC date of `asOf`.
+    public init(
+        business: BusinessRef, businessName: String, asOf: Date, asOfDate: LocalDate? = nil,
+        homeCurrency: CurrencyCode, bills: [Bill] = [], invoices: [Invoice] = [],
+        balances: [AccountBalance] = [], payments: [BillPayment] = [],
+        freshness: InputFreshness = .never, flags: [HygieneFlag] = [], rates: [CurrencyCode: Decimal] = [:]
+    ) {
+        self.business = business
+        self.businessName = businessName
+        self.asOf = asOf
+        self.asOfDate = asOfDate ?? LocalDate(asOf)
+        self.homeCurrency = homeCurrency
+        self.bills = bills
+        self.invoices = invoices
+        self.balances = balances
+        self.payments = payments
+        self.freshness = freshness
+        self.flags = flags
+        self.rates = rates
+    }
+}
