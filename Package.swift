@@ -8,21 +8,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "RowColDomain", targets: ["RowColDomain"]),
-        .target(name: "RowColRunway", dependencies: ["RowColDomain"]),
-        .target(name: "QBO"),
-        .target(
-            name: "RowColSync",
-            dependencies: ["RowColDomain", "QBO", .product(name: "Crypto", package: "swift-crypto")]
-        ),
-        .target(name: "QBOSandbox", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
-
-        .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain"]),
-        .testTarget(name: "RowColRunwayTests", dependencies: ["RowColRunway"]),
-        // FlyingFox serves the loopback QBO stand-in of the HTTP tests; the QBO module itself needs no package.
-        .testTarget(name: "QBOTests", dependencies: ["QBO", .product(name: "FlyingFox", package: "FlyingFox")],
-                    exclude: ["Fixtures"]),
-        .testTarget(name: "QBOSandboxTests", dependencies: ["QBOSandbox"]),
-        .testTarget(name: "RowColSyncTests", dependencies: ["RowColSync"]),
+        .library(name: "QBO", targets: ["QBO"]),
+        .library(name: "QBOSandbox", targets: ["QBOSandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -42,8 +29,9 @@ let package = Package(
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain"]),
         .testTarget(name: "RowColRunwayTests", dependencies: ["RowColRunway"]),
         // FlyingFox serves the loopback QBO stand-in of the HTTP tests; the QBO module itself needs no package.
-        .testTarget(name: "QBOTests", dependencies: ["QBO", .product(name: "FlyingFox", package: "FlyingFox")],
-                    exclude: ["Fixtures"]),
+        .testTarget(
+            name: "QBOTests", dependencies: ["QBO", .product(name: "FlyingFox", package: "FlyingFox")],
+            exclude: ["Fixtures"]),
         .testTarget(name: "QBOSandboxTests", dependencies: ["QBOSandbox"]),
         .testTarget(name: "RowColSyncTests", dependencies: ["RowColSync"]),
     ],
