@@ -27,7 +27,6 @@ let package = Package(
         .target(name: "QBOSandbox", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
 
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain"]),
-        .testTarget(name: "RowColRunwayTests", dependencies: ["RowColRunway"]),
         // FlyingFox serves the loopback QBO stand-in of the HTTP tests; the QBO module itself needs no package.
         .testTarget(
             name: "QBOTests", dependencies: ["QBO", .product(name: "FlyingFox", package: "FlyingFox")],
