@@ -39,6 +39,12 @@ public struct QBOGateways: BillsGateway, InvoicesGateway, BalancesGateway {
         }
     }
 
+    /// Refreshes one kind now, whatever its age (`.payment` runs a reconciliation).
+    @discardableResult
+    public func refresh(_ kind: EntityKind, business: BusinessID) async throws -> RefreshReport {
+        try await orchestrator.refresh(entity: kind, business: business, fetchRemote: fetcher(kind, business: business))
+    }
+
     public func list(_ query: ListBillsQuery) async throws -> GatewayAnswer<Bill> {
         try checkAdvisor(query.business)
         let mirror = mirror

@@ -45,14 +45,12 @@ public struct QBORefresher: Sendable {
         let kinds: [EntityKind] = [.bill, .invoice]
         let starts = kinds.map { cdcStart(for: $0, session: session) }
         if starts.allSatisfy({ $0 != nil }), let since = starts.compactMap({ $0 }).min() {
-            let result = try await client.changes(entities: ["Bill", "Invoice", "BillPayment"], since: since)
-            if try await recordCDC(result, kinds: kinds, operation: "recon", session: session) {
+            if let time = try await incremental(entities: ["Bill", "Invoice", "BillPayment"], kinds: kinds, since: since,
+                                                operation: "recon", session: session) {
                 for kind in kinds {
-                    await session.advanceCursor(kind, to: result.time)
+                    await session.advanceCursor(kind, to: time)
                     await session.markRefreshed(kind)
                 }
-                try await confirmPayments(result.changes(for: "BillPayment").decoded(as: QBOBillPayment.self),
-                                          session: session)
                 return
             }
         }
@@ -82,13 +80,37 @@ public struct QBORefresher: Sendable {
         return date.addingTimeInterval(-overlap)
     }
 
-    /// Records the CDC changes of `kinds`; returns false when an entity hit the cap (the caller
-    /// then runs a full query, since CDC has no way to ask for the rest of a window).
-    func recordCDC(_ result: QBOCDCResult, kinds: [EntityKind], operation: String, session: RefreshSession) async throws -> Bool {
-        for kind in kinds {
-            let changes = result.changes(for: qboName(kind))
-            guard changes.changed.count + changes.deleted.count < cdcCap else { return false }
+    /// Follows the change feed from `since` to now and records what changed. A capped answer
+    /// (1000 objects of one entity) is continued from the newest `LastUpdatedTime` received, the
+    /// window split until an answer is complete; returns the cursor for next time, or nil when the
+    /// feed stops advancing (the caller then runs a full query).
+    func incremental(entities: [String], kinds: [EntityKind], since start: Date, operation: String,
+                     session: RefreshSession) async throws -> String? {
+        var since = start
+        for _ in 0..<1000 {
+            let result = try await client.changes(entities: entities, since: since)
+            try await recordCDC(result, kinds: kinds, operation: operation, session: session)
+            if entities.contains("BillPayment") {
+                try await confirmPayments(result.changes(for: "BillPayment").decoded(as: QBOBillPayment.self),
+                                          session: session)
+            }
+            var capped: [Date] = []
+            for entity in entities {
+                let changes = result.changes(for: entity)
+                guard changes.changed.count + changes.deleted.count >= cdcCap else { continue }
+                let times = changes.changed.compactMap { $0["MetaData"]?["LastUpdatedTime"]?.stringValue }
+                    + changes.deleted.compactMap(\.lastUpdatedTime)
+                guard let newest = times.compactMap(QBOTimestamp.parse).max(), newest > since else { return nil }
+                capped.append(newest)
+            }
+            guard let next = capped.min() else { return result.time }
+            since = next
         }
+        return nil
+    }
+
+    /// Records the CDC changes of `kinds`.
+    func recordCDC(_ result: QBOCDCResult, kinds: [EntityKind], operation: String, session: RefreshSession) async throws {
         for kind in kinds {
             let changes = result.changes(for: qboName(kind))
             var mirror: [MirrorChange] = []
@@ -100,7 +122,6 @@ public struct QBORefresher: Sendable {
             try await session.record(operation: line, changes: latestPerID(mirror),
                                      detail: .object(["mode": "cdc", "time": .string(result.time)]))
         }
-        return true
     }
 
     /// Pages through every entity of `kind`; ids the mirror has but QBO no longer lists become deletions.

@@ -130,7 +130,7 @@ public actor SyncOrchestrator {
         let before = try await freshness(of: entity, business: business)
         var refreshedNow = false
         if hint == .strict || before.level != .fresh {
-            refreshedNow = try await refresh(entity: entity, business: business, fetchRemote: fetchRemote)
+            refreshedNow = try await refresh(entity: entity, business: business, fetchRemote: fetchRemote).reachedQBO
         }
         let value = try await readFromMirror()
         return Refreshed(
@@ -139,11 +139,11 @@ public actor SyncOrchestrator {
     }
 
     /// Runs one refresh: on success the kinds it refreshed become fresh and their rail flags clear;
-    /// on a remote failure the failure's flag is raised. Returns whether QBO answered.
+    /// on a remote failure the failure's flag is raised.
     @discardableResult
     public func refresh(
         entity: EntityKind, business: BusinessID, fetchRemote: @Sendable (RefreshSession) async throws -> Void
-    ) async throws -> Bool {
+    ) async throws -> RefreshReport {
         let session = RefreshSession(
             business: business, entity: entity, orchestrator: self, state: try await state(of: business))
         do {
@@ -158,7 +158,7 @@ public actor SyncOrchestrator {
             try await update(business) { state in
                 state.raise(failure.flag, business: business, entity: entity, at: at, message: failure.message)
             }
-            return false
+            return RefreshReport(reachedQBO: false, changed: await session.changed, failure: failure)
         }
         let outcome = await session.outcome()
         let at = now()
@@ -174,7 +174,7 @@ public actor SyncOrchestrator {
                 state.raise(flag.code, business: business, entity: flag.entity, at: at, message: flag.message)
             }
         }
-        return true
+        return RefreshReport(reachedQBO: true, changed: await session.changed, failure: nil)
     }
 
     /// Logs INBOUND lines for changes a refresh found, dropping those the mirror already has.
@@ -205,6 +205,16 @@ public actor SyncOrchestrator {
         }
         return fresh
     }
+}
+
+/// What one refresh did.
+public struct RefreshReport: Sendable {
+    /// Whether QBO answered (the mirror is now fresh for the kinds refreshed).
+    public var reachedQBO: Bool
+    /// Documents changed, per kind.
+    public var changed: [EntityKind: Int]
+    /// Why QBO could not be used, when it could not.
+    public var failure: RemoteFailure?
 }
 
 /// A mirror answer with its freshness and the flags in force.

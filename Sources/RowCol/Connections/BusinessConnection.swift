@@ -1,0 +1,186 @@
+import Foundation
+import QBO
+import RowColDomain
+import RowColStore
+
+/// The Intuit app a business is connected through (client id and secret), kept beside the tokens
+/// in `secrets/<advisor>/<business>.app.json` (mode 0600, never committed, never printed).
+public struct AppCredentials: Hashable, Sendable, Codable, CustomStringConvertible {
+    public var clientID: String
+    public var clientSecret: String
+    public var redirectURI: String
+
+    public init(clientID: String, clientSecret: String, redirectURI: String) {
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.redirectURI = redirectURI
+    }
+
+    /// The client of the RowCol sandbox.
+    public static let sandbox = AppCredentials(
+        clientID: "sandbox-client", clientSecret: "sandbox-secret", redirectURI: "http://127.0.0.1/callback")
+
+    public var description: String { "AppCredentials(clientID: \(clientID), clientSecret: <redacted>)" }
+
+    enum CodingKeys: String, CodingKey {
+        case clientID = "client_id"
+        case clientSecret = "client_secret"
+        case redirectURI = "redirect_uri"
+    }
+}
+
+/// How to obtain the first tokens of a connection.
+public enum ConnectGrant: Sendable {
+    /// A refresh token from Intuit's OAuth playground or the sandbox's control API.
+    case refreshToken(String)
+    /// The `code` of an authorization redirect.
+    case authorizationCode(String)
+}
+
+/// Where a business's QBO lives.
+public enum QBOEnvironment: String, Sendable, CaseIterable {
+    case production
+    /// Intuit's hosted sandbox companies.
+    case sandbox
+    /// A RowCol sandbox (or any server speaking QBO's wire format) at `base_url`.
+    case local
+
+    func endpoints(baseURL: String) throws -> QBOEndpoints {
+        switch self {
+        case .production: return .production
+        case .sandbox: return .intuitSandbox
+        case .local:
+            guard let url = URL(string: baseURL), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw ConnectionError("invalid base URL \"\(baseURL)\": expected http(s)://host[:port]")
+            }
+            return .local(url)
+        }
+    }
+}
+
+/// A connection problem a person can act on.
+public struct ConnectionError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Connects businesses to QBO and builds their clients from the workspace's files.
+public struct Connections: Sendable {
+    public let workspace: Workspace
+    public let advisor: AdvisorID
+    /// Client behaviour (retries, limits, observer) shared by every business.
+    public var clientConfiguration: QBOClientConfiguration
+
+    public init(workspace: Workspace, advisor: AdvisorID, clientConfiguration: QBOClientConfiguration = .init()) {
+        self.workspace = workspace
+        self.advisor = advisor
+        self.clientConfiguration = clientConfiguration
+    }
+
+    func tokenFile(_ business: BusinessID) throws -> URL {
+        try workspace.secretsFolder(for: advisor).appendingPathComponent("\(business.rawValue).json")
+    }
+
+    func appFile(_ business: BusinessID) throws -> URL {
+        try workspace.secretsFolder(for: advisor).appendingPathComponent("\(business.rawValue).app.json")
+    }
+
+    /// Connects (or reconnects) a business: records which company it is, stores the app
+    /// credentials, and obtains and stores its first tokens.
+    @discardableResult
+    public func connect(
+        business: BusinessID, realmID: String, environment: QBOEnvironment, baseURL: String, displayName: String?,
+        credentials: AppCredentials, grant: ConnectGrant
+    ) async throws -> BusinessInfo {
+        let digitsOnly = realmID.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        guard EntityID(rawValue: realmID) != nil, digitsOnly || environment == .local else { throw ConnectionError("invalid realm id \"\(realmID)\": expected QBO's numeric company id") }
+        let endpoints = try environment.endpoints(baseURL: baseURL)
+        let ref = BusinessRef(advisor: advisor, business: business)
+        let info = BusinessInfo(
+            advisor: advisor, business: business, realmID: realmID, environment: environment.rawValue,
+            baseURL: baseURL, displayName: displayName)
+        let oauth = QBOOAuthClient(
+            endpoints: endpoints,
+            credentials: QBOAppCredentials(
+                clientID: credentials.clientID, clientSecret: credentials.clientSecret,
+                redirectURI: credentials.redirectURI))
+        let store = QBOTokenStore(fileURL: try tokenFile(business))
+        switch grant {
+        case .refreshToken(let token):
+            let response = try await oauth.refresh(refreshToken: token)
+            try store.save(response.tokenSet(realmID: realmID, now: Date()))
+        case .authorizationCode(let code):
+            _ = try await QBOTokenManager(store: store, oauth: oauth).connect(code: code, realmID: realmID)
+        }
+        try writeSecret(JSONEncoder.sorted.encode(credentials), to: try appFile(business))
+        if (try? workspace.business(ref)) == nil {
+            try workspace.addBusiness(info)
+        }
+        return info
+    }
+
+    /// The API client of a connected business.
+    /// - Throws: ``ConnectionError`` when the business has no tokens or app credentials.
+    public func client(for business: BusinessID) throws -> QBOClient {
+        let info = try workspace.business(BusinessRef(advisor: advisor, business: business))
+        guard let environment = QBOEnvironment(rawValue: info.environment) else {
+            throw ConnectionError("business \(business) has unknown environment \"\(info.environment)\" in business.json")
+        }
+        let appFile = try appFile(business)
+        guard let data = FileManager.default.contents(atPath: appFile.path) else {
+            throw ConnectionError("business \(business) is not connected (no \(appFile.lastPathComponent)); run `rowcol connect`")
+        }
+        let credentials: AppCredentials
+        do {
+            credentials = try JSONDecoder().decode(AppCredentials.self, from: data)
+        } catch {
+            throw ConnectionError("secrets/\(advisor)/\(appFile.lastPathComponent) is unreadable; run `rowcol connect` again")
+        }
+        let endpoints = try environment.endpoints(baseURL: info.baseURL)
+        let oauth = QBOOAuthClient(
+            endpoints: endpoints,
+            credentials: QBOAppCredentials(
+                clientID: credentials.clientID, clientSecret: credentials.clientSecret,
+                redirectURI: credentials.redirectURI))
+        let tokens = QBOTokenManager(store: QBOTokenStore(fileURL: try tokenFile(business)), oauth: oauth)
+        return QBOClient(realmID: info.realmID, endpoints: endpoints, tokens: tokens, configuration: clientConfiguration)
+    }
+
+    /// The connection status of a business as its token file says (`active`, `expired`, `revoked`), or nil.
+    public func status(of business: BusinessID) -> String? {
+        guard let file = try? tokenFile(business), let tokens = try? QBOTokenStore(fileURL: file).load() else { return nil }
+        return tokens.status.rawValue
+    }
+
+    /// The authorization URL to send a person to (for `--browser` connects).
+    public static func authorizationURL(
+        environment: QBOEnvironment, baseURL: String, credentials: AppCredentials, state: String
+    ) throws -> URL {
+        let oauth = QBOOAuthClient(
+            endpoints: try environment.endpoints(baseURL: baseURL),
+            credentials: QBOAppCredentials(
+                clientID: credentials.clientID, clientSecret: credentials.clientSecret,
+                redirectURI: credentials.redirectURI))
+        return oauth.authorizationURL(state: state)
+    }
+
+    private func writeSecret(_ data: Data, to url: URL) throws {
+        let temp = url.appendingPathExtension("tmp")
+        FileManager.default.createFile(atPath: temp.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        let handle = try FileHandle(forWritingTo: temp)
+        try handle.write(contentsOf: data)
+        try handle.synchronize()
+        try handle.close()
+        _ = try FileManager.default.replaceItemAt(url, withItemAt: temp)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return encoder
+    }
+}

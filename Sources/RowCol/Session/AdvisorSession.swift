@@ -1,0 +1,87 @@
+import Foundation
+import QBO
+import RowColDomain
+import RowColStore
+import RowColSync
+
+/// Everything needed to work on one advisor's businesses: the workspace, the advisor's store
+/// (the single writer, holding its lock), the sync orchestrator and the QBO gateways.
+///
+/// ```swift
+/// let session = try await AdvisorSession.open(workspace: folder, advisor: ada)
+/// let answer = try await session.gateways.list(ListBillsQuery(business: acme, hint: .strict))
+/// await session.close()
+/// ```
+public final class AdvisorSession: Sendable {
+    public let workspace: Workspace
+    public let advisor: AdvisorID
+    public let store: AdvisorStore
+    public let configuration: SyncConfiguration
+    public let orchestrator: SyncOrchestrator
+    public let connections: Connections
+    public let gateways: QBOGateways
+
+    /// Opens the advisor for writing.
+    /// - Parameters:
+    ///   - environment: where `SYNC_*` and `STRICT_ON_SNAPSHOT` are read (usually the process's).
+    ///   - clientConfiguration: QBO client behaviour; retries follow `SYNC_ENABLE_RETRY`.
+    /// - Throws: `StoreError` (busy, not a workspace, unknown advisor), ``ConfigurationError``.
+    public static func open(
+        workspace: Workspace, advisor: AdvisorID, environment: [String: String] = ProcessInfo.processInfo.environment,
+        clientConfiguration: QBOClientConfiguration = QBOClientConfiguration(),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) async throws -> AdvisorSession {
+        let configuration = try RowColConfiguration.sync(workspace: workspace, environment: environment)
+        let store = try AdvisorStore.open(workspace, advisor: advisor)
+        var clientConfiguration = clientConfiguration
+        if !configuration.enableRetry { clientConfiguration.retry = .disabled }
+        return AdvisorSession(
+            workspace: workspace, advisor: advisor, store: store, configuration: configuration,
+            clientConfiguration: clientConfiguration, now: now)
+    }
+
+    init(
+        workspace: Workspace, advisor: AdvisorID, store: AdvisorStore, configuration: SyncConfiguration,
+        clientConfiguration: QBOClientConfiguration, now: @escaping @Sendable () -> Date
+    ) {
+        self.workspace = workspace
+        self.advisor = advisor
+        self.store = store
+        self.configuration = configuration
+        let connections = Connections(workspace: workspace, advisor: advisor, clientConfiguration: clientConfiguration)
+        self.connections = connections
+        orchestrator = SyncOrchestrator(
+            journal: StoreJournal(store: store), configuration: configuration, now: now,
+            classify: { error in
+                if let connection = error as? ConnectionError {
+                    return RemoteFailure(flag: .authReconnectRequired, message: connection.message)
+                }
+                return QBOFailureMapping.classify(error)
+            })
+        gateways = QBOGateways(
+            orchestrator: orchestrator, mirror: store.reader, clients: { try connections.client(for: $0) })
+    }
+
+    /// The advisor's businesses, sorted.
+    public func businesses() throws -> [BusinessID] { try workspace.businesses(of: advisor) }
+
+    public func ref(_ business: BusinessID) -> BusinessRef { BusinessRef(advisor: advisor, business: business) }
+
+    /// Releases the store and its lock.
+    public func close() async { await store.close() }
+}
+
+/// Reads the configuration of a workspace (DESIGN §8).
+public enum RowColConfiguration {
+    /// The sync policy: environment over `rowcol.json`'s `policy` over defaults.
+    public static func sync(workspace: Workspace, environment: [String: String]) throws -> SyncConfiguration {
+        let manifest = try workspace.manifest()
+        var policy: [String: JSONValue]?
+        switch manifest.policy {
+        case nil, .null?: policy = nil
+        case .object(let object)?: policy = object
+        default: throw ConfigurationError(name: "rowcol.json policy", value: "", expected: "an object")
+        }
+        return try SyncConfiguration.resolve(environment: environment, policy: policy)
+    }
+}

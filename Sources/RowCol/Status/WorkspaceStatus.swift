@@ -1,0 +1,75 @@
+import Foundation
+import RowColDomain
+import RowColStore
+import RowColSync
+
+/// The state of one business as `rowcol status` shows it; read without taking any lock.
+public struct BusinessStatus: Sendable, Codable {
+    public var business: BusinessID
+    public var displayName: String?
+    public var realmID: String
+    /// `active`, `expired`, `revoked`, or `not connected`.
+    public var connection: String
+    /// Freshness per kind (`bill`, `invoice`, `balance`).
+    public var freshness: [String: Freshness]
+    /// Documents in the mirror per kind.
+    public var documents: [String: Int]
+    public var pendingWrites: Int
+    /// The last log seq applied to this business's mirror.
+    public var checkpoint: LogSeq
+    public var flags: [HygieneFlag]
+
+    enum CodingKeys: String, CodingKey {
+        case business, connection, freshness, documents, checkpoint, flags
+        case displayName = "display_name"
+        case realmID = "realm_id"
+        case pendingWrites = "pending_writes"
+    }
+}
+
+/// Freshness, hygiene and pending writes of an advisor's businesses.
+public enum WorkspaceStatus {
+    /// Reads the status of every business of `advisor` (no lock: safe while a sync runs).
+    public static func read(
+        workspace: Workspace, advisor: AdvisorID, environment: [String: String] = ProcessInfo.processInfo.environment,
+        now: Date = Date()
+    ) throws -> [BusinessStatus] {
+        let configuration = try RowColConfiguration.sync(workspace: workspace, environment: environment)
+        let connections = Connections(workspace: workspace, advisor: advisor)
+        let reader = workspace.mirrorReader(for: advisor)
+        return try workspace.businesses(of: advisor).map { business in
+            let ref = BusinessRef(advisor: advisor, business: business)
+            let info = try workspace.business(ref)
+            let state = try workspace.businessState(ref)
+            let sync: BusinessSyncState
+            switch state.sync {
+            case .object(let object) where object.isEmpty: sync = BusinessSyncState()
+            case .null: sync = BusinessSyncState()
+            default: sync = (try? state.sync.decode(BusinessSyncState.self)) ?? BusinessSyncState()
+            }
+            var freshness: [String: Freshness] = [:]
+            var documents: [String: Int] = [:]
+            var flags = sync.flags
+            for kind in [EntityKind.bill, .invoice, .balance] {
+                let fresh = Freshness.classify(
+                    refreshedAt: sync.refreshedAt(kind), now: now, softTTL: configuration.softTTL(for: kind),
+                    hardTTL: configuration.hardTTL)
+                freshness[kind.rawValue] = fresh
+                if fresh.level == .staleHard || fresh.level == .never {
+                    flags.append(HygieneFlag(
+                        code: .mirrorStaleHard, business: business, entity: kind, since: now,
+                        message: fresh.level == .never ? "\(kind) never synced" : "\(kind) older than the hard TTL"))
+                } else if fresh.level == .stale {
+                    flags.append(HygieneFlag(code: .mirrorStale, business: business, entity: kind, since: now,
+                                             message: "\(kind) older than its TTL"))
+                }
+            }
+            for kind in EntityKind.allCases { documents[kind.rawValue] = try reader.count(kind, of: ref) }
+            let pending = try reader.payments(of: ref).filter { $0.state == .pending }.count
+            return BusinessStatus(
+                business: business, displayName: info.displayName, realmID: info.realmID,
+                connection: connections.status(of: business) ?? "not connected", freshness: freshness,
+                documents: documents, pendingWrites: pending, checkpoint: state.checkpoint, flags: flags)
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import RowColDomain
+import RowColStore
+import RowColSync
+
+/// What happened to one business during a sync or a reconciliation.
+public struct BusinessSyncReport: Sendable, Codable {
+    public var business: BusinessID
+    /// Documents changed, per entity kind (`bill`, `invoice`, `balance`, `payment`).
+    public var changed: [String: Int]
+    /// The kinds fetched from QBO this time (others were fresh enough).
+    public var refreshed: [String]
+    /// Payments sent from the outbox.
+    public var paymentsSent: Int
+    /// Payments still waiting in the outbox.
+    public var pendingWrites: Int
+    /// The flags in force after the sync.
+    public var flags: [HygieneFlag]
+    /// Whether every kind asked for reached QBO.
+    public var synced: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case business, changed, refreshed, flags, synced
+        case paymentsSent = "payments_sent"
+        case pendingWrites = "pending_writes"
+    }
+}
+
+/// Progress of a sync, for a terminal or a log.
+public enum SyncProgress: Sendable {
+    case started(BusinessID, EntityKind)
+    case finished(BusinessID, EntityKind, changed: Int, reachedQBO: Bool)
+    case skipped(BusinessID, EntityKind, reason: String)
+}
+
+extension AdvisorSession {
+    /// Syncs businesses concurrently: sends the outbox, then refreshes bills, invoices and
+    /// balances (all of them when `strict`, else those past their soft TTL). A failing business
+    /// does not stop the others; its failures become flags in its report.
+    public func sync(
+        businesses requested: [BusinessID]? = nil, strict: Bool,
+        progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
+    ) async throws -> [BusinessSyncReport] {
+        let targets = try requested ?? businesses()
+        for business in targets { _ = try workspace.business(ref(business)) }
+        return try await withThrowingTaskGroup(of: BusinessSyncReport.self) { group in
+            for business in targets {
+                group.addTask {
+                    try await self.syncOne(business, kinds: [.bill, .invoice, .balance], strict: strict, progress: progress)
+                }
+            }
+            var reports: [BusinessSyncReport] = []
+            for try await report in group { reports.append(report) }
+            return reports.sorted { $0.business < $1.business }
+        }
+    }
+
+    /// Nightly reconciliation (DESIGN §5): the outbox, one CDC request for bills, invoices and
+    /// payments per business (deletions included, payments confirmed), and balances.
+    public func recon(
+        businesses requested: [BusinessID]? = nil,
+        progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
+    ) async throws -> [BusinessSyncReport] {
+        let targets = try requested ?? businesses()
+        for business in targets { _ = try workspace.business(ref(business)) }
+        return try await withThrowingTaskGroup(of: BusinessSyncReport.self) { group in
+            for business in targets {
+                group.addTask {
+                    try await self.syncOne(business, kinds: [.payment, .balance], strict: true, progress: progress)
+                }
+            }
+            var reports: [BusinessSyncReport] = []
+            for try await report in group { reports.append(report) }
+            return reports.sorted { $0.business < $1.business }
+        }
+    }
+
+    func syncOne(
+        _ business: BusinessID, kinds: [EntityKind], strict: Bool, progress: @Sendable (SyncProgress) -> Void
+    ) async throws -> BusinessSyncReport {
+        let ref = ref(business)
+        var changed: [String: Int] = [:]
+        var refreshed: [String] = []
+        var synced = true
+        let pendingBefore = try store.reader.payments(of: ref).filter { $0.state == .pending }
+        var sent = 0
+        if !pendingBefore.isEmpty {
+            progress(.started(business, .payment))
+            let after = try await gateways.replayOutbox(of: ref)
+            sent = after.filter { $0.state != .pending }.count
+            changed[EntityKind.payment.rawValue, default: 0] += sent
+            progress(.finished(business, .payment, changed: sent, reachedQBO: sent == pendingBefore.count))
+        }
+        for kind in kinds {
+            if !strict, kind != .payment, try await orchestrator.freshness(of: kind, business: business).level == .fresh {
+                progress(.skipped(business, kind, reason: "fresh"))
+                continue
+            }
+            progress(.started(business, kind))
+            let report = try await gateways.refresh(kind, business: business)
+            for (changedKind, count) in report.changed { changed[changedKind.rawValue, default: 0] += count }
+            if report.reachedQBO { refreshed.append(kind.rawValue) } else { synced = false }
+            progress(.finished(business, kind, changed: report.changed.values.reduce(0, +), reachedQBO: report.reachedQBO))
+        }
+        let pending = try store.reader.payments(of: ref).filter { $0.state == .pending }.count
+        if pending > 0 {
+            try await orchestrator.raise(
+                .writePending, business: business, entity: .payment,
+                message: "\(pending) payment(s) waiting in the outbox; they are sent by the next `rowcol sync`")
+        } else {
+            try await orchestrator.clear([.writePending], business: business, entity: .payment)
+        }
+        let flags = try await orchestrator.flags(for: nil, business: business)
+        return BusinessSyncReport(
+            business: business, changed: changed, refreshed: refreshed, paymentsSent: sent, pendingWrites: pending,
+            flags: flags, synced: synced && pending == 0)
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import RowCol
+
+struct SnapshotCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Show a business's cash runway: cash, AP, AR and the 13-week projection.",
+        discussion: """
+            Reads through the gateways; with STRICT_ON_SNAPSHOT=true (the default) it refreshes \
+            from QBO first, and answers from the mirror with hygiene flags when QBO cannot be \
+            reached. --json prints the stable shape documented in Sources/RowColRunway/JSON.md; \
+            --html writes a self-contained page with the 13-week chart.
+            """)
+
+    @OptionGroup var workspace: WorkspaceOption
+    @OptionGroup var advisor: AdvisorOption
+    @OptionGroup var business: BusinessOption
+    @OptionGroup var output: JSONFlag
+    @Option(help: ArgumentHelp("Also write the report as one HTML page here.", valueName: "file")) var html: String?
+    @Flag(inversion: .prefixedNo, help: "Refresh from QBO first (default: STRICT_ON_SNAPSHOT).") var strict: Bool?
+    @Option(name: .customLong("rate"), help: ArgumentHelp("An exchange rate into USD, as CUR=RATE (repeatable).", valueName: "CUR=RATE"))
+    var rates: [String] = []
+
+    func run() async throws {
+        let business = try self.business.id
+        let rateTable = try parseRates(rates)
+        let snapshot = try await withSession(workspace, advisor) { session in
+            try await session.snapshot(business, strict: strict, rates: rateTable)
+        }
+        if let html {
+            try Data(HTMLReport.render(snapshot).utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+        }
+        if output.json {
+            print(try RunwayJSON.string(snapshot))
+        } else {
+            print(TerminalReport.render(snapshot, useColor: useColor))
+            if let html { print("report written to \(html)") }
+        }
+    }
+}
+
+struct ConsoleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console", abstract: "Rank all of an advisor's businesses by runway risk.")
+
+    @OptionGroup var workspace: WorkspaceOption
+    @OptionGroup var advisor: AdvisorOption
+    @OptionGroup var output: JSONFlag
+    @Flag(inversion: .prefixedNo, help: "Refresh from QBO first (default: STRICT_ON_SNAPSHOT).") var strict: Bool?
+    @Option(name: .customLong("rate"), help: ArgumentHelp("An exchange rate into USD, as CUR=RATE (repeatable).", valueName: "CUR=RATE"))
+    var rates: [String] = []
+
+    func run() async throws {
+        let rateTable = try parseRates(rates)
+        let console = try await withSession(workspace, advisor) { session in
+            try await session.console(strict: strict, rates: rateTable)
+        }
+        if output.json {
+            print(try RunwayJSON.string(console))
+        } else {
+            print(TerminalReport.render(console, useColor: useColor))
+        }
+    }
+}
+
+func parseRates(_ texts: [String]) throws -> [CurrencyCode: Decimal] {
+    var rates: [CurrencyCode: Decimal] = [:]
+    for text in texts {
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let code = CurrencyCode(rawValue: parts[0]), let rate = Money.parseDecimal(parts[1]), rate > 0
+        else { throw ValidationError("invalid --rate \"\(text)\": expected CUR=RATE such as EUR=1.08") }
+        rates[code] = rate
+    }
+    return rates
+}

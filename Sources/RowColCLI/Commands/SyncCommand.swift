@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import RowCol
+
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Bring the mirror up to date with QBO.",
+        discussion: """
+            Sends payments waiting in the outbox, then refreshes bills, invoices and balances of \
+            each business (all of them with --strict, otherwise those older than their TTL), \
+            businesses in parallel. Exit status: 0 when every business synced, 3 when some only \
+            have hygiene flags (QBO unreachable, throttled, reconnect required, …), 1 on error.
+            """)
+
+    @OptionGroup var workspace: WorkspaceOption
+    @OptionGroup var advisor: AdvisorOption
+    @Option(help: ArgumentHelp("Only this business.", valueName: "id")) var business: String?
+    @Flag(help: "Refresh every kind now, whatever its age.") var strict = false
+    @OptionGroup var output: JSONFlag
+
+    func run() async throws {
+        let only = try business.map { [try BusinessID(validating: $0)] }
+        let json = output.json
+        let reports = try await withSession(workspace, advisor) { session in
+            try await session.sync(businesses: only, strict: strict, progress: json ? { _ in } : printProgress)
+        }
+        try finish(reports, json: json)
+    }
+}
+
+struct ReconCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recon",
+        abstract: "Reconcile the mirror with QBO (the nightly job).",
+        discussion: """
+            For each business: sends the outbox, asks QBO's change feed (CDC) for bills, invoices and \
+            payments since the cursor — deletions included, RowCol's payments confirmed — and \
+            refreshes balances. A cursor older than 30 days falls back to full queries and raises \
+            recon.full_resync. Exit status as for `rowcol sync`.
+            """)
+
+    @OptionGroup var workspace: WorkspaceOption
+    @OptionGroup var advisor: AdvisorOption
+    @Option(help: ArgumentHelp("Only this business.", valueName: "id")) var business: String?
+    @OptionGroup var output: JSONFlag
+
+    func run() async throws {
+        let only = try business.map { [try BusinessID(validating: $0)] }
+        let json = output.json
+        let reports = try await withSession(workspace, advisor) { session in
+            try await session.recon(businesses: only, progress: json ? { _ in } : printProgress)
+        }
+        try finish(reports, json: json)
+    }
+}
+
+@Sendable func printProgress(_ event: SyncProgress) {
+    switch event {
+    case .started(let business, let kind):
+        print("  \(business): \(kind) …")
+    case .finished(let business, let kind, let changed, let reached):
+        print("  \(business): \(kind) \(reached ? "done, \(changed) changed" : "not reached (see flags)")")
+    case .skipped(let business, let kind, let reason):
+        print("  \(business): \(kind) skipped (\(reason))")
+    }
+}
+
+func finish(_ reports: [BusinessSyncReport], json: Bool) throws {
+    if json {
+        try printJSON(reports)
+    } else {
+        for report in reports {
+            let changes = report.changed.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+            let summary = changes.isEmpty ? "no changes" : changes.joined(separator: ", ")
+            print("\(report.business): \(report.synced ? "synced" : "NOT fully synced") — \(summary)"
+                + (report.pendingWrites > 0 ? "; \(report.pendingWrites) payment(s) pending" : ""))
+            for flag in report.flags { print("    ! \(describe(flag))") }
+        }
+    }
+    if !reports.allSatisfy(\.synced) { throw ExitCode(exitCodeFlagsOnly) }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import RowCol
+
+/// `--workspace DIR`, falling back to `ROWCOL_WORKSPACE`.
+struct WorkspaceOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The workspace folder.", discussion: "Defaults to $ROWCOL_WORKSPACE.", valueName: "dir"))
+    var workspace: String?
+
+    var url: URL {
+        get throws {
+            if let workspace, !workspace.isEmpty { return URL(fileURLWithPath: workspace) }
+            if let fromEnvironment = ProcessInfo.processInfo.environment["ROWCOL_WORKSPACE"], !fromEnvironment.isEmpty {
+                return URL(fileURLWithPath: fromEnvironment)
+            }
+            throw ValidationError("no workspace: pass --workspace DIR or set ROWCOL_WORKSPACE")
+        }
+    }
+
+    func open() throws -> Workspace { try Workspace.open(at: url) }
+}
+
+/// `--advisor A`; optional when the workspace has exactly one advisor.
+struct AdvisorOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The advisor (optional when the workspace has only one).", valueName: "id"))
+    var advisor: String?
+
+    func resolve(in workspace: Workspace) throws -> AdvisorID {
+        if let advisor { return try AdvisorID(validating: advisor) }
+        let all = try workspace.advisors()
+        guard all.count == 1 else {
+            throw ValidationError(all.isEmpty
+                ? "the workspace has no advisor yet: run `rowcol advisor add A`"
+                : "the workspace has several advisors (\(all.map(\.rawValue).joined(separator: ", "))): pass --advisor")
+        }
+        return all[0]
+    }
+}
+
+/// `--business B` (required).
+struct BusinessOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The client business.", valueName: "id"))
+    var business: String
+
+    var id: BusinessID { get throws { try BusinessID(validating: business) } }
+}
+
+/// `--json`.
+struct JSONFlag: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON (stable, sorted keys) instead of text.")
+    var json = false
+}
+
+/// Opens the advisor's writer session for the length of `body`, closing it on every path.
+func withSession<T>(
+    _ workspaceOption: WorkspaceOption, _ advisorOption: AdvisorOption, _ body: (AdvisorSession) async throws -> T
+) async throws -> T {
+    let workspace = try workspaceOption.open()
+    let advisor = try advisorOption.resolve(in: workspace)
+    let session = try await AdvisorSession.open(workspace: workspace, advisor: advisor)
+    do {
+        let result = try await body(session)
+        await session.close()
+        return result
+    } catch {
+        await session.close()
+        throw error
+    }
+}
+
+/// Writes `value` as JSON with sorted keys and a final newline.
+func printJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
+    var data = try encoder.encode(value)
+    data.append(UInt8(ascii: "\n"))
+    FileHandle.standardOutput.write(data)
+}
+
+/// Whether to colour output: only on a terminal, and never when NO_COLOR is set.
+var useColor: Bool {
+    isatty(STDOUT_FILENO) == 1 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+}
+
+/// Parses an amount given on the command line, exactly.
+func parseMoney(_ text: String, currency: String) throws -> Money {
+    guard let code = CurrencyCode(rawValue: currency) else {
+        throw ValidationError("invalid --currency \"\(currency)\": expected a 3-letter code such as USD")
+    }
+    guard let money = Money(text, code) else {
+        throw ValidationError("invalid --amount \"\(text)\": expected a decimal such as 1250.00")
+    }
+    return money
+}
+
+func parseDate(_ text: String, option: String) throws -> LocalDate {
+    guard let date = LocalDate(text) else { throw ValidationError("invalid \(option) \"\(text)\": expected YYYY-MM-DD") }
+    return date
+}
+
+/// A short human line for a flag.
+func describe(_ flag: HygieneFlag) -> String {
+    "\(flag.code) [\(flag.business)\(flag.entity.map { "/\($0)" } ?? "")] \(flag.message)"
+}
+
+/// Exit code of `rowcol sync`/`recon` when every business answered but some carry hygiene flags.
+let exitCodeFlagsOnly: Int32 = 3
