@@ -21,9 +21,9 @@ public struct QBORefresher: Sendable {
         case .bill, .invoice:
             let operation = "\(kind).refresh"
             if let since = cdcStart(for: kind, session: session) {
-                let result = try await client.changes(entities: [qboName(kind)], since: since)
-                if try await recordCDC(result, kinds: [kind], operation: operation, session: session) {
-                    await session.advanceCursor(kind, to: result.time)
+                if let time = try await incremental(entities: [qboName(kind)], kinds: [kind], since: since,
+                                                    operation: operation, session: session) {
+                    await session.advanceCursor(kind, to: time)
                     return
                 }
             } else if session.state.cursor(kind) != nil {
