@@ -104,3 +104,40 @@ struct ReportTests {
         #expect(text.contains("\"label\" : \"13+\""))
     }
 }
+
+struct ReportEdgeTests {
+    @Test(arguments: [
+        (true, [String: String](), true), (false, [:], false), (true, ["NO_COLOR": "1"], false),
+        (true, ["NO_COLOR": ""], true),
+    ])
+    func colourOnlyOnATerminalWithoutNoColor(isTerminal: Bool, environment: [String: String], expected: Bool) {
+        #expect(TerminalReport.shouldUseColor(isTerminal: isTerminal, environment: environment) == expected)
+    }
+
+    @Test func htmlHasNoControlCharacters() {
+        let html = HTMLReport.render(ReportTests.sample())
+        #expect(!html.unicodeScalars.contains { $0.value == 0x1B })
+        #expect(html.contains("&quot;Sons&quot;\u{FFFD}[2J"))
+    }
+
+    @Test func emptyBusinessRendersEverywhere() throws {
+        let snapshot = Fixture.snapshot()
+        let text = TerminalReport.render(snapshot, useColor: false)
+        #expect(text.contains("Open bills: none"))
+        #expect(text.contains("runway.no_bank_account"))
+        let html = HTMLReport.render(snapshot)
+        #expect(html.contains("No active bank account."))
+        #expect(html.contains("<polyline class=\"closing\""))
+        #expect(!html.contains("nan") && !html.contains("inf"))
+    }
+
+    @Test func paymentInAnotherCurrencyThanItsBillIsNotDeducted() {
+        let snapshot = Fixture.snapshot(
+            bills: [Fixture.bill("b1", due: Fixture.day(2), balance: Fixture.usd("100.00"))],
+            balances: [Fixture.bank("1", Fixture.usd("1000.00"))],
+            payments: [Fixture.payment("p1", bill: "b1", amount: Money(50, Fixture.eur), payOn: Fixture.day(3))],
+            rates: [Fixture.eur: 2])
+        #expect(snapshot.weeks[0].disbursements == Fixture.usd("200.00"))  // 100 bill + 50 EUR × 2
+        #expect(snapshot.warningCodes.contains(.paymentCurrencyMismatch))
+    }
+}

@@ -129,7 +129,8 @@ public enum HTMLReport {
         return html
     }
 
-    /// Escapes text for HTML element content and quoted attribute values.
+    /// Escapes text for HTML element content and quoted attribute values, replacing control
+    /// characters (other than newline and tab) with U+FFFD.
     public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -140,6 +141,10 @@ public enum HTMLReport {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
+            case "\n", "\t": out.append(character)
+            // Control characters are not allowed in HTML text; show that something was there.
+            case _ where character.unicodeScalars.contains { $0.properties.generalCategory == .control }:
+                out += "\u{FFFD}"
             default: out.append(character)
             }
         }

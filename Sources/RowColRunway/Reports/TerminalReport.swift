@@ -8,6 +8,15 @@ import RowColDomain
 /// `NO_COLOR` is unset. Text that came from QBO (names, document numbers) has its control
 /// characters replaced, so it cannot inject escape sequences even with colour on.
 public enum TerminalReport {
+    /// Whether a command-line tool should ask for colour: only when its output is a terminal and
+    /// `NO_COLOR` is unset or empty (https://no-color.org).
+    /// - Parameters:
+    ///   - isTerminal: whether standard output is a TTY (`isatty(1)`), decided by the caller.
+    ///   - environment: the process environment.
+    public static func shouldUseColor(isTerminal: Bool, environment: [String: String]) -> Bool {
+        isTerminal && (environment["NO_COLOR"] ?? "").isEmpty
+    }
+
     /// The snapshot of one business: summary, the 13 weeks, AP/AR aging, scheduled payments, flags.
     public static func render(_ snapshot: RunwaySnapshot, useColor: Bool) -> String {
         func style(_ text: String, _ style: ANSIStyle) -> String { useColor ? style.wrap(text) : text }
