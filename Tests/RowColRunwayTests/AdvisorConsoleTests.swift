@@ -91,3 +91,21 @@ struct AdvisorConsoleTests {
         #expect(decoded == console)
     }
 }
+
+struct AdvisorConsoleHTMLTests {
+    @Test func consolePageEscapesNamesAndListsEveryBusinessInRankOrder() throws {
+        let hostile = Fixture.snapshot(name: "<b>Evil</b> & Co", business: AdvisorConsoleTests.ref("evil"),
+                                       bills: [Fixture.bill("b", due: Fixture.day(1), balance: Fixture.usd("5.00"))])
+        let fine = Fixture.snapshot(name: "Fine Ltd", business: AdvisorConsoleTests.ref("fine"),
+                                    balances: [Fixture.bank("1", Fixture.usd("10.00"))])
+        let console = try AdvisorConsole(advisor: Fixture.advisor, asOf: Fixture.asOf, snapshots: [fine, hostile])
+        let html = HTMLReport.render(console)
+        #expect(!html.contains("<b>Evil"))
+        #expect(html.contains("&lt;b&gt;Evil&lt;/b&gt; &amp; Co"))
+        let evil = try #require(html.range(of: "Evil"))
+        let fineAt = try #require(html.range(of: "Fine Ltd"))
+        #expect(evil.lowerBound < fineAt.lowerBound)
+        #expect(html.contains("<code>runway.no_bank_account</code>"))
+        #expect(!html.contains("src=") && !html.contains("href="))
+    }
+}

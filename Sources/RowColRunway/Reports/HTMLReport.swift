@@ -211,7 +211,8 @@ public enum HTMLReport {
     .card.bad .value{color:#b3261e}.card.good .value{color:#1e7b34}
     table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
     th,td{padding:4px 8px;border-bottom:1px solid #eceff4;text-align:left}th{font-size:12px;color:#5b6575}
-    .num{text-align:right;white-space:nowrap}.neg{color:#b3261e}
+    .num{text-align:right;white-space:nowrap}.neg{color:#b3261e}.pos{color:#1e7b34}
+    td code{background:#fff4d6;padding:1px 4px;border-radius:3px;font-size:12px}
     .flags code{background:#fff4d6;padding:1px 4px;border-radius:3px}
     svg{width:100%;height:auto;display:block}
     @media print{body{padding:0}.card{break-inside:avoid}}
