@@ -17,8 +17,10 @@ public struct RunwayCalendar: Hashable, Sendable {
         "13 windows of 7 days; week 1 starts on the as-of date; overdue amounts land in week 1; "
         + "amounts due after week 13 are outside the projection"
 
+    /// The first day of week 1.
     public let asOfDate: LocalDate
 
+    /// The calendar of a projection starting on `asOfDate`.
     public init(asOfDate: LocalDate) { self.asOfDate = asOfDate }
 
     /// The first day of week `index` (1-based).

@@ -13,25 +13,38 @@ public struct AdvisorConsole: Hashable, Sendable, Codable {
     public struct Row: Hashable, Sendable, Codable {
         /// 1 for the business most at risk.
         public var rank: Int
+        /// The business and its name.
         public var business: RunwayBusiness
+        /// The currency of this row's amounts.
         public var homeCurrency: CurrencyCode
+        /// Cash on hand.
         public var cashOnHand: Money
+        /// Open bills (AP).
         public var payablesTotal: Money
+        /// Open invoices (AR).
         public var receivablesTotal: Money
+        /// The overdue part of AP.
         public var overduePayables: Money
+        /// The overdue part of AR.
         public var overdueReceivables: Money
+        /// The week with the lowest closing.
         public var lowestWeek: LowestWeek
+        /// The first week closing below zero, or "13+".
         public var weeksOfRunway: RunwayLength
+        /// The burn figure and its method.
         public var burn: Burn
         /// The flag codes of the snapshot, sorted and without repeats.
         public var flagCodes: [String]
+        /// How many hygiene flags the snapshot carries.
         public var flagCount: Int
         /// The warning codes of the snapshot, sorted and without repeats.
         public var warningCodes: [String]
+        /// How many runway warnings the snapshot carries.
         public var warningCount: Int
         /// The stalest level among the snapshot's inputs (`never` > `stale_hard` > `stale` > `fresh`).
         public var freshness: Freshness.Level
 
+        /// The row of `snapshot` at position `rank`.
         public init(rank: Int, snapshot: RunwaySnapshot) {
             self.rank = rank
             business = snapshot.business
@@ -78,7 +91,9 @@ public struct AdvisorConsole: Hashable, Sendable, Codable {
         }
     }
 
+    /// The JSON shape's version (same as the snapshot's).
     public var schemaVersion: Int
+    /// The advisor whose businesses these are.
     public var advisor: AdvisorID
     /// When the console was assembled (the caller's clock, passed in).
     public var asOf: Date
@@ -131,7 +146,9 @@ public struct AdvisorConsole: Hashable, Sendable, Codable {
 
 /// An advisor console could not be assembled; the message says which snapshot and why.
 public struct AdvisorConsoleError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What was wrong and what to do.
     public let message: String
+    /// An error with its message.
     public init(message: String) { self.message = message }
     public var description: String { message }
 }

@@ -17,10 +17,14 @@ import RowColDomain
 public struct RunwayInputs: Hashable, Sendable {
     /// How fresh the mirror's copy of each input kind was when it was read.
     public struct InputFreshness: Hashable, Sendable, Codable {
+        /// Freshness of the bills mirror.
         public var bills: Freshness
+        /// Freshness of the invoices mirror.
         public var invoices: Freshness
+        /// Freshness of the balances mirror.
         public var balances: Freshness
 
+        /// Groups the freshness of the three inputs.
         public init(bills: Freshness, invoices: Freshness, balances: Freshness) {
             self.bills = bills
             self.invoices = invoices
@@ -34,6 +38,7 @@ public struct RunwayInputs: Hashable, Sendable {
             balances: Freshness(refreshedAt: nil, level: .never))
     }
 
+    /// The advisor and business the inputs belong to.
     public var business: BusinessRef
     /// The business's display name, as a person knows it.
     public var businessName: String
@@ -43,11 +48,15 @@ public struct RunwayInputs: Hashable, Sendable {
     public var asOfDate: LocalDate
     /// The currency every total is expressed in.
     public var homeCurrency: CurrencyCode
+    /// The business's bills as mirrored; only open ones (balance > 0) are projected.
     public var bills: [Bill]
+    /// The business's invoices as mirrored; only open ones (balance > 0) are projected.
     public var invoices: [Invoice]
+    /// Account balances; only active `Bank` accounts count as cash.
     public var balances: [AccountBalance]
     /// Bill payments scheduled through RowCol; rejected ones are ignored.
     public var payments: [BillPayment]
+    /// How fresh each input was; copied into the snapshot as is.
     public var freshness: InputFreshness
     /// Every hygiene flag raised while reading the inputs; the snapshot carries them all.
     public var flags: [HygieneFlag]

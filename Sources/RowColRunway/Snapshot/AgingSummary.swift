@@ -16,6 +16,7 @@ public struct AgingBuckets: Hashable, Sendable, Codable {
     /// More than 90 days overdue.
     public var overdueOver90: Money
 
+    /// Bucket amounts, in the home currency.
     public init(notDue: Money, overdue1To30: Money, overdue31To60: Money, overdue61To90: Money, overdueOver90: Money) {
         self.notDue = notDue
         self.overdue1To30 = overdue1To30
@@ -43,9 +44,11 @@ public struct AgingBuckets: Hashable, Sendable, Codable {
 public struct AgingSummary: Hashable, Sendable, Codable {
     /// One open bill or invoice.
     public struct Item: Hashable, Sendable, Codable {
+        /// The bill's or invoice's QBO id.
         public var id: EntityID
         /// The vendor of a bill or the customer of an invoice.
         public var party: PartyRef
+        /// QBO's document number, when it has one.
         public var docNumber: String?
         /// The due date, else the transaction date; `nil` when QBO gave neither.
         public var dueDate: LocalDate?
@@ -62,6 +65,7 @@ public struct AgingSummary: Hashable, Sendable, Codable {
         /// The projection week (1…13) the item lands in; `nil` when due after week 13 or unconverted.
         public var week: Int?
 
+        /// One open item's figures.
         public init(
             id: EntityID, party: PartyRef, docNumber: String?, dueDate: LocalDate?, daysOverdue: Int,
             balance: Money, homeBalance: Money?, scheduled: Money?, projected: Money?, week: Int?
@@ -96,10 +100,12 @@ public struct AgingSummary: Hashable, Sendable, Codable {
     /// Σ negative balances (vendor credits, credit notes): shown, never projected, so the runway
     /// does not lean on money that may never come back as cash.
     public var credits: Money
+    /// ``openTotal`` by how overdue it is.
     public var buckets: AgingBuckets
     /// Open items by due date (undated first), then id.
     public var items: [Item]
 
+    /// A summary's figures.
     public init(openTotal: Money, overdueTotal: Money, beyondHorizon: Money, credits: Money,
                 buckets: AgingBuckets, items: [Item]) {
         self.openTotal = openTotal

@@ -13,15 +13,19 @@ public struct RunwaySnapshot: Hashable, Sendable, Codable {
     /// The version of the JSON shape; bumped only when a field changes meaning or disappears.
     public static let currentSchemaVersion = 1
 
+    /// The JSON shape's version (``currentSchemaVersion`` when built by this library).
     public var schemaVersion: Int
+    /// The business described, with its display name.
     public var business: RunwayBusiness
     /// The instant the inputs were read.
     public var asOf: Date
     /// The first day of week 1.
     public var asOfDate: LocalDate
+    /// The currency of every total.
     public var homeCurrency: CurrencyCode
     /// How the 13 weeks are cut, in words (see ``RunwayCalendar``).
     public var weekRule: String
+    /// Cash on hand and the accounts behind it.
     public var cash: CashOnHand
     /// Accounts payable: open bills.
     public var payables: AgingSummary
@@ -29,19 +33,26 @@ public struct RunwaySnapshot: Hashable, Sendable, Codable {
     public var receivables: AgingSummary
     /// The 13 weeks of the projection, week 1 first.
     public var weeks: [ProjectionWeek]
+    /// The week with the lowest closing balance.
     public var lowestWeek: LowestWeek
+    /// The first week whose closing goes below zero, or "13+".
     public var weeksOfRunway: RunwayLength
+    /// The burn figure, with its method named.
     public var burn: Burn
+    /// Every scheduled payment passed in, by pay-on day, with what the projection did with it.
     public var scheduledPayments: [ScheduledPayment]
+    /// How fresh each input was when read.
     public var freshness: RunwayInputs.InputFreshness
     /// Every hygiene flag passed in, in the order given.
     public var flags: [HygieneFlag]
+    /// What the reader should know about the arithmetic (see ``RunwayWarning/Code``).
     public var warnings: [RunwayWarning]
     /// The valid rates the caller gave, by currency.
     public var rates: [ExchangeRate]
     /// Per foreign currency without a rate: the amounts left out of every total.
     public var unconverted: [UnconvertedAmounts]
 
+    /// Assembles a snapshot from its parts; ``RunwayCalculator/snapshot(inputs:)`` is the usual way to get one.
     public init(
         business: RunwayBusiness, asOf: Date, asOfDate: LocalDate, homeCurrency: CurrencyCode,
         weekRule: String, cash: CashOnHand, payables: AgingSummary, receivables: AgingSummary,
@@ -88,16 +99,21 @@ public struct RunwaySnapshot: Hashable, Sendable, Codable {
 
 /// The business a snapshot describes: its advisor, its id and the name people know it by.
 public struct RunwayBusiness: Hashable, Sendable, Codable {
+    /// The advisor the business belongs to.
     public var advisor: AdvisorID
+    /// The business's id in the workspace.
     public var business: BusinessID
+    /// The name people know the business by.
     public var name: String
 
+    /// Names the business `ref` as `name`.
     public init(ref: BusinessRef, name: String) {
         advisor = ref.advisor
         business = ref.business
         self.name = name
     }
 
+    /// The advisor/business key.
     public var ref: BusinessRef { BusinessRef(advisor: advisor, business: business) }
 
     enum CodingKeys: String, CodingKey {
@@ -109,9 +125,12 @@ public struct RunwayBusiness: Hashable, Sendable, Codable {
 
 /// A rate the snapshot converted with: one unit of ``currency`` is ``rate`` units of the home currency.
 public struct ExchangeRate: Hashable, Sendable, Codable {
+    /// The foreign currency.
     public var currency: CurrencyCode
+    /// Home-currency units per one unit of ``currency``.
     public var rate: Decimal
 
+    /// A rate of `rate` home units per unit of `currency`.
     public init(currency: CurrencyCode, rate: Decimal) {
         self.currency = currency
         self.rate = rate
@@ -120,6 +139,7 @@ public struct ExchangeRate: Hashable, Sendable, Codable {
 
 /// Amounts in one currency that had no rate, kept apart from the totals in their own currency.
 public struct UnconvertedAmounts: Hashable, Sendable, Codable {
+    /// The currency that had no rate.
     public var currency: CurrencyCode
     /// Σ balances of active bank accounts in this currency.
     public var cash: Money
@@ -130,6 +150,7 @@ public struct UnconvertedAmounts: Hashable, Sendable, Codable {
     /// Σ projected scheduled payments.
     public var payments: Money
 
+    /// The left-out sums of one currency.
     public init(currency: CurrencyCode, cash: Money, payables: Money, receivables: Money, payments: Money) {
         self.currency = currency
         self.cash = cash

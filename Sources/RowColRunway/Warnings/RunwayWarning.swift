@@ -38,12 +38,14 @@ public struct RunwayWarning: Hashable, Sendable, Codable, CustomStringConvertibl
         /// bill's balance; both are projected.
         public static let paymentCurrencyMismatch = Code(rawValue: "runway.payment_currency_mismatch")
 
+        /// Every code this version raises.
         public static let all: [Code] = [
             .currencyUnconverted, .invalidRate, .noBankAccount, .missingDueDate, .paymentExceedsBill,
             .paymentCurrencyMismatch,
         ]
     }
 
+    /// The stable code.
     public var code: Code
     /// One line a person can act on.
     public var message: String
@@ -52,6 +54,7 @@ public struct RunwayWarning: Hashable, Sendable, Codable, CustomStringConvertibl
     /// The ids of the entities concerned (bills, invoices, payments, accounts), sorted.
     public var ids: [String]
 
+    /// A warning with its code, message and what it concerns.
     public init(code: Code, message: String, currency: CurrencyCode? = nil, ids: [String] = []) {
         self.code = code
         self.message = message
