@@ -18,7 +18,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "RowColDomain"),
-        .target(name: "RowColRunway", dependencies: ["RowColDomain"]),
+        .target(name: "RowColRunway", dependencies: ["RowColDomain"], exclude: ["JSON.md"]),
         .target(name: "QBO"),
         .target(
             name: "RowColSync",
@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "QBOSandbox", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
 
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain"]),
+        .testTarget(name: "RowColRunwayTests", dependencies: ["RowColRunway"]),
         // FlyingFox serves the loopback QBO stand-in of the HTTP tests; the QBO module itself needs no package.
         .testTarget(
             name: "QBOTests", dependencies: ["QBO", .product(name: "FlyingFox", package: "FlyingFox")],
