@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "RowColDomain", targets: ["RowColDomain"]),
         .library(name: "QBO", targets: ["QBO"]),
+        .library(name: "QBOSandbox", targets: ["QBOSandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -17,12 +18,15 @@ let package = Package(
     ],
     targets: [
         .target(name: "RowColDomain"),
+        .target(name: "QBOSandbox", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
 
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain"]),
+        .testTarget(name: "QBOSandboxTests", dependencies: ["QBOSandbox"]),
 
         .target(name: "QBO"),
-        // FlyingFox serves the loopback QBO stand-in of the HTTP tests; the QBO module itself needs no package.
-        .testTarget(name: "QBOTests", dependencies: ["QBO", .product(name: "FlyingFox", package: "FlyingFox")],
+        // The client is tested against the sandbox over loopback HTTP; FlyingFox also serves the
+        // small scripted stand-in used where a test needs exact control of each answer.
+        .testTarget(name: "QBOTests", dependencies: ["QBO", "QBOSandbox", .product(name: "FlyingFox", package: "FlyingFox")],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

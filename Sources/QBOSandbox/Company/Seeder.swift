@@ -1,0 +1,127 @@
+import Foundation
+
+/// What `POST /__sandbox/realms` asks for.
+struct SeedRequest: Sendable, Codable {
+    var realm: String
+    var seed: UInt64
+    var bills: Int
+    var invoices: Int
+    var accounts: Int
+}
+
+/// SplitMix64: small, fast and the same on every platform, so a seed always gives the same company.
+struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Builds a company with deterministic data around the sandbox's "today".
+enum Seeder {
+    private static let vendorNames = ["Hall Properties", "Robertson & Associates", "Cal Telephone", "Norton Lumber",
+                                      "Brosnahan Insurance", "PG&E", "Lee Advertising", "Tania's Nursery",
+                                      "Computers by Jenni", "Diego's Road Warrior Bodyshop", "Books by Bessie",
+                                      "Chin's Gas and Oil", "Squeaky Kleen Car Wash", "Hicks Hardware"]
+    private static let customerNames = ["Sonnenschein Family Store", "Amy's Bird Sanctuary", "Bill's Windsurf Shop",
+                                        "Cool Cars", "Diego Rodriguez", "Dukes Basketball Camp", "Freeman Sporting Goods",
+                                        "Geeta Kalapatapu", "Jeff's Jalopies", "Kookies by Kathy", "Mark Cho",
+                                        "Paulsen Medical Supplies", "Red Rock Diner", "Rondonuwu Fruit and Vegi"]
+    private static let expenseAccounts = ["Rent or Lease", "Legal & Professional Fees", "Utilities", "Supplies", "Insurance"]
+    private static let bankNames = ["Checking", "Savings", "Operating", "Payroll", "Reserve"]
+    static let usd: WireJSON = ["value": "USD", "name": "United States Dollar"]
+
+    static func company(_ request: SeedRequest, now: Int64) -> Company {
+        var rng = SeededGenerator(seed: request.seed)
+        var company = Company(realm: request.realm, name: "Sandbox Company \(request.realm)")
+        let today = WireTime.localDay(now)
+        let morning = WireTime.startOfLocalDay(today) + 9 * 3_600_000
+        func cents(_ low: Int, _ high: Int) -> Decimal { Decimal(Int.random(in: low...high, using: &rng)) / 100 }
+        func ref(_ id: Int, _ name: String) -> WireJSON { ["value": .string(String(id)), "name": .string(name)] }
+        func add(_ entity: EntityName, _ body: [String: WireJSON], created: Int64, updated: Int64? = nil) -> Int {
+            let id = company.allocateId()
+            company.store(entity, Record(id: id, syncToken: updated == nil ? 0 : 1, created: created,
+                                         updated: updated ?? created, body: body))
+            return id
+        }
+        let setup = morning - 400 * WireTime.dayMs
+
+        func account(_ name: String, _ type: String, _ subType: String, _ classification: String, _ balance: Decimal) -> Int {
+            add(.account, ["Name": .string(name), "FullyQualifiedName": .string(name), "SubAccount": false,
+                           "Active": true, "Classification": .string(classification), "AccountType": .string(type),
+                           "AccountSubType": .string(subType), "CurrentBalance": .number(balance),
+                           "CurrentBalanceWithSubAccounts": .number(balance), "CurrencyRef": usd], created: setup)
+        }
+        for index in 0..<max(0, request.accounts) {
+            let name = index < bankNames.count ? bankNames[index] : "Bank \(index + 1)"
+            _ = account(name, "Bank", index == 1 ? "Savings" : "Checking", "Asset", cents(500_000, 15_000_000))
+        }
+        let apAccount = account("Accounts Payable (A/P)", "Accounts Payable", "AccountsPayable", "Liability", -cents(100_000, 900_000))
+        _ = account("Accounts Receivable (A/R)", "Accounts Receivable", "AccountsReceivable", "Asset", cents(100_000, 900_000))
+        _ = account("Mastercard", "Credit Card", "CreditCard", "Liability", -cents(10_000, 300_000))
+        var expenseIds: [(Int, String)] = []
+        for name in expenseAccounts {
+            expenseIds.append((account(name, "Expense", "OtherMiscellaneousExpense", "Expense", 0), name))
+        }
+        let incomeAccount = account("Services", "Income", "ServiceFeeIncome", "Revenue", 0)
+
+        func parties(_ entity: EntityName, _ names: [String], _ count: Int) -> [(Int, String)] {
+            (0..<count).map { index in
+                let name = index < names.count ? names[index] : "\(names[index % names.count]) \(index / names.count + 1)"
+                return (add(entity, ["DisplayName": .string(name), "CompanyName": .string(name), "Active": true,
+                                     "Balance": 0, "CurrencyRef": usd], created: setup), name)
+            }
+        }
+        let vendors = parties(.vendor, vendorNames, min(500, max(5, request.bills / 50)))
+        let customers = parties(.customer, customerNames, min(500, max(5, request.invoices / 50)))
+        let terms = [15, 30, 30, 45, 60]
+
+        for _ in 0..<max(0, request.bills) {
+            let (vendorId, vendorName) = vendors[Int.random(in: 0..<vendors.count, using: &rng)]
+            let (expenseId, expenseName) = expenseIds[Int.random(in: 0..<expenseIds.count, using: &rng)]
+            let txnDay = today - Int64.random(in: 1...90, using: &rng)
+            var dueDay = txnDay + Int64(terms[Int.random(in: 0..<terms.count, using: &rng)])
+            if Int.random(in: 0..<10, using: &rng) == 0 { dueDay += Int64.random(in: 60...180, using: &rng) }
+            let total = cents(5_000, 500_000)
+            let roll = Int.random(in: 0..<20, using: &rng)
+            let balance = roll < 3 ? Decimal(0) : (roll < 6 ? total - cents(100, 4_999) : total)
+            let created = WireTime.startOfLocalDay(txnDay) + Int64.random(in: 8 * 3600...18 * 3600, using: &rng) * 1000
+            let updated = balance == total ? nil : max(created, min(WireTime.startOfLocalDay(today), created + Int64.random(in: 1...20, using: &rng) * WireTime.dayMs))
+            let line: WireJSON = ["Id": "1", "LineNum": 1, "Amount": .number(total), "DetailType": "AccountBasedExpenseLineDetail",
+                                  "AccountBasedExpenseLineDetail": ["AccountRef": ref(expenseId, expenseName),
+                                                                    "BillableStatus": "NotBillable", "TaxCodeRef": ["value": "NON"]]]
+            _ = add(.bill, ["VendorRef": ref(vendorId, vendorName), "APAccountRef": ref(apAccount, "Accounts Payable (A/P)"),
+                            "TxnDate": .string(WireTime.formatDate(day: txnDay)), "DueDate": .string(WireTime.formatDate(day: dueDay)),
+                            "TotalAmt": .number(total), "Balance": .number(balance), "CurrencyRef": usd, "Line": [line]],
+                    created: created, updated: updated)
+        }
+        for number in 0..<max(0, request.invoices) {
+            let (customerId, customerName) = customers[Int.random(in: 0..<customers.count, using: &rng)]
+            let txnDay = today - Int64.random(in: 1...75, using: &rng)
+            let dueDay = txnDay + Int64(terms[Int.random(in: 0..<terms.count, using: &rng)])
+            let quantity = Int.random(in: 1...20, using: &rng)
+            let price = cents(2_500, 50_000)
+            let total = price * Decimal(quantity)
+            let roll = Int.random(in: 0..<20, using: &rng)
+            let balance = roll < 4 ? Decimal(0) : (roll < 6 ? total / 2 : total)
+            let created = WireTime.startOfLocalDay(txnDay) + Int64.random(in: 8 * 3600...18 * 3600, using: &rng) * 1000
+            let updated = balance == total ? nil : max(created, min(WireTime.startOfLocalDay(today), created + Int64.random(in: 1...20, using: &rng) * WireTime.dayMs))
+            let line: WireJSON = ["Id": "1", "LineNum": 1, "Description": "Consulting", "Amount": .number(total),
+                                  "DetailType": "SalesItemLineDetail",
+                                  "SalesItemLineDetail": ["ItemRef": ref(incomeAccount, "Services"), "UnitPrice": .number(price),
+                                                          "Qty": .number(Decimal(quantity)), "TaxCodeRef": ["value": "NON"]]]
+            let subtotal: WireJSON = ["Amount": .number(total), "DetailType": "SubTotalLineDetail", "SubTotalLineDetail": [:]]
+            _ = add(.invoice, ["CustomerRef": ref(customerId, customerName), "DocNumber": .string(String(1001 + number)),
+                               "TxnDate": .string(WireTime.formatDate(day: txnDay)), "DueDate": .string(WireTime.formatDate(day: dueDay)),
+                               "TotalAmt": .number(total), "Balance": .number(balance), "CurrencyRef": usd,
+                               "EmailStatus": balance == total ? "NotSet" : "EmailSent", "Line": [line, subtotal]],
+                    created: created, updated: updated)
+        }
+        return company
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// Time on the sandbox's wire: instants are milliseconds since 1970, rendered the way QBO does
+/// (Pacific standard offset, `-08:00`), so clients exercise their offset handling.
+enum WireTime {
+    static let offsetSeconds: Int64 = -8 * 3600
+    static let offsetText = "-08:00"
+    static let dayMs: Int64 = 86_400_000
+
+    /// `2023-02-18T12:36:59-08:00` (entities) or with milliseconds (envelope `time`).
+    static func format(_ ms: Int64, milliseconds: Bool = false) -> String {
+        let local = ms + offsetSeconds * 1000
+        let days = floorDiv(local, dayMs)
+        let msOfDay = local - days * dayMs
+        let (y, m, d) = civil(fromDays: days)
+        let seconds = msOfDay / 1000
+        var text = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d,
+                          Int(seconds / 3600), Int(seconds / 60 % 60), Int(seconds % 60))
+        if milliseconds { text += String(format: ".%03d", Int(msOfDay % 1000)) }
+        return text + offsetText
+    }
+
+    /// The local (`-08:00`) calendar day of an instant, as days since 1970-01-01.
+    static func localDay(_ ms: Int64) -> Int64 {
+        floorDiv(ms + offsetSeconds * 1000, dayMs)
+    }
+
+    /// The instant a local day starts.
+    static func startOfLocalDay(_ day: Int64) -> Int64 {
+        day * dayMs - offsetSeconds * 1000
+    }
+
+    static func formatDate(day: Int64) -> String {
+        let (y, m, d) = civil(fromDays: day)
+        return String(format: "%04d-%02d-%02d", y, m, d)
+    }
+
+    /// Accepts `YYYY-MM-DD`, and `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`; a date alone means its
+    /// local midnight, as QBO reads it.
+    static func parse(_ text: String) -> Int64? {
+        let chars = Array(text.utf8)
+        func number(_ from: Int, _ count: Int) -> Int64? {
+            guard from + count <= chars.count else { return nil }
+            var value: Int64 = 0
+            for c in chars[from..<(from + count)] {
+                guard c >= 48 && c <= 57 else { return nil }
+                value = value * 10 + Int64(c - 48)
+            }
+            return value
+        }
+        guard let y = number(0, 4), chars.count >= 10, chars[4] == 45, let mo = number(5, 2), chars[7] == 45,
+              let d = number(8, 2), (1...12).contains(mo), (1...31).contains(d) else { return nil }
+        let days = days(fromCivil: y, mo, d)
+        if chars.count == 10 { return startOfLocalDay(days) }
+        guard chars.count >= 19, chars[10] == 84 || chars[10] == 32, let h = number(11, 2), chars[13] == 58,
+              let mi = number(14, 2), chars[16] == 58, let s = number(17, 2) else { return nil }
+        var index = 19
+        var fraction: Int64 = 0
+        if index < chars.count, chars[index] == 46 {
+            index += 1
+            var digits = 0
+            while index < chars.count, chars[index] >= 48, chars[index] <= 57 {
+                if digits < 3 { fraction = fraction * 10 + Int64(chars[index] - 48) }
+                digits += 1
+                index += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in 0..<max(0, 3 - digits) { fraction *= 10 }
+        }
+        var offset: Int64 = 0
+        if index < chars.count {
+            if chars[index] == 90 || chars[index] == 122 {
+                index += 1
+            } else if chars[index] == 43 || chars[index] == 45 {
+                let sign: Int64 = chars[index] == 45 ? -1 : 1
+                guard let oh = number(index + 1, 2) else { return nil }
+                var om: Int64 = 0
+                if index + 3 < chars.count {
+                    let colon = chars[index + 3] == 58 ? 1 : 0
+                    guard let m = number(index + 3 + colon, 2) else { return nil }
+                    om = m
+                    index += 3 + colon + 2
+                } else {
+                    index += 3
+                }
+                offset = sign * (oh * 3600 + om * 60)
+            } else {
+                return nil
+            }
+        } else {
+            offset = offsetSeconds
+        }
+        guard index == chars.count else { return nil }
+        return (days * 86_400 + h * 3600 + mi * 60 + s - offset) * 1000 + fraction
+    }
+
+    static func isDate(_ text: String) -> Bool {
+        text.utf8.count == 10 && parse(text) != nil
+    }
+
+    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        a >= 0 ? a / b : -((-a + b - 1) / b)
+    }
+
+    // Howard Hinnant's civil-from-days algorithms: exact for every proleptic Gregorian date.
+    static func civil(fromDays z0: Int64) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (Int(m <= 2 ? y + 1 : y), Int(m), Int(d))
+    }
+
+    static func days(fromCivil y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+}
