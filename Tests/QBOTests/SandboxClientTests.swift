@@ -27,9 +27,10 @@ import Testing
         let clock = QBOManualClock()
         let exchanges = ClientHTTPTests.Exchanges()
 
-        func client(retry: QBORetryPolicy = QBORetryPolicy(random: { 0.5 }), manager: QBOTokenManager? = nil) -> QBOClient {
+        func client(retry: QBORetryPolicy = QBORetryPolicy(random: { 0.5 }), manager: QBOTokenManager? = nil,
+                    transport: any QBOHTTPTransport = QBOURLSessionTransport()) -> QBOClient {
             let exchanges = self.exchanges
-            return QBOClient(realmID: realm, endpoints: endpoints, tokens: manager ?? self.manager,
+            return QBOClient(realmID: realm, endpoints: endpoints, tokens: manager ?? self.manager, transport: transport,
                              configuration: QBOClientConfiguration(retry: retry, registry: QBORealmRegistry(), clock: clock,
                                                                    observer: { exchanges.append($0) }))
         }
@@ -251,6 +252,25 @@ import Testing
             }
             #expect(error?.code == .serviceUnavailable)
             #expect(h.exchanges.all.count == calls + 1)
+        }
+    }
+
+    @Test func droppedConnectionsAndTimeoutsAreTransportErrorsAndRetriedReadsRecover() async throws {
+        try await Self.withSandbox { h in
+            let client = h.client(retry: .disabled, transport: QBOURLSessionTransport(timeout: 1))
+            try await h.control("POST", "faults", ["kind": "drop", "count": 1, "realm": .string(h.realm)])
+            let dropped = await #expect(throws: QBOError.self) { _ = try await client.count(QBOBill.self) }
+            #expect(dropped?.code == .transport)
+            #expect(dropped?.transportReason == .dropped)
+
+            try await h.control("POST", "faults", ["kind": "timeout", "count": 1, "hold_seconds": 3, "realm": .string(h.realm)])
+            let timedOut = await #expect(throws: QBOError.self) { _ = try await client.count(QBOBill.self) }
+            #expect(timedOut?.code == .transport)
+            #expect(timedOut?.transportReason == .timeout)
+
+            let retrying = h.client()
+            try await h.control("POST", "faults", ["kind": "drop", "count": 1, "realm": .string(h.realm)])
+            #expect(try await retrying.count(QBOBill.self) == 20)
         }
     }
 }

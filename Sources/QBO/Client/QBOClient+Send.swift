@@ -45,6 +45,11 @@ extension QBOClient {
                 outcome = .failure(QBOURLSessionTransport.transportError(error, request: request))
             }
             await limiter.release()
+            if Task.isCancelled, response == nil {
+                // The caller gave up; that says nothing about QBO's health.
+                await breaker.recordNeutral()
+                throw CancellationError()
+            }
             if let status = response?.status, status < 500 {
                 await breaker.recordSuccess()
             } else {
