@@ -47,3 +47,46 @@ import Testing
         }
     }
 }
+
+@Suite struct RunTests {
+    @Test func runServesUntilCancelledThenSaves() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qbo-sandbox-run-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var options = QBOSandboxOptions()
+        options.dataDirectory = directory
+        let (urls, continuation) = AsyncStream.makeStream(of: URL.self)
+        let serving = Task {
+            try await QBOSandboxServer.run(options) { continuation.yield($0) }
+        }
+        var iterator = urls.makeAsyncIterator()
+        let base = try #require(await iterator.next())
+        var request = URLRequest(url: base.appendingPathComponent("__sandbox/realms"))
+        request.httpMethod = "POST"
+        request.httpBody = Data(#"{"realm": "700", "bills": 3}"#.utf8)
+        let (_, response) = try await session.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 201)
+        serving.cancel()
+        try await serving.value
+
+        let restarted = try await QBOSandboxServer.start(options)
+        let realms = try await Client(sandbox: restarted).send("GET", "/__sandbox/realms")
+        #expect((realms.json["realms"] as? [[String: Any]])?.first?["realm"] as? String == "700")
+        try await restarted.stop()
+    }
+}
+
+@Suite struct WireTimeTests {
+    @Test func cdcAcceptsChangedSinceWithUTCAndPositiveOffsets() async throws {
+        try await withSandbox { client in
+            try await client.seed("710")
+            let token = try await client.tokens("710").access
+            let day = ISO8601DateFormatter.string(from: Date().addingTimeInterval(-86_400), timeZone: TimeZone(secondsFromGMT: 0)!,
+                                                  formatOptions: [.withInternetDateTime])
+            for since in [day, day.replacingOccurrences(of: "Z", with: "+00:00"), day.replacingOccurrences(of: "Z", with: ".000-00:00")] {
+                let encoded = since.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                let answer = try await client.api("GET", "710", "cdc?entities=Bill&changedSince=\(encoded)", token: token)
+                #expect(answer.status == 200, "\(since): \(answer.text)")
+            }
+        }
+    }
+}
