@@ -159,3 +159,21 @@ import Testing
         }
     }
 }
+
+@Suite struct MoneyTests {
+    @Test func amountsAreExactDecimalsOnTheWire() async throws {
+        try await withSandbox { client in
+            try await client.seed("52")
+            let token = try await client.tokens("52").access
+            let vendors = try await client.query("52", "SELECT * FROM Vendor MAXRESULTS 1", token: token).json.object("QueryResponse").objects("Vendor")
+            let vendorId = try #require(vendors.first?["Id"] as? String)
+            // 0.1 + 0.2 is 0.30000000000000004 in Double: the sandbox must answer 0.3.
+            let body = #"{"VendorRef": {"value": "\#(vendorId)"}, "Line": [{"Amount": 0.1, "DetailType": "AccountBasedExpenseLineDetail"}, {"Amount": 0.2, "DetailType": "AccountBasedExpenseLineDetail"}]}"#
+            let created = try await client.send("POST", "/v3/company/52/bill", text: body,
+                                                headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"])
+            #expect(created.status == 200, "\(created.text)")
+            #expect(created.text.contains(#""TotalAmt":0.3,"#) || created.text.contains(#""TotalAmt":0.3}"#))
+            #expect(created.text.contains(#""Balance":0.3,"#) || created.text.contains(#""Balance":0.3}"#))
+        }
+    }
+}
