@@ -91,9 +91,16 @@ import Testing
 
             let controlDelete = try await client.send("DELETE", "/__sandbox/realms/60/invoice/\(invoiceId)")
             #expect(controlDelete.status == 200)
-            let next = try await client.api("GET", "60", "cdc?entities=Invoice&changedSince=\((cdc.json["time"] as! String).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", token: token)
-            let invoices = (next.json["CDCResponse"] as? [[String: Any]])?.first?.objects("QueryResponse").first?.objects("Invoice") ?? []
+            let otherBill = try await openBill(client, "60", token: token)
+            let otherId = try #require(otherBill["Id"] as? String)
+            #expect(try await client.send("PATCH", "/__sandbox/realms/60/bill/\(otherId)", json: ["PrivateNote": "changed in QBO"]).status == 200)
+            let next = try await client.api("GET", "60", "cdc?entities=Invoice,Bill&changedSince=\((cdc.json["time"] as! String).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", token: token)
+            let nextResponses = (next.json["CDCResponse"] as? [[String: Any]])?.first?.objects("QueryResponse") ?? []
+            let invoices = nextResponses.first?.objects("Invoice") ?? []
             #expect(invoices.map { $0["status"] as? String } == ["Deleted"])
+            let changedBills = nextResponses.count == 2 ? nextResponses[1].objects("Bill") : []
+            #expect(changedBills.map { $0["Id"] as? String } == [otherId], "only what changed since the last cursor")
+            #expect(changedBills.first?["PrivateNote"] as? String == "changed in QBO")
 
             _ = try await client.send("POST", "/__sandbox/clock", json: ["advance_seconds": 31 * 86_400])
             let fresh = try await client.tokens("60").access
