@@ -105,6 +105,30 @@ import Testing
         }
     }
 
+    @Test func tooManyRequestsAtOnceAreThrottled() async throws {
+        var options = QBOSandboxOptions()
+        options.maxConcurrentRequests = 1
+        options.timeoutHoldSeconds = 5
+        try await withSandbox(options) { client in
+            try await client.seed("93")
+            let token = try await client.tokens("93").access
+            _ = try await client.send("POST", "/__sandbox/faults", json: ["realm": "93", "kind": "timeout"])
+            let held = Task { try? await client.query("93", "SELECT * FROM Account", token: token) }
+            // Wait until the held request is in the sandbox (it shows in the counters), then knock.
+            var arrived = false
+            for _ in 0..<200 where !arrived {
+                let stats = try await client.send("GET", "/__sandbox/stats")
+                arrived = stats.json.object("requests").object("93")["GET query"] as? Int == 1
+                if !arrived { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(arrived)
+            let second = try await client.query("93", "SELECT * FROM Account", token: token)
+            #expect(second.status == 429)
+            #expect(second.text.contains("3001"))
+            #expect(await held.value?.status == 200, "the held request is answered after the hold")
+        }
+    }
+
     @Test func unknownFaultKindIsRefusedWithTheKnownKinds() async throws {
         try await withSandbox { client in
             let answer = try await client.send("POST", "/__sandbox/faults", json: ["kind": "418"])
