@@ -91,9 +91,16 @@ import Testing
 
             let controlDelete = try await client.send("DELETE", "/__sandbox/realms/60/invoice/\(invoiceId)")
             #expect(controlDelete.status == 200)
-            let next = try await client.api("GET", "60", "cdc?entities=Invoice&changedSince=\((cdc.json["time"] as! String).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", token: token)
-            let invoices = (next.json["CDCResponse"] as? [[String: Any]])?.first?.objects("QueryResponse").first?.objects("Invoice") ?? []
+            let otherBill = try await openBill(client, "60", token: token)
+            let otherId = try #require(otherBill["Id"] as? String)
+            #expect(try await client.send("PATCH", "/__sandbox/realms/60/bill/\(otherId)", json: ["PrivateNote": "changed in QBO"]).status == 200)
+            let next = try await client.api("GET", "60", "cdc?entities=Invoice,Bill&changedSince=\((cdc.json["time"] as! String).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", token: token)
+            let nextResponses = (next.json["CDCResponse"] as? [[String: Any]])?.first?.objects("QueryResponse") ?? []
+            let invoices = nextResponses.first?.objects("Invoice") ?? []
             #expect(invoices.map { $0["status"] as? String } == ["Deleted"])
+            let changedBills = nextResponses.count == 2 ? nextResponses[1].objects("Bill") : []
+            #expect(changedBills.map { $0["Id"] as? String } == [otherId], "only what changed since the last cursor")
+            #expect(changedBills.first?["PrivateNote"] as? String == "changed in QBO")
 
             _ = try await client.send("POST", "/__sandbox/clock", json: ["advance_seconds": 31 * 86_400])
             let fresh = try await client.tokens("60").access
@@ -156,6 +163,24 @@ import Testing
             #expect(reopened.decimal("Balance") == balance)
             let restored = try await client.api("GET", "70", "account/\(bankId)", token: token).json.object("Account")
             #expect(restored.decimal("CurrentBalance") == cash)
+        }
+    }
+}
+
+@Suite struct MoneyTests {
+    @Test func amountsAreExactDecimalsOnTheWire() async throws {
+        try await withSandbox { client in
+            try await client.seed("52")
+            let token = try await client.tokens("52").access
+            let vendors = try await client.query("52", "SELECT * FROM Vendor MAXRESULTS 1", token: token).json.object("QueryResponse").objects("Vendor")
+            let vendorId = try #require(vendors.first?["Id"] as? String)
+            // 0.1 + 0.2 is 0.30000000000000004 in Double: the sandbox must answer 0.3.
+            let body = #"{"VendorRef": {"value": "\#(vendorId)"}, "Line": [{"Amount": 0.1, "DetailType": "AccountBasedExpenseLineDetail"}, {"Amount": 0.2, "DetailType": "AccountBasedExpenseLineDetail"}]}"#
+            let created = try await client.send("POST", "/v3/company/52/bill", text: body,
+                                                headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"])
+            #expect(created.status == 200, "\(created.text)")
+            #expect(created.text.contains(#""TotalAmt":0.3,"#) || created.text.contains(#""TotalAmt":0.3}"#))
+            #expect(created.text.contains(#""Balance":0.3,"#) || created.text.contains(#""Balance":0.3}"#))
         }
     }
 }
