@@ -7,9 +7,11 @@ let package = Package(
     name: "RowCol",
     platforms: [.macOS(.v14)],
     products: [
+        .library(name: "RowCol", targets: ["RowCol"]),
         .library(name: "RowColDomain", targets: ["RowColDomain"]),
         .library(name: "QBO", targets: ["QBO"]),
         .library(name: "QBOSandbox", targets: ["QBOSandbox"]),
+        .executable(name: "rowcol", targets: ["RowColCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -19,18 +21,31 @@ let package = Package(
     targets: [
         .target(name: "RowColDomain"),
         .target(name: "RowColRunway", dependencies: ["RowColDomain"], exclude: ["JSON.md"]),
+        .target(
+            name: "RowColStore",
+            dependencies: ["RowColDomain", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "QBO"),
         .target(
             name: "RowColSync",
-            dependencies: ["RowColDomain", "QBO", .product(name: "Crypto", package: "swift-crypto")]
-        ),
-        .target(name: "QBOSandbox", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
+            dependencies: ["RowColDomain", "RowColStore", "QBO", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "RowCol", dependencies: ["RowColDomain", "RowColRunway", "RowColStore", "QBO", "RowColSync"]),
+        .target(
+            name: "QBOSandbox", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")],
+            exclude: ["README.md"]),
+        .executableTarget(
+            name: "RowColCLI",
+            dependencies: [
+                "RowCol", "QBOSandbox", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain"]),
         .testTarget(name: "RowColRunwayTests", dependencies: ["RowColRunway"]),
-        // FlyingFox serves the loopback QBO stand-in of the HTTP tests; the QBO module itself needs no package.
+        .testTarget(name: "RowColStoreTests", dependencies: ["RowColStore", "RowColCLI"]),
+        // The client is tested against the sandbox over loopback HTTP; FlyingFox also serves the
+        // small scripted stand-in used where a test needs exact control of each answer.
         .testTarget(
-            name: "QBOTests", dependencies: ["QBO", .product(name: "FlyingFox", package: "FlyingFox")],
+            name: "QBOTests",
+            dependencies: ["QBO", "QBOSandbox", .product(name: "FlyingFox", package: "FlyingFox")],
             exclude: ["Fixtures"]),
         .testTarget(name: "QBOSandboxTests", dependencies: ["QBOSandbox"]),
         .testTarget(name: "RowColSyncTests", dependencies: ["RowColSync"]),

@@ -282,4 +282,31 @@ import Testing
             #expect(setup.exchanges.all.count == 2, "an open circuit sends nothing")
         }
     }
+
+    @Test func anExpiredRefreshTokenNeedsAReconnectWithoutACall() async throws {
+        try await Self.withLoopback { setup in
+            let store = QBOTokenStore(fileURL: setup.tokenFile)
+            var tokens = try #require(try store.load())
+            tokens.accessTokenExpiresAt = Date(timeIntervalSince1970: 0)
+            tokens.refreshTokenExpiresAt = Date(timeIntervalSince1970: 1)
+            try store.save(tokens)
+            let before = await setup.qbo.seen.count
+            let manager = QBOTokenManager(store: store, oauth: setup.oauth)
+            let error = await #expect(throws: QBOError.self) { _ = try await manager.accessToken() }
+            #expect(error?.code == .reconnectRequired)
+            #expect(try store.load()?.status == .expired)
+            #expect(await setup.qbo.seen.count == before)
+        }
+    }
+
+    @Test func idsThatWouldLeaveThePathAreRefused() async throws {
+        try await Self.withLoopback { setup in
+            let client = await setup.client()
+            for id in ["../query", "a/b", "", "1?x=2"] {
+                let error = await #expect(throws: QBOError.self) { _ = try await client.read(QBOBill.self, id: id) }
+                #expect(error?.code == .invalidArgument)
+            }
+            #expect(await setup.qbo.apiRequests().isEmpty)
+        }
+    }
 }

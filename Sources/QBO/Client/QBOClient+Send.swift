@@ -45,6 +45,11 @@ extension QBOClient {
                 outcome = .failure(QBOURLSessionTransport.transportError(error, request: request))
             }
             await limiter.release()
+            if Task.isCancelled, response == nil {
+                // The caller gave up; that says nothing about QBO's health.
+                await breaker.recordNeutral()
+                throw CancellationError()
+            }
             if let status = response?.status, status < 500 {
                 await breaker.recordSuccess()
             } else {
@@ -107,7 +112,13 @@ extension QBOClient {
         case .json(let json) where success:
             return .success(json)
         case .xml where success:
-            return .failure(stamp(QBOError(.decoding, message: "QBO answered in XML without a fault; this client reads JSON entities only (it sends Accept: application/json).")))
+            do {
+                return .success(try QBOXMLBody.json(response.body))
+            } catch let error as QBOError {
+                return .failure(stamp(error))
+            } catch {
+                return .failure(stamp(QBOError(.decoding, message: "The XML answer could not be read.", underlying: "\(error)")))
+            }
         case .json, .xml:
             return .failure(QBOError.fromResponse(status: response.status, intuitTID: response.intuitTID, faults: [], retryAfter: response.retryAfter))
         }

@@ -46,6 +46,11 @@ public struct QBOClient: Sendable {
     ///
     /// - Throws: ``QBOError`` with code ``QBOError/Code/notFound`` when QBO has no such object.
     public func read<E: QBOEntity>(_ type: E.Type, id: String) async throws -> E {
+        // An id becomes a path segment: refuse anything that could change the path.
+        guard !id.isEmpty, id.count <= 64, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }),
+              id != ".", id != ".." else {
+            throw QBOError(.invalidArgument, message: "\"\(id)\" is not a QBO entity id (letters, digits, '-', '_' or '.', at most 64).")
+        }
         let json = try await send("GET", path: "\(E.pathName)/\(id)", retryable: true)
         return try Self.entity(E.self, in: json)
     }

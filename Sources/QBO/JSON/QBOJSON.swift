@@ -49,9 +49,9 @@ public enum QBOJSON: Hashable, Sendable, Codable {
     /// - Throws: ``QBOError`` with code ``QBOError/Code/decoding`` when the bytes are not JSON.
     public static func parse(_ data: Data, context: String = "body") throws -> QBOJSON {
         do {
-            return try JSONDecoder().decode(QBOJSON.self, from: data)
+            return try QBOJSONParser.parse(data)
         } catch {
-            throw QBOError(.decoding, message: "The \(context) is not valid JSON (\(data.count) bytes: \(QBOJSON.preview(data))); the server sent a malformed or truncated answer.")
+            throw QBOError(.decoding, message: "The \(context) is not valid JSON (\(data.count) bytes: \(QBOJSON.preview(data))): \(error.reason) at byte \(error.offset); the server sent a malformed or truncated answer.")
         }
     }
 

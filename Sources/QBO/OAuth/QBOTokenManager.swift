@@ -66,6 +66,13 @@ public actor QBOTokenManager {
             if onDisk.accessToken != rejected, onDisk.accessTokenIsFresh(at: clock.now(), margin: margin) {
                 return onDisk
             }
+            if let expiry = onDisk.refreshTokenExpiresAt, clock.now() >= expiry {
+                var expired = onDisk
+                expired.status = .expired
+                expired.updatedAt = clock.now()
+                try store.save(expired)
+                try Self.requireUsable(expired, store: store)
+            }
             let response: QBOTokenResponse
             do {
                 response = try await oauth.refresh(refreshToken: onDisk.refreshToken)

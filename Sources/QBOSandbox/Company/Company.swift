@@ -43,21 +43,42 @@ struct Record: Sendable, Codable {
     }
 }
 
-/// The entities of one kind in a company, indexed by Id (with the Ids kept in order for paging).
+/// The entities of one kind in a company, indexed by Id (with the Ids kept in order for paging)
+/// and by LastUpdatedTime (for CDC).
 struct Table: Sendable, Codable {
+    struct UpdatedEntry: Sendable {
+        var updated: Int64
+        var id: Int
+    }
+
     var records: [Int: Record] = [:]
     var orderedIds: [Int] = []
     /// Deleted ids and when: CDC reports them as stubs.
     var deleted: [Int: Int64] = [:]
+    /// (LastUpdatedTime, Id) in time order, built on first use. A change appends an entry (times
+    /// only move forward, so appending keeps the order) and leaves the old one stale; stale entries
+    /// are skipped when read and dropped when they outnumber the live ones.
+    private(set) var byUpdated: [UpdatedEntry]?
+    private var staleEntries = 0
 
     mutating func insert(_ record: Record) {
-        if records.updateValue(record, forKey: record.id) == nil {
+        let old = records.updateValue(record, forKey: record.id)
+        if old == nil {
             if let last = orderedIds.last, last > record.id {
                 orderedIds.insert(record.id, at: lowerBound(record.id))
             } else {
                 orderedIds.append(record.id)
             }
         }
+        guard byUpdated != nil, old?.updated != record.updated else { return }
+        if old != nil { staleEntries += 1 }
+        let entry = UpdatedEntry(updated: record.updated, id: record.id)
+        if let last = byUpdated!.last, last.updated > record.updated {
+            byUpdated!.insert(entry, at: firstEntry(atOrAfter: record.updated))
+        } else {
+            byUpdated!.append(entry)
+        }
+        compactIfNeeded()
     }
 
     mutating func remove(_ id: Int, at ms: Int64) {
@@ -65,6 +86,37 @@ struct Table: Sendable, Codable {
         let index = lowerBound(id)
         if index < orderedIds.count, orderedIds[index] == id { orderedIds.remove(at: index) }
         deleted[id] = ms
+        if byUpdated != nil { staleEntries += 1; compactIfNeeded() }
+    }
+
+    mutating func buildUpdatedIndex() {
+        guard byUpdated == nil else { return }
+        byUpdated = records.values.map { UpdatedEntry(updated: $0.updated, id: $0.id) }
+            .sorted { ($0.updated, $0.id) < ($1.updated, $1.id) }
+        staleEntries = 0
+    }
+
+    /// Records changed at or after an instant, oldest first (needs ``buildUpdatedIndex()``).
+    func changed(since ms: Int64) -> [Record] {
+        guard let index = byUpdated else { return records.values.filter { $0.updated >= ms } }
+        return index[firstEntry(atOrAfter: ms)...].compactMap { entry in
+            guard let record = records[entry.id], record.updated == entry.updated else { return nil }
+            return record
+        }
+    }
+
+    private mutating func compactIfNeeded() {
+        if staleEntries > max(1024, records.count) { byUpdated = nil }
+    }
+
+    private func firstEntry(atOrAfter ms: Int64) -> Int {
+        guard let index = byUpdated else { return 0 }
+        var low = 0, high = index.count
+        while low < high {
+            let mid = (low + high) / 2
+            if index[mid].updated < ms { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 
     private func lowerBound(_ id: Int) -> Int {
@@ -147,6 +199,7 @@ extension Table {
         records = Dictionary(uniqueKeysWithValues: list.map { ($0.id, $0) })
         orderedIds = list.map(\.id).sorted()
         deleted = try container.decode([Int: Int64].self, forKey: .deleted)
+        byUpdated = nil
     }
 
     func encode(to encoder: any Encoder) throws {

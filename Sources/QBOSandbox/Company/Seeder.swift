@@ -70,20 +70,28 @@ enum Seeder {
         }
         let incomeAccount = account("Services", "Income", "ServiceFeeIncome", "Revenue", 0)
 
-        func parties(_ entity: EntityName, _ names: [String], _ count: Int) -> [(Int, String)] {
+        // Refs and line details are built once and shared by every bill (copy-on-write), which
+        // keeps a 100,000-bill company small.
+        func parties(_ entity: EntityName, _ names: [String], _ count: Int) -> [WireJSON] {
             (0..<count).map { index in
                 let name = index < names.count ? names[index] : "\(names[index % names.count]) \(index / names.count + 1)"
-                return (add(entity, ["DisplayName": .string(name), "CompanyName": .string(name), "Active": true,
-                                     "Balance": 0, "CurrencyRef": usd], created: setup), name)
+                return ref(add(entity, ["DisplayName": .string(name), "CompanyName": .string(name), "Active": true,
+                                        "Balance": 0, "CurrencyRef": usd], created: setup), name)
             }
         }
+        let expenseDetails: [WireJSON] = expenseIds.map { id, name in
+            ["AccountRef": ref(id, name), "BillableStatus": "NotBillable", "TaxCodeRef": ["value": "NON"]]
+        }
+        let apRef = ref(apAccount, "Accounts Payable (A/P)")
+        let itemRef = ref(incomeAccount, "Services")
+        let nonTaxable: WireJSON = ["value": "NON"]
         let vendors = parties(.vendor, vendorNames, min(500, max(5, request.bills / 50)))
         let customers = parties(.customer, customerNames, min(500, max(5, request.invoices / 50)))
         let terms = [15, 30, 30, 45, 60]
 
         for _ in 0..<max(0, request.bills) {
-            let (vendorId, vendorName) = vendors[Int.random(in: 0..<vendors.count, using: &rng)]
-            let (expenseId, expenseName) = expenseIds[Int.random(in: 0..<expenseIds.count, using: &rng)]
+            let vendorRef = vendors[Int.random(in: 0..<vendors.count, using: &rng)]
+            let expenseDetail = expenseDetails[Int.random(in: 0..<expenseDetails.count, using: &rng)]
             let txnDay = today - Int64.random(in: 1...90, using: &rng)
             var dueDay = txnDay + Int64(terms[Int.random(in: 0..<terms.count, using: &rng)])
             if Int.random(in: 0..<10, using: &rng) == 0 { dueDay += Int64.random(in: 60...180, using: &rng) }
@@ -93,15 +101,14 @@ enum Seeder {
             let created = WireTime.startOfLocalDay(txnDay) + Int64.random(in: 8 * 3600...18 * 3600, using: &rng) * 1000
             let updated = balance == total ? nil : max(created, min(WireTime.startOfLocalDay(today), created + Int64.random(in: 1...20, using: &rng) * WireTime.dayMs))
             let line: WireJSON = ["Id": "1", "LineNum": 1, "Amount": .number(total), "DetailType": "AccountBasedExpenseLineDetail",
-                                  "AccountBasedExpenseLineDetail": ["AccountRef": ref(expenseId, expenseName),
-                                                                    "BillableStatus": "NotBillable", "TaxCodeRef": ["value": "NON"]]]
-            _ = add(.bill, ["VendorRef": ref(vendorId, vendorName), "APAccountRef": ref(apAccount, "Accounts Payable (A/P)"),
+                                  "AccountBasedExpenseLineDetail": expenseDetail]
+            _ = add(.bill, ["VendorRef": vendorRef, "APAccountRef": apRef,
                             "TxnDate": .string(WireTime.formatDate(day: txnDay)), "DueDate": .string(WireTime.formatDate(day: dueDay)),
                             "TotalAmt": .number(total), "Balance": .number(balance), "CurrencyRef": usd, "Line": [line]],
                     created: created, updated: updated)
         }
         for number in 0..<max(0, request.invoices) {
-            let (customerId, customerName) = customers[Int.random(in: 0..<customers.count, using: &rng)]
+            let customerRef = customers[Int.random(in: 0..<customers.count, using: &rng)]
             let txnDay = today - Int64.random(in: 1...75, using: &rng)
             let dueDay = txnDay + Int64(terms[Int.random(in: 0..<terms.count, using: &rng)])
             let quantity = Int.random(in: 1...20, using: &rng)
@@ -113,10 +120,10 @@ enum Seeder {
             let updated = balance == total ? nil : max(created, min(WireTime.startOfLocalDay(today), created + Int64.random(in: 1...20, using: &rng) * WireTime.dayMs))
             let line: WireJSON = ["Id": "1", "LineNum": 1, "Description": "Consulting", "Amount": .number(total),
                                   "DetailType": "SalesItemLineDetail",
-                                  "SalesItemLineDetail": ["ItemRef": ref(incomeAccount, "Services"), "UnitPrice": .number(price),
-                                                          "Qty": .number(Decimal(quantity)), "TaxCodeRef": ["value": "NON"]]]
+                                  "SalesItemLineDetail": ["ItemRef": itemRef, "UnitPrice": .number(price),
+                                                          "Qty": .number(Decimal(quantity)), "TaxCodeRef": nonTaxable]]
             let subtotal: WireJSON = ["Amount": .number(total), "DetailType": "SubTotalLineDetail", "SubTotalLineDetail": [:]]
-            _ = add(.invoice, ["CustomerRef": ref(customerId, customerName), "DocNumber": .string(String(1001 + number)),
+            _ = add(.invoice, ["CustomerRef": customerRef, "DocNumber": .string(String(1001 + number)),
                                "TxnDate": .string(WireTime.formatDate(day: txnDay)), "DueDate": .string(WireTime.formatDate(day: dueDay)),
                                "TotalAmt": .number(total), "Balance": .number(balance), "CurrencyRef": usd,
                                "EmailStatus": balance == total ? "NotSet" : "EmailSent", "Line": [line, subtotal]],

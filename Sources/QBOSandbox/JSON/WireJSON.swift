@@ -127,6 +127,11 @@ enum WireJSON: Sendable, Equatable, Codable {
 
     private static func writeString(_ value: String, into out: inout String) {
         out += "\""
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += value
+            out += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -8,6 +8,7 @@ struct Query: Sendable {
         var field: String
         var op: Operator
         var values: [String]
+        var path: FieldPath { FieldPath(field) }
     }
 
     var count: Bool
@@ -164,13 +165,15 @@ extension Company {
     func run(_ query: Query) -> WireJSON {
         guard let table = tables[query.entity] else { return ["QueryResponse": [:]] }
         var matches: [Record] = []
+        let conditions = query.conditions.map { PreparedCondition($0) }
         for id in table.orderedIds {
             let record = table.records[id]!
-            if query.conditions.allSatisfy({ Self.matches(record, $0) }) { matches.append(record) }
+            if conditions.allSatisfy({ Self.matches(record, $0) }) { matches.append(record) }
         }
         if query.count { return ["QueryResponse": ["totalCount": .number(Decimal(matches.count))]] }
         if let field = query.orderBy {
-            let keys = matches.map { Self.sortKey(Self.value(of: $0, field)) }
+            let path = FieldPath(field)
+            let keys = matches.map { Self.sortKey(Self.value(of: $0, path)) }
             let order = matches.indices.sorted { a, b in
                 let less = Self.less(keys[a], keys[b])
                 let more = Self.less(keys[b], keys[a])
@@ -209,31 +212,44 @@ extension Company {
     }
 
     /// A property by path; refs compare by their `value`; Id and MetaData times compare as numbers.
-    static func value(of record: Record, _ path: String) -> WireJSON? {
-        switch path.lowercased() {
-        case "id": return .number(Decimal(record.id))
-        case "synctoken": return .number(Decimal(record.syncToken))
-        case "metadata.lastupdatedtime": return .number(Decimal(record.updated))
-        case "metadata.createtime": return .number(Decimal(record.created))
-        default: break
+    static func value(of record: Record, _ path: FieldPath) -> WireJSON? {
+        switch path.special {
+        case .id: return .number(Decimal(record.id))
+        case .syncToken: return .number(Decimal(record.syncToken))
+        case .updated: return .number(Decimal(record.updated))
+        case .created: return .number(Decimal(record.created))
+        case nil: break
         }
         var current: WireJSON? = .object(record.body)
-        for part in path.split(separator: ".") {
+        for part in path.parts {
             guard let object = current?.objectValue else { return nil }
-            current = object[String(part)] ?? object.first { $0.key.lowercased() == part.lowercased() }?.value
+            current = object[part] ?? object.first { $0.key.lowercased() == part.lowercased() }?.value
         }
         if let ref = current?["value"] { return ref.lenientText.map { Decimal(string: $0).map(WireJSON.number) ?? .string($0) } }
         return current
     }
 
-    static func matches(_ record: Record, _ condition: Query.Condition) -> Bool {
-        guard let field = value(of: record, condition.field) else { return false }
-        let isTime = condition.field.lowercased().hasPrefix("metadata.")
+    /// A condition with its path and numeric literals worked out once, not once per row.
+    struct PreparedCondition {
+        var condition: Query.Condition
+        var path: FieldPath
+        var numbers: [Decimal?]
+
+        init(_ condition: Query.Condition) {
+            self.condition = condition
+            path = condition.path
+            let isTime = path.special == .updated || path.special == .created
+            numbers = condition.values.map { isTime ? WireTime.parse($0).map { Decimal($0) } : Decimal(string: $0) }
+        }
+    }
+
+    static func matches(_ record: Record, _ prepared: PreparedCondition) -> Bool {
+        let condition = prepared.condition
+        guard let field = value(of: record, prepared.path) else { return false }
         func compare(_ literal: String) -> ComparisonResult? {
             switch field {
             case .number(let number):
-                let other = isTime ? WireTime.parse(literal).map { Decimal($0) } : Decimal(string: literal)
-                guard let other else { return nil }
+                guard let index = condition.values.firstIndex(of: literal), let other = prepared.numbers[index] else { return nil }
                 return number < other ? .orderedAscending : (number > other ? .orderedDescending : .orderedSame)
             case .bool(let flag):
                 let other = literal.lowercased() == "true"
@@ -263,6 +279,24 @@ extension Company {
             case (false, true): return lower.hasPrefix(core)
             case (false, false): return lower == core
             }
+        }
+    }
+}
+
+/// A property path of the query language, split once.
+struct FieldPath: Sendable {
+    enum Special { case id, syncToken, updated, created }
+    var parts: [String]
+    var special: Special?
+
+    init(_ text: String) {
+        parts = text.split(separator: ".").map(String.init)
+        switch text.lowercased() {
+        case "id": special = .id
+        case "synctoken": special = .syncToken
+        case "metadata.lastupdatedtime": special = .updated
+        case "metadata.createtime": special = .created
+        default: special = nil
         }
     }
 }

@@ -155,10 +155,11 @@ extension SandboxEngine {
         }
         // Oldest first across entities, so a capped answer leaves only newer changes for the next call.
         var changes: [(time: Int64, entity: Int, value: WireJSON)] = []
+        for entity in entities { companies[realm]!.tables[entity]?.buildUpdatedIndex() }
         let company = companies[realm]!
         for (position, entity) in entities.enumerated() {
             guard let table = company.tables[entity] else { continue }
-            for record in table.records.values where record.updated >= since {
+            for record in table.changed(since: since) {
                 changes.append((record.updated, position, record.rendered()))
             }
             for (id, deletedAt) in table.deleted where deletedAt >= since {

@@ -131,10 +131,9 @@ actor SandboxEngine {
         let file = directory.appendingPathComponent(Self.stateFileName)
         let temporary = directory.appendingPathComponent(Self.stateFileName + ".tmp")
         try data.write(to: temporary)
-        if FileManager.default.fileExists(atPath: file.path) {
-            _ = try FileManager.default.replaceItemAt(file, withItemAt: temporary)
-        } else {
-            try FileManager.default.moveItem(at: temporary, to: file)
+        // rename(2) replaces the old state atomically: a crash leaves the old or the new file, never half of one.
+        guard rename(temporary.path, file.path) == 0 else {
+            throw QBOSandboxError("cannot rename \(temporary.path) to \(file.path): \(String(cString: strerror(errno)))")
         }
     }
 }

@@ -14,9 +14,12 @@ enum WireTime {
         let msOfDay = local - days * dayMs
         let (y, m, d) = civil(fromDays: days)
         let seconds = msOfDay / 1000
-        var text = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d,
-                          Int(seconds / 3600), Int(seconds / 60 % 60), Int(seconds % 60))
-        if milliseconds { text += String(format: ".%03d", Int(msOfDay % 1000)) }
+        var text = ""
+        text.reserveCapacity(29)
+        pad(y, 4, &text); text += "-"; pad(m, 2, &text); text += "-"; pad(d, 2, &text); text += "T"
+        pad(Int(seconds / 3600), 2, &text); text += ":"; pad(Int(seconds / 60 % 60), 2, &text); text += ":"
+        pad(Int(seconds % 60), 2, &text)
+        if milliseconds { text += "."; pad(Int(msOfDay % 1000), 3, &text) }
         return text + offsetText
     }
 
@@ -32,13 +35,24 @@ enum WireTime {
 
     static func formatDate(day: Int64) -> String {
         let (y, m, d) = civil(fromDays: day)
-        return String(format: "%04d-%02d-%02d", y, m, d)
+        var text = ""
+        pad(y, 4, &text); text += "-"; pad(m, 2, &text); text += "-"; pad(d, 2, &text)
+        return text
+    }
+
+    // String(format:) is slow on Linux, and every rendered entity formats two instants.
+    private static func pad(_ value: Int, _ width: Int, _ out: inout String) {
+        let digits = String(value)
+        if digits.count < width { out += String(repeating: "0", count: width - digits.count) }
+        out += digits
     }
 
     /// Accepts `YYYY-MM-DD`, and `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`; a date alone means its
     /// local midnight, as QBO reads it.
     static func parse(_ text: String) -> Int64? {
-        let chars = Array(text.utf8)
+        var chars = Array(text.utf8)
+        // An unencoded "+" in a query string often arrives as a space: read it back as the offset sign.
+        if chars.count > 19, let space = chars[19...].firstIndex(of: 32) { chars[space] = 43 }
         func number(_ from: Int, _ count: Int) -> Int64? {
             guard from + count <= chars.count else { return nil }
             var value: Int64 = 0

@@ -1,0 +1,107 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// Converts a QBO XML answer into the ``QBOJSON`` shape of its JSON twin, so XML that QBO sends
+/// despite `Accept: application/json` still decodes.
+///
+/// XML carries no types: leaf values stay strings (the DTOs read numbers and booleans from strings).
+/// References (`<VendorRef name="X">38</VendorRef>`) become `{"value": "38", "name": "X"}`, an element
+/// repeated under one parent becomes an array, attributes become fields, and `IntuitResponse`
+/// becomes the envelope (`{"Bill": {...}, "time": "..."}`).
+enum QBOXMLBody {
+    static func json(_ data: Data) throws -> QBOJSON {
+        let builder = XMLTreeBuilder()
+        let parser = XMLParser(data: data)
+        parser.delegate = builder
+        // QBO's XML roots are capitalized (`IntuitResponse`, `Bill`); an HTML page is not QBO XML.
+        guard parser.parse(), let root = builder.root, root.name.first?.isUppercase == true else {
+            throw QBOError(.decoding, message: "The XML answer is not well-formed (\(QBOJSON.preview(data))).",
+                           underlying: parser.parserError.map { "\($0)" })
+        }
+        if root.name == "IntuitResponse" {
+            return value(of: root)
+        }
+        // A bare entity, as in recorded fixtures.
+        return .object([root.name: value(of: root)])
+    }
+
+    fileprivate final class Node {
+        let name: String
+        let attributes: [String: String]
+        var children: [Node] = []
+        var text = ""
+        init(name: String, attributes: [String: String]) {
+            self.name = name
+            self.attributes = attributes
+        }
+    }
+
+    private static func value(of node: Node) -> QBOJSON {
+        let text = node.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if node.children.isEmpty && node.name != "QueryResponse" && node.name != "CDCResponse" {
+            if node.name.hasSuffix("Ref") || (!node.attributes.isEmpty && !text.isEmpty) {
+                var object = node.attributes.mapValues(QBOJSON.string)
+                object["value"] = .string(text)
+                return .object(object)
+            }
+            // `<SubTotalLineDetail/>` is `{}` in JSON: detail objects stay objects when empty.
+            if node.attributes.isEmpty { return text.isEmpty && node.name.hasSuffix("Detail") ? .object([:]) : .string(text) }
+            return .object(node.attributes.mapValues(QBOJSON.string))
+        }
+        var object: [String: QBOJSON] = node.attributes.filter { $0.key != "xmlns" }.mapValues(QBOJSON.string)
+        var order: [String] = []
+        var grouped: [String: [QBOJSON]] = [:]
+        for child in node.children {
+            if grouped[child.name] == nil { order.append(child.name) }
+            grouped[child.name, default: []].append(value(of: child))
+        }
+        for name in order {
+            let values = grouped[name]!
+            // The JSON twin always uses arrays for these, whatever their count.
+            let alwaysArray = node.name == "QueryResponse" || node.name == "CDCResponse" || arrayFields.contains(name)
+            object[name] = values.count == 1 && !alwaysArray ? values[0] : .array(values)
+        }
+        if node.name == "CDCResponse" {
+            // JSON: {"CDCResponse": [{"QueryResponse": [{...}, …]}]}
+            return .array([.object(object)])
+        }
+        if node.name == "QueryResponse", let counts = numericAttributes(node) {
+            for (key, number) in counts { object[key] = .number(number) }
+        }
+        return .object(object)
+    }
+
+    private static let arrayFields: Set<String> = ["Line", "LinkedTxn", "CustomField", "TaxLine", "NameValue"]
+
+    private static func numericAttributes(_ node: Node) -> [String: Decimal]? {
+        var numbers: [String: Decimal] = [:]
+        for key in ["startPosition", "maxResults", "totalCount"] {
+            if let text = node.attributes[key], let number = Decimal(string: text) { numbers[key] = number }
+        }
+        return numbers.isEmpty ? nil : numbers
+    }
+
+    private final class XMLTreeBuilder: NSObject, XMLParserDelegate {
+        var root: Node?
+        private var stack: [Node] = []
+
+        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                    qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+            let name = elementName.split(separator: ":").last.map(String.init) ?? elementName
+            let node = Node(name: name, attributes: attributeDict)
+            stack.last?.children.append(node)
+            if root == nil { root = node }
+            stack.append(node)
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            stack.last?.text += string
+        }
+
+        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+            if !stack.isEmpty { stack.removeLast() }
+        }
+    }
+}
