@@ -17,7 +17,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "RowColDomain"),
-        .target(name: "QBOSandbox", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
+        .target(name: "QBOSandbox", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")], exclude: ["README.md"]),
 
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain"]),
         .testTarget(name: "QBOSandboxTests", dependencies: ["QBOSandbox"]),
