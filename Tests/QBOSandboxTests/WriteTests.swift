@@ -152,7 +152,8 @@ import Testing
             unknown["Line"] = [["Amount": 1, "LinkedTxn": [["TxnId": "999999", "TxnType": "Bill"]]]]
             unknown["TotalAmt"] = 1
             let missing = try await client.api("POST", "70", "billpayment", token: token, json: unknown)
-            #expect((missing.json.object("Fault").objects("Error").first?["code"] as? String ?? "").hasPrefix("2"))
+            let missingCode = missing.json.object("Fault").objects("Error").first?["code"] as? String
+            #expect(missingCode?.hasPrefix("2") == true)
 
             let current = try await client.api("GET", "70", "billpayment/\(paymentId)", token: token).json.object("BillPayment")
             let void = try await client.api("POST", "70", "billpayment?operation=update&include=void", token: token,
