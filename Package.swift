@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "RowColDomain", targets: ["RowColDomain"]),
+        .library(name: "RowCol", targets: ["RowCol"]),
+        .executable(name: "rowcol", targets: ["RowColCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -16,8 +18,16 @@ let package = Package(
     ],
     targets: [
         .target(name: "RowColDomain"),
+        .target(
+            name: "RowColStore",
+            dependencies: ["RowColDomain", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "RowCol", dependencies: ["RowColDomain", "RowColStore"]),
+        .executableTarget(
+            name: "RowColCLI",
+            dependencies: ["RowCol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain"]),
+        .testTarget(name: "RowColStoreTests", dependencies: ["RowColStore", "RowColCLI"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,3 @@
+// The composition root re-exports the layers an application needs, so `import RowCol` is enough.
+@_exported import RowColDomain
+@_exported import RowColStore
