@@ -21,9 +21,11 @@ public struct RecoveryReport: Hashable, Sendable, CustomStringConvertible {
     public var cutLine: CutLine?
     /// Log lines whose mirror changes were applied at open because the mirror's checkpoint was behind.
     public var replayedLines: Int
+    /// The mirror was ahead of the log (its checkpoint past the last line) and was rebuilt from the log.
+    public var rebuiltMirror: Bool = false
 
     /// Nothing needed repair.
-    public var isClean: Bool { cutLine == nil && replayedLines == 0 }
+    public var isClean: Bool { cutLine == nil && replayedLines == 0 && !rebuiltMirror }
 
     public var description: String {
         var parts: [String] = []
@@ -34,6 +36,9 @@ public struct RecoveryReport: Hashable, Sendable, CustomStringConvertible {
         }
         if replayedLines > 0 {
             parts.append("advisor \(advisor): replayed \(replayedLines) log line(s) into the mirror")
+        }
+        if rebuiltMirror {
+            parts.append("advisor \(advisor): the mirror was ahead of the log; rebuilt it from the log")
         }
         return parts.isEmpty ? "advisor \(advisor): clean" : parts.joined(separator: "\n")
     }

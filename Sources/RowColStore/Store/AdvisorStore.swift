@@ -61,19 +61,28 @@ public actor AdvisorStore: LogRepo {
                 folder: paths.log(advisor), advisor: advisor, segmentLimit: options.segmentLimit)
             let mirror = MirrorWriter(workspace: workspace, advisor: advisor)
             var oldest = log.lastSeq
+            var newest = LogSeq.zero
             for business in try workspace.businesses(of: advisor) {
                 try mirror.requireBusiness(business)
                 try mirror.repairAfterCrash(business)
-                oldest = min(oldest, try mirror.state(of: business).checkpoint)
+                let checkpoint = try mirror.state(of: business).checkpoint
+                oldest = min(oldest, checkpoint)
+                newest = max(newest, checkpoint)
             }
             var replayed = 0
-            if oldest < log.lastSeq {
+            let rebuilt = newest > log.lastSeq
+            if rebuilt {
+                // The mirror is ahead of the log (the log lost its tail): the log is the truth.
+                let all = try LogReader(workspace: workspace, advisor: advisor).entries(after: .zero, through: log.lastSeq)
+                try mirror.rebuild(from: all, lastSeq: log.lastSeq)
+            } else if oldest < log.lastSeq {
                 let pending = try LogReader(workspace: workspace, advisor: advisor)
                     .entries(after: oldest, through: log.lastSeq)
                 replayed = try mirror.apply(pending)
                 try mirror.advanceCheckpoints(to: log.lastSeq)
             }
-            let report = RecoveryReport(advisor: advisor, cutLine: log.cutLine, replayedLines: replayed)
+            let report = RecoveryReport(
+                advisor: advisor, cutLine: log.cutLine, replayedLines: replayed, rebuiltMirror: rebuilt)
             let engine = CommitEngine(log: log, mirror: mirror, lockFD: lockFD, now: options.now)
             return AdvisorStore(workspace: workspace, advisor: advisor, recovery: report, engine: engine)
         } catch {
