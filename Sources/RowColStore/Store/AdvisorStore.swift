@@ -35,6 +35,8 @@ public actor AdvisorStore: LogRepo {
     /// What opening repaired.
     public nonisolated let recovery: RecoveryReport
     private nonisolated let engine: CommitEngine
+    /// Businesses already checked, so a commit costs no extra system call per line.
+    private var knownBusinesses: Set<BusinessID> = []
 
     private init(workspace: Workspace, advisor: AdvisorID, recovery: RecoveryReport, engine: CommitEngine) {
         self.workspace = workspace
@@ -117,8 +119,13 @@ public actor AdvisorStore: LogRepo {
     ///   the advisor does not have; an I/O error, after which the store refuses further writes
     ///   until it is reopened.
     public func commit(_ records: [LogRecord], syncStates: [BusinessID: JSONValue] = [:]) async throws -> [LogEntry] {
-        for business in Set(records.map(\.business)).union(syncStates.keys) {
+        for record in records where !knownBusinesses.contains(record.business) {
+            try workspace.requireBusiness(BusinessRef(advisor: advisor, business: record.business))
+            knownBusinesses.insert(record.business)
+        }
+        for business in syncStates.keys where !knownBusinesses.contains(business) {
             try workspace.requireBusiness(BusinessRef(advisor: advisor, business: business))
+            knownBusinesses.insert(business)
         }
         guard !records.isEmpty || !syncStates.isEmpty else { return [] }
         return try await withCheckedThrowingContinuation { continuation in
@@ -177,5 +184,10 @@ public actor AdvisorStore: LogRepo {
     /// Waits for queued commits, then releases the log and the lock. Later calls fail with `.closed`.
     public func close() async {
         await engine.shutdown()
+    }
+
+    deinit {
+        // A store dropped without close() still finishes its queue and frees the lock.
+        engine.requestShutdown()
     }
 }

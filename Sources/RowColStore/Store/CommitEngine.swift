@@ -68,6 +68,14 @@ final class CommitEngine: @unchecked Sendable {
         }
     }
 
+    /// Asks the thread to finish the queue and stop, without waiting.
+    func requestShutdown() {
+        condition.lock()
+        closing = true
+        condition.signal()
+        condition.unlock()
+    }
+
     private func run() {
         while true {
             condition.lock()
