@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import QBO
 import RowColDomain
 import RowColStore
@@ -116,6 +119,8 @@ public struct Connections: Sendable {
         try writeSecret(JSONEncoder.sorted.encode(credentials), to: try appFile(business))
         if (try? workspace.business(ref)) == nil {
             try workspace.addBusiness(info)
+        } else {
+            try workspace.updateBusiness(info)
         }
         return info
     }
@@ -172,8 +177,9 @@ public struct Connections: Sendable {
         try handle.write(contentsOf: data)
         try handle.synchronize()
         try handle.close()
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: temp)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
+        guard rename(temp.path, url.path) == 0 else {
+            throw ConnectionError("cannot save \(url.path): \(String(cString: strerror(errno)))")
+        }
     }
 }
 

@@ -16,7 +16,7 @@ struct ConnectCommand: AsyncParsableCommand {
             sandbox's client (sandbox-client / sandbox-secret) is the default there.
             """)
 
-    @OptionGroup var workspace: WorkspaceOption
+    @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var advisor: AdvisorOption
     @OptionGroup var business: BusinessOption
 

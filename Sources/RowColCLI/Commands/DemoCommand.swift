@@ -92,7 +92,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
 
         step("Verifying the workspace (log chain, documents, mirror = replay of the log)")
-        let problems = try WorkspaceVerifier.verify(workspace)
+        let problems = try workspace.verify()
         if problems.isEmpty {
             print("   clean")
         } else {

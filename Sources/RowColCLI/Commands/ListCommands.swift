@@ -11,7 +11,7 @@ struct GatewayOutput<Item: Encodable & Sendable>: Encodable {
 }
 
 struct ListOptions: ParsableArguments {
-    @OptionGroup var workspace: WorkspaceOption
+    @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var advisor: AdvisorOption
     @OptionGroup var business: BusinessOption
     @Flag(help: "Go to QBO first, whatever the mirror's age.") var strict = false

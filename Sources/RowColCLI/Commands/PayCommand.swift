@@ -13,7 +13,7 @@ struct PayCommand: AsyncParsableCommand {
             outbox (state pending) and the next `rowcol sync` sends it.
             """)
 
-    @OptionGroup var workspace: WorkspaceOption
+    @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var advisor: AdvisorOption
     @OptionGroup var business: BusinessOption
     @Option(help: ArgumentHelp("The QBO id of the bill.", valueName: "id")) var bill: String
@@ -53,7 +53,7 @@ struct OutboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outbox", abstract: "List payments waiting to be sent to QBO.")
 
-    @OptionGroup var workspace: WorkspaceOption
+    @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var advisor: AdvisorOption
     @OptionGroup var output: JSONFlag
 

@@ -13,7 +13,7 @@ struct SnapshotCommand: AsyncParsableCommand {
             --html writes a self-contained page with the 13-week chart.
             """)
 
-    @OptionGroup var workspace: WorkspaceOption
+    @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var advisor: AdvisorOption
     @OptionGroup var business: BusinessOption
     @OptionGroup var output: JSONFlag
@@ -44,7 +44,7 @@ struct ConsoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "console", abstract: "Rank all of an advisor's businesses by runway risk.")
 
-    @OptionGroup var workspace: WorkspaceOption
+    @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var advisor: AdvisorOption
     @OptionGroup var output: JSONFlag
     @Flag(inversion: .prefixedNo, help: "Refresh from QBO first (default: STRICT_ON_SNAPSHOT).") var strict: Bool?

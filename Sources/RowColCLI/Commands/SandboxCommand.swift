@@ -32,9 +32,12 @@ struct SandboxServeCommand: AsyncParsableCommand {
         options.throttleEnabled = !noThrottle
         options.accessTokenLifetime = accessTokenLifetime
         let server = try await QBOSandboxServer.start(options)
-        print("QBO sandbox listening on \(server.baseURL.absoluteString)")
-        print("client id sandbox-client, secret sandbox-secret; control API at \(server.baseURL.absoluteString)/__sandbox/")
-        fflush(stdout)
+        // Written unbuffered: scripts wait for this line to learn the URL.
+        FileHandle.standardOutput.write(Data("""
+            QBO sandbox listening on \(server.baseURL.absoluteString)
+            client id sandbox-client, secret sandbox-secret; control API at \(server.baseURL.absoluteString)/__sandbox/
+
+            """.utf8))
         await waitForTermination()
         try await server.stop()
         print("sandbox stopped\(data.map { "; data saved in \($0)" } ?? "")")

@@ -8,7 +8,7 @@ struct StatusCommand: ParsableCommand {
         abstract: "Show freshness, hygiene flags and pending writes per business.",
         discussion: "Reads the workspace without taking a lock, so it is safe while a sync runs.")
 
-    @OptionGroup var workspace: WorkspaceOption
+    @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var advisor: AdvisorOption
     @OptionGroup var output: JSONFlag
 

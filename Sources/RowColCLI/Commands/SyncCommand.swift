@@ -13,7 +13,7 @@ struct SyncCommand: AsyncParsableCommand {
             have hygiene flags (QBO unreachable, throttled, reconnect required, …), 1 on error.
             """)
 
-    @OptionGroup var workspace: WorkspaceOption
+    @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var advisor: AdvisorOption
     @Option(help: ArgumentHelp("Only this business.", valueName: "id")) var business: String?
     @Flag(help: "Refresh every kind now, whatever its age.") var strict = false
@@ -21,11 +21,11 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let only = try business.map { [try BusinessID(validating: $0)] }
-        let json = output.json
+        let progress = progressPrinter(quiet: output.json)
         let reports = try await withSession(workspace, advisor) { session in
-            try await session.sync(businesses: only, strict: strict, progress: json ? { _ in } : printProgress)
+            try await session.sync(businesses: only, strict: strict, progress: progress)
         }
-        try finish(reports, json: json)
+        try finish(reports, json: output.json)
     }
 }
 
@@ -40,19 +40,24 @@ struct ReconCommand: AsyncParsableCommand {
             recon.full_resync. Exit status as for `rowcol sync`.
             """)
 
-    @OptionGroup var workspace: WorkspaceOption
+    @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var advisor: AdvisorOption
     @Option(help: ArgumentHelp("Only this business.", valueName: "id")) var business: String?
     @OptionGroup var output: JSONFlag
 
     func run() async throws {
         let only = try business.map { [try BusinessID(validating: $0)] }
-        let json = output.json
+        let progress = progressPrinter(quiet: output.json)
         let reports = try await withSession(workspace, advisor) { session in
-            try await session.recon(businesses: only, progress: json ? { _ in } : printProgress)
+            try await session.recon(businesses: only, progress: progress)
         }
-        try finish(reports, json: json)
+        try finish(reports, json: output.json)
     }
+}
+
+func progressPrinter(quiet: Bool) -> @Sendable (SyncProgress) -> Void {
+    if quiet { return { _ in } }
+    return { printProgress($0) }
 }
 
 @Sendable func printProgress(_ event: SyncProgress) {

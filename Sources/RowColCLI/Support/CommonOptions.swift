@@ -2,24 +2,6 @@ import ArgumentParser
 import Foundation
 import RowCol
 
-/// `--workspace DIR`, falling back to `ROWCOL_WORKSPACE`.
-struct WorkspaceOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The workspace folder.", discussion: "Defaults to $ROWCOL_WORKSPACE.", valueName: "dir"))
-    var workspace: String?
-
-    var url: URL {
-        get throws {
-            if let workspace, !workspace.isEmpty { return URL(fileURLWithPath: workspace) }
-            if let fromEnvironment = ProcessInfo.processInfo.environment["ROWCOL_WORKSPACE"], !fromEnvironment.isEmpty {
-                return URL(fileURLWithPath: fromEnvironment)
-            }
-            throw ValidationError("no workspace: pass --workspace DIR or set ROWCOL_WORKSPACE")
-        }
-    }
-
-    func open() throws -> Workspace { try Workspace.open(at: url) }
-}
-
 /// `--advisor A`; optional when the workspace has exactly one advisor.
 struct AdvisorOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The advisor (optional when the workspace has only one).", valueName: "id"))
@@ -52,12 +34,23 @@ struct JSONFlag: ParsableArguments {
 }
 
 /// Opens the advisor's writer session for the length of `body`, closing it on every path.
+/// - Parameter waitingUpTo: seconds to keep trying while another process holds the advisor.
 func withSession<T>(
-    _ workspaceOption: WorkspaceOption, _ advisorOption: AdvisorOption, _ body: (AdvisorSession) async throws -> T
+    _ workspaceOption: WorkspaceOptions, _ advisorOption: AdvisorOption, waitingUpTo: Int = 0,
+    _ body: (AdvisorSession) async throws -> T
 ) async throws -> T {
     let workspace = try workspaceOption.open()
     let advisor = try advisorOption.resolve(in: workspace)
-    let session = try await AdvisorSession.open(workspace: workspace, advisor: advisor)
+    let deadline = Date().addingTimeInterval(TimeInterval(max(0, waitingUpTo)))
+    var opened: AdvisorSession?
+    while opened == nil {
+        do {
+            opened = try await AdvisorSession.open(workspace: workspace, advisor: advisor)
+        } catch let error as StoreError where error.code == .busy && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+    let session = opened!
     do {
         let result = try await body(session)
         await session.close()

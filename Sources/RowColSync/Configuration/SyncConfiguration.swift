@@ -136,6 +136,12 @@ public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvert
     public let value: String
     public let expected: String
 
+    public init(name: String, value: String, expected: String) {
+        self.name = name
+        self.value = value
+        self.expected = expected
+    }
+
     public var description: String {
         value.isEmpty ? "invalid \(name): expected \(expected)" : "invalid \(name)=\"\(value)\": expected \(expected)"
     }

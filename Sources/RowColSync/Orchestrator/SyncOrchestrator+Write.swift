@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColStore
 
 /// How an idempotent write ended.
 public enum WriteOutcome<Result: Sendable>: Sendable {
@@ -83,11 +84,11 @@ extension SyncOrchestrator {
                 business: business, direction: .outbound, operation: operation, phase: .intent,
                 idemKey: idemKey.rawValue, status: "intent", payload: try steps.intent())
             _ = try await journal.commit([record])
-            //FAILPOINT write.after_intent
+            Failpoints.hit(.writeAfterIntent)
         }
         do {
             let result = try await steps.callRemote(idemKey.rawValue)
-            //FAILPOINT write.after_call
+            Failpoints.hit(.writeAfterCall)
             try await logResult(operation: operation, business: business, idemKey: idemKey, status: "ok",
                                 httpCode: 200, payload: await steps.applied(result))
             try await clear([.writePending, .writeRejected, .writeConflict], business: business, entity: entity)

@@ -1,0 +1,204 @@
+import Foundation
+import RowColDomain
+
+/// Applies durable log lines to one advisor's mirror and checkpoints them (DESIGN §4).
+/// Owned by the ``CommitEngine`` thread; not thread-safe.
+final class MirrorWriter {
+    let workspace: Workspace
+    let advisor: AdvisorID
+    private var states: [BusinessID: BusinessState] = [:]
+    private var knownBusinesses: Set<BusinessID> = []
+    private let encoder = JSONCoding.documentEncoder()
+    private let decoder = JSONCoding.decoder()
+    /// Above this many files a batch flushes the file system once instead of file by file.
+    static let fileSystemSyncThreshold = 16
+
+    init(workspace: Workspace, advisor: AdvisorID) {
+        self.workspace = workspace
+        self.advisor = advisor
+    }
+
+    var paths: WorkspacePaths { workspace.paths }
+
+    func ref(_ business: BusinessID) -> BusinessRef { BusinessRef(advisor: advisor, business: business) }
+
+    func requireBusiness(_ business: BusinessID) throws {
+        if knownBusinesses.contains(business) { return }
+        try workspace.requireBusiness(ref(business))
+        for kind in EntityKind.allCases {
+            try FileSystem.makeDirectory(paths.mirror(ref(business)))
+            try workspace.requireRealFolder(paths.mirror(ref(business)))
+            try FileSystem.makeDirectory(paths.mirror(ref(business), kind))
+            try workspace.requireRealFolder(paths.mirror(ref(business), kind))
+        }
+        knownBusinesses.insert(business)
+    }
+
+    func state(of business: BusinessID) throws -> BusinessState {
+        if let state = states[business] { return state }
+        try requireBusiness(business)
+        let path = paths.state(ref(business))
+        let state =
+            FileSystem.kind(of: path) == .missing
+            ? BusinessState() : try workspace.decodeFile(BusinessState.self, at: path)
+        states[business] = state
+        return state
+    }
+
+    func document(_ key: MirrorReplay.Key) throws -> MirrorDocument? {
+        let path = paths.document(ref(key.business), key.kind, key.id)
+        guard FileSystem.kind(of: path) != .missing else { return nil }
+        return try workspace.decodeFile(MirrorDocument.self, at: path)
+    }
+
+    /// Puts back a mirror folder left aside by a rebuild that crashed mid-swap, and clears leftovers.
+    func repairAfterCrash(_ business: BusinessID) throws {
+        let folder = paths.business(ref(business))
+        let mirror = paths.mirror(ref(business))
+        let old = folder + "/.mirror.old.tmp"
+        let fresh = folder + "/.mirror.rebuild.tmp"
+        if FileSystem.kind(of: mirror) == .missing && FileSystem.kind(of: old) == .directory {
+            try FileSystem.moveItem(old, mirror)
+            try FileSystem.syncDirectory(folder)
+        }
+        try workspace.removeTree(old)
+        try workspace.removeTree(fresh)
+        for kind in EntityKind.allCases {
+            let kindFolder = paths.mirror(ref(business), kind)
+            for name in try FileSystem.listDirectory(kindFolder) where name.hasSuffix(".tmp") {
+                try FileSystem.removeItem(kindFolder + "/" + name)
+            }
+        }
+        try? FileSystem.removeItem(paths.state(ref(business)) + ".tmp")
+    }
+
+    /// Applies the changes of `entries` (already durable) and checkpoints every business touched
+    /// or given a new sync state. Returns how many lines changed something.
+    @discardableResult
+    func apply(_ entries: [LogEntry], syncStates: [BusinessID: JSONValue] = [:]) throws -> Int {
+        var checkpoints: [BusinessID: LogSeq] = [:]
+        for business in Set(entries.map(\.business)).union(syncStates.keys) {
+            checkpoints[business] = try state(of: business).checkpoint
+        }
+        var replay = MirrorReplay(advisor: advisor, checkpoints: checkpoints) { [unowned self] key in
+            try document(key)
+        }
+        for entry in entries { try replay.apply(entry) }
+        try write(replay.changed)
+        guard let last = entries.last?.seq ?? (syncStates.isEmpty ? nil : .zero) else { return 0 }
+        Failpoints.hit(.checkpointBefore)
+        for business in replay.touchedBusinesses.union(syncStates.keys).sorted() {
+            var state = try state(of: business)
+            state.checkpoint = max(state.checkpoint, last)
+            if let sync = syncStates[business] { state.sync = sync }
+            try writeState(state, for: business)
+        }
+        Failpoints.hit(.checkpointAfter)
+        return replay.appliedLines
+    }
+
+    /// Moves every business's checkpoint up to `seq` (all lines up to it are applied).
+    func advanceCheckpoints(to seq: LogSeq) throws {
+        for business in try workspace.businesses(of: advisor) {
+            var state = try state(of: business)
+            guard state.checkpoint < seq else { continue }
+            state.checkpoint = seq
+            try writeState(state, for: business)
+        }
+    }
+
+    func writeState(_ state: BusinessState, for business: BusinessID) throws {
+        let path = paths.state(ref(business))
+        try FileSystem.writeAtomically(
+            try JSONCoding.documentBytes(state, encoder: encoder), to: path, temp: path + ".tmp", durable: true)
+        states[business] = state
+    }
+
+    /// Writes changed documents: temp files, one flush, renames, then the folders.
+    private func write(_ changed: [(key: MirrorReplay.Key, document: MirrorDocument?, existed: Bool)]) throws {
+        guard !changed.isEmpty else { return }
+        var renames: [(temp: String, target: String, fd: Int32)] = []
+        var removals: [String] = []
+        var folders: Set<String> = []
+        defer { for rename in renames where rename.fd >= 0 { FileSystem.closeFile(rename.fd) } }
+        for (key, document, existed) in changed {
+            try requireBusiness(key.business)
+            let folder = paths.mirror(ref(key.business), key.kind)
+            let target = folder + "/" + key.id.rawValue + ".json"
+            folders.insert(folder)
+            guard let document else {
+                if existed { removals.append(target) }
+                continue
+            }
+            let temp = folder + "/." + key.id.rawValue + ".json.tmp"
+            let fd = try FileSystem.openFile(temp, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
+            renames.append((temp, target, fd))
+            try FileSystem.writeAll(fd, try JSONCoding.documentBytes(document, encoder: encoder), path: temp)
+        }
+        // Contents are durable before any rename, so a document is always whole: old or new.
+        let flushedAtOnce =
+            renames.count > Self.fileSystemSyncThreshold ? try FileSystem.syncFileSystem(containing: paths.root) : false
+        for index in renames.indices {
+            if !flushedAtOnce { try FileSystem.fsyncFile(renames[index].fd, path: renames[index].temp) }
+            FileSystem.closeFile(renames[index].fd)
+            renames[index].fd = -1
+        }
+        for (index, rename) in renames.enumerated() {
+            if index > 0 { Failpoints.hit(.mirrorBetweenRenames) }
+            try FileSystem.moveItem(rename.temp, rename.target)
+        }
+        for path in removals { try FileSystem.removeItem(path) }
+        for folder in folders.sorted() { try FileSystem.syncDirectory(folder) }
+    }
+
+    // MARK: Rebuild
+
+    /// Re-derives every business's mirror from `entries` (the whole log) into a fresh folder, then
+    /// swaps it in. Documents come out byte-identical to the live writer's.
+    func rebuild(from entries: [LogEntry], lastSeq: LogSeq) throws {
+        let documents = try Self.replayAll(entries, advisor: advisor)
+        for business in try workspace.businesses(of: advisor) {
+            try requireBusiness(business)
+            let folder = paths.business(ref(business))
+            let fresh = folder + "/.mirror.rebuild.tmp"
+            let old = folder + "/.mirror.old.tmp"
+            try workspace.removeTree(fresh)
+            try workspace.removeTree(old)
+            try FileSystem.makeDirectory(fresh)
+            for kind in EntityKind.allCases { try FileSystem.makeDirectory(fresh + "/" + kind.folderName) }
+            var written: [(String, Int32)] = []
+            defer { for (_, fd) in written where fd >= 0 { FileSystem.closeFile(fd) } }
+            for (key, document) in documents where key.business == business {
+                let path = fresh + "/" + key.kind.folderName + "/" + key.id.rawValue + ".json"
+                let fd = try FileSystem.openFile(path, O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
+                written.append((path, fd))
+                try FileSystem.writeAll(fd, try JSONCoding.documentBytes(document, encoder: encoder), path: path)
+            }
+            let flushedAtOnce =
+                written.count > Self.fileSystemSyncThreshold
+                ? try FileSystem.syncFileSystem(containing: paths.root) : false
+            if !flushedAtOnce { for (path, fd) in written { try FileSystem.fsyncFile(fd, path: path) } }
+            for kind in EntityKind.allCases { try FileSystem.syncDirectory(fresh + "/" + kind.folderName) }
+            try FileSystem.syncDirectory(fresh)
+            let mirror = paths.mirror(ref(business))
+            try FileSystem.moveItem(mirror, old)
+            try FileSystem.moveItem(fresh, mirror)
+            try FileSystem.syncDirectory(folder)
+            try workspace.removeTree(old)
+            var state = try state(of: business)
+            state.checkpoint = lastSeq
+            try writeState(state, for: business)
+        }
+    }
+
+    /// The final documents of a replay of `entries` from an empty mirror.
+    static func replayAll(_ entries: [LogEntry], advisor: AdvisorID) throws -> [MirrorReplay.Key: MirrorDocument] {
+        var replay = MirrorReplay(advisor: advisor) { _ in nil }
+        for entry in entries { try replay.apply(entry) }
+        var documents: [MirrorReplay.Key: MirrorDocument] = [:]
+        for (key, document, _) in replay.changed {
+            if let document { documents[key] = document }
+        }
+        return documents
+    }
+}

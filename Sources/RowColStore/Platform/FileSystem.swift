@@ -1,0 +1,281 @@
+// The only file of the store that talks to the C library. Everything else calls these wrappers, so
+// that durability rules (O_APPEND, fdatasync, folder fsync, no symlink following) live in one place.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Thin, throwing wrappers over the POSIX calls the store needs.
+enum FileSystem {
+    static var currentErrno: Int32 { errno }
+
+    static func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }
+
+    static func failure(_ call: String, _ path: String, _ code: Int32 = errno) -> StoreError {
+        StoreError(
+            code: code == ENOSPC ? .diskFull : .io,
+            message: "\(call) failed for \(path): \(errorText(code))"
+                + (code == ENOSPC ? " (free some disk space and retry)" : ""),
+            path: path)
+    }
+
+    /// Opens a file without following a final symlink.
+    static func openFile(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws(StoreError) -> Int32 {
+        while true {
+            let fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW, mode)
+            if fd >= 0 { return fd }
+            if errno == EINTR { continue }
+            if errno == ELOOP {
+                throw StoreError(
+                    code: .symlinkRefused, message: "\(path) is a symbolic link; the workspace refuses to follow it",
+                    path: path)
+            }
+            throw failure("open", path)
+        }
+    }
+
+    static func openForAppend(_ path: String, create: Bool) throws(StoreError) -> Int32 {
+        try openFile(path, O_WRONLY | O_APPEND | (create ? O_CREAT : 0), mode: 0o644)
+    }
+
+    static func openDirectory(_ path: String) throws(StoreError) -> Int32 {
+        try openFile(path, O_RDONLY | O_DIRECTORY)
+    }
+
+    static func closeFile(_ fd: Int32) { _ = close(fd) }
+
+    /// Writes every byte, retrying short writes and EINTR.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(StoreError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw failure("write", path)
+            }
+            offset += written
+        }
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer in write(fd, buffer.baseAddress! + offset, buffer.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw failure("write", path)
+            }
+            offset += written
+        }
+    }
+
+    static func dataSync(_ fd: Int32, path: String) throws(StoreError) {
+        #if canImport(Darwin)
+        let result = fcntl(fd, F_FULLFSYNC)
+        #else
+        let result = fdatasync(fd)
+        #endif
+        if result != 0 { throw failure("fdatasync", path) }
+    }
+
+    static func fsyncFile(_ fd: Int32, path: String) throws(StoreError) {
+        if fsync(fd) != 0 { throw failure("fsync", path) }
+    }
+
+    /// Makes a folder's entries (new names, renames, removals) durable.
+    static func syncDirectory(_ path: String) throws(StoreError) {
+        let fd = try openDirectory(path)
+        defer { closeFile(fd) }
+        try fsyncFile(fd, path: path)
+    }
+
+    #if os(Linux)
+    private typealias SyncFS = @convention(c) (Int32) -> Int32
+    // syncfs(2) is not in the Glibc module map; look it up once.
+    private static let syncfsFunction: SyncFS? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") else { return nil }
+        return unsafeBitCast(symbol, to: SyncFS.self)
+    }()
+    #endif
+
+    /// Flushes every dirty file of the file system holding `path` in one call, when the platform
+    /// can (Linux `syncfs`); returns false when it cannot, so the caller syncs file by file.
+    static func syncFileSystem(containing path: String) throws(StoreError) -> Bool {
+        #if os(Linux)
+        guard let syncfsFunction else { return false }
+        let fd = try openDirectory(path)
+        defer { closeFile(fd) }
+        if syncfsFunction(fd) != 0 { throw failure("syncfs", path) }
+        return true
+        #else
+        return false
+        #endif
+    }
+
+    static func moveItem(_ from: String, _ to: String) throws(StoreError) {
+        if rename(from, to) != 0 { throw failure("rename to \(to)", from) }
+    }
+
+    static func removeItem(_ path: String) throws(StoreError) {
+        if unlink(path) != 0 && errno != ENOENT { throw failure("unlink", path) }
+    }
+
+    static func truncate(_ fd: Int32, to length: Int, path: String) throws(StoreError) {
+        if ftruncate(fd, off_t(length)) != 0 { throw failure("ftruncate", path) }
+    }
+
+    /// Creates a folder (no error when it exists as a real folder) with `mode`.
+    static func makeDirectory(_ path: String, mode: mode_t = 0o755) throws(StoreError) {
+        if mkdir(path, mode) == 0 { return }
+        let code = errno
+        if code == EEXIST {
+            switch kind(of: path) {
+            case .directory: return
+            case .symlink:
+                throw StoreError(
+                    code: .symlinkRefused,
+                    message: "\(path) is a symbolic link; the workspace refuses to follow it", path: path)
+            default:
+                throw StoreError(code: .io, message: "\(path) exists and is not a folder", path: path)
+            }
+        }
+        throw failure("mkdir", path, code)
+    }
+
+    static func setMode(_ path: String, _ mode: mode_t) throws(StoreError) {
+        if chmod(path, mode) != 0 { throw failure("chmod", path) }
+    }
+
+    enum Kind: Equatable { case missing, file, directory, symlink, other }
+
+    /// What sits at `path`, without following a symlink.
+    static func kind(of path: String) -> Kind {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .missing }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .file
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symlink
+        default: return .other
+        }
+    }
+
+    static func permissions(of path: String) -> mode_t? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return info.st_mode & 0o7777
+    }
+
+    /// The canonical absolute path (symlinks resolved), or nil when it does not exist.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    static func fileSize(_ fd: Int32, path: String) throws(StoreError) -> Int {
+        var info = stat()
+        if fstat(fd, &info) != 0 { throw failure("fstat", path) }
+        return Int(info.st_size)
+    }
+
+    /// Reads a whole file (never through a symlink).
+    static func readFile(_ path: String) throws(StoreError) -> [UInt8] {
+        let fd = try openFile(path, O_RDONLY)
+        defer { closeFile(fd) }
+        let size = try fileSize(fd, path: path)
+        var bytes = [UInt8](repeating: 0, count: size)
+        var offset = 0
+        while offset < size {
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                pread(fd, buffer.baseAddress! + offset, size - offset, off_t(offset))
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw failure("read", path)
+            }
+            if count == 0 { break }
+            offset += count
+        }
+        return offset == size ? bytes : Array(bytes[0..<offset])
+    }
+
+    /// Reads up to `count` bytes at `offset`.
+    static func readAt(_ fd: Int32, at offset: Int, count: Int, path: String) throws(StoreError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let got = bytes.withUnsafeMutableBytes { buffer in
+                pread(fd, buffer.baseAddress! + filled, count - filled, off_t(offset + filled))
+            }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw failure("read", path)
+            }
+            if got == 0 { break }
+            filled += got
+        }
+        return filled == count ? bytes : Array(bytes[0..<filled])
+    }
+
+    /// Writes `bytes` to a new temp file beside `path` and renames it over `path`.
+    /// - Parameter durable: fsync the file before the rename and the folder after it.
+    static func writeAtomically(_ bytes: [UInt8], to path: String, temp: String, durable: Bool, mode: mode_t = 0o644)
+        throws(StoreError)
+    {
+        let fd = try openFile(temp, O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
+        do {
+            try writeAll(fd, bytes, path: temp)
+            if durable { try fsyncFile(fd, path: temp) }
+        } catch {
+            closeFile(fd)
+            try? removeItem(temp)
+            throw error
+        }
+        closeFile(fd)
+        try moveItem(temp, path)
+        if durable { try syncDirectory(parent(of: path)) }
+    }
+
+    /// Names in a folder (without "." and ".."); empty when the folder does not exist.
+    static func listDirectory(_ path: String) throws(StoreError) -> [String] {
+        guard kind(of: path) == .directory else { return [] }
+        guard let dir = opendir(path) else { throw failure("opendir", path) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// Takes an exclusive, non-blocking `flock`; returns false when another holder has it.
+    static func tryLock(_ fd: Int32, path: String) throws(StoreError) -> Bool {
+        while true {
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return true }
+            if errno == EINTR { continue }
+            if errno == EWOULDBLOCK { return false }
+            throw failure("flock", path)
+        }
+    }
+
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    static var processID: Int32 { getpid() }
+
+    /// Ends the process at once, as a power cut or `kill -9` would (failpoints only).
+    static func killSelf() -> Never {
+        kill(getpid(), SIGKILL)
+        _exit(137)
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import RowColDomain
+
+/// The single writer of one advisor's part of a workspace: its integration log and the mirror of
+/// its businesses (DESIGN §3, §4).
+///
+/// Opening takes the advisor's exclusive lock (a second writer, in this process or another, gets
+/// a ``StoreError/Code/busy`` error naming the holder's pid), cuts a torn last log line, and
+/// replays log lines the mirror had not applied before a crash; ``recovery`` says what was done.
+///
+/// ``commit(_:syncStates:)`` appends records durably and then applies their
+/// ``LogPayload/changes`` to the mirror: log before mirror. Concurrent commits share one
+/// `fdatasync` (group commit); none returns before its lines are on disk.
+/// ```swift
+/// let store = try AdvisorStore.open(workspace, advisor: ada)
+/// let entries = try await store.commit([record])
+/// await store.close()
+/// ```
+public actor AdvisorStore: LogRepo {
+    /// How a store is opened.
+    public struct Options: Sendable {
+        /// A segment is sealed and the next one started past this size (bytes).
+        public var segmentLimit: Int
+        /// The clock that stamps log lines.
+        public var now: @Sendable () -> Date
+
+        public init(segmentLimit: Int = 64 << 20, now: @escaping @Sendable () -> Date = { Date() }) {
+            self.segmentLimit = segmentLimit
+            self.now = now
+        }
+    }
+
+    public nonisolated let workspace: Workspace
+    public nonisolated let advisor: AdvisorID
+    /// What opening repaired.
+    public nonisolated let recovery: RecoveryReport
+    private nonisolated let engine: CommitEngine
+    /// Businesses already checked, so a commit costs no extra system call per line.
+    private var knownBusinesses: Set<BusinessID> = []
+
+    private init(workspace: Workspace, advisor: AdvisorID, recovery: RecoveryReport, engine: CommitEngine) {
+        self.workspace = workspace
+        self.advisor = advisor
+        self.recovery = recovery
+        self.engine = engine
+    }
+
+    /// Opens the advisor's store for writing.
+    /// - Throws: ``StoreError`` `.busy` when another writer holds the advisor, `.notFound` for an
+    ///   unknown advisor, `.corruptLog` naming segment and line when the log is damaged before its last line.
+    public static func open(_ workspace: Workspace, advisor: AdvisorID, options: Options = Options()) throws
+        -> AdvisorStore
+    {
+        let paths = workspace.paths
+        try workspace.requireAdvisor(advisor)
+        try workspace.requireRealFolder(paths.advisor(advisor))
+        try FileSystem.makeDirectory(paths.log(advisor))
+        try workspace.requireRealFolder(paths.log(advisor))
+        try workspace.requireRealFolder(paths.businesses(advisor))
+        let lockFD = try acquireLock(paths.lock(advisor), advisor: advisor)
+        do {
+            let log = try IntegrationLog(
+                folder: paths.log(advisor), advisor: advisor, segmentLimit: options.segmentLimit)
+            let mirror = MirrorWriter(workspace: workspace, advisor: advisor)
+            var oldest = log.lastSeq
+            var newest = LogSeq.zero
+            for business in try workspace.businesses(of: advisor) {
+                try mirror.requireBusiness(business)
+                try mirror.repairAfterCrash(business)
+                let checkpoint = try mirror.state(of: business).checkpoint
+                oldest = min(oldest, checkpoint)
+                newest = max(newest, checkpoint)
+            }
+            var replayed = 0
+            let rebuilt = newest > log.lastSeq
+            if rebuilt {
+                // The mirror is ahead of the log (the log lost its tail): the log is the truth.
+                let all = try LogReader(workspace: workspace, advisor: advisor).entries(after: .zero, through: log.lastSeq)
+                try mirror.rebuild(from: all, lastSeq: log.lastSeq)
+            } else if oldest < log.lastSeq {
+                let pending = try LogReader(workspace: workspace, advisor: advisor)
+                    .entries(after: oldest, through: log.lastSeq)
+                replayed = try mirror.apply(pending)
+                try mirror.advanceCheckpoints(to: log.lastSeq)
+            }
+            let report = RecoveryReport(
+                advisor: advisor, cutLine: log.cutLine, replayedLines: replayed, rebuiltMirror: rebuilt)
+            let engine = CommitEngine(log: log, mirror: mirror, lockFD: lockFD, now: options.now)
+            return AdvisorStore(workspace: workspace, advisor: advisor, recovery: report, engine: engine)
+        } catch {
+            FileSystem.closeFile(lockFD)
+            throw error
+        }
+    }
+
+    private static func acquireLock(_ path: String, advisor: AdvisorID) throws -> Int32 {
+        let fd = try FileSystem.openFile(path, O_RDWR | O_CREAT, mode: 0o644)
+        guard try FileSystem.tryLock(fd, path: path) else {
+            let text = (try? FileSystem.readFile(path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            FileSystem.closeFile(fd)
+            let pid = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw StoreError(
+                code: .busy,
+                message: "workspace busy: advisor \(advisor) is held by pid \(pid.isEmpty ? "unknown" : pid); "
+                    + "wait for it to finish or stop it", path: path)
+        }
+        try FileSystem.truncate(fd, to: 0, path: path)
+        try FileSystem.writeAll(fd, Array("\(FileSystem.processID)\n".utf8), path: path)
+        return fd
+    }
+
+    // MARK: Writing
+
+    /// Appends `records` durably as consecutive lines, applies their mirror changes, checkpoints,
+    /// and returns the stored lines.
+    ///
+    /// - Parameter syncStates: new sync sections for `state.json`, written with the same checkpoint.
+    /// - Throws: ``StoreError`` `.notFound` (before writing anything) when a record names a business
+    ///   the advisor does not have; an I/O error, after which the store refuses further writes
+    ///   until it is reopened.
+    public func commit(_ records: [LogRecord], syncStates: [BusinessID: JSONValue] = [:]) async throws -> [LogEntry] {
+        for record in records where !knownBusinesses.contains(record.business) {
+            try workspace.requireBusiness(BusinessRef(advisor: advisor, business: record.business))
+            knownBusinesses.insert(record.business)
+        }
+        for business in syncStates.keys where !knownBusinesses.contains(business) {
+            try workspace.requireBusiness(BusinessRef(advisor: advisor, business: business))
+            knownBusinesses.insert(business)
+        }
+        guard !records.isEmpty || !syncStates.isEmpty else { return [] }
+        return try await withCheckedThrowingContinuation { continuation in
+            engine.submit(.commit(records, syncStates, continuation))
+        }
+    }
+
+    public func append(_ record: LogRecord) async throws -> LogEntry {
+        try await commit([record])[0]
+    }
+
+    public func append(contentsOf records: [LogRecord]) async throws -> [LogEntry] {
+        try await commit(records)
+    }
+
+    /// Durable lines after `seq` (a line being written is not returned).
+    public nonisolated func entries(after seq: LogSeq) throws -> [LogEntry] {
+        try LogReader(workspace: workspace, advisor: advisor).entries(after: seq, through: engine.durableSeq.withLock { $0 })
+    }
+
+    public func lastSeq() async -> LogSeq { engine.durableSeq.withLock { $0 } }
+
+    // MARK: Sync state
+
+    /// The sync layer's section of the business's `state.json` (an empty object until set).
+    public nonisolated func syncState(for business: BusinessID) throws -> JSONValue {
+        try state(of: business).sync
+    }
+
+    /// The business's `state.json`: checkpoint and sync section.
+    public nonisolated func state(of business: BusinessID) throws -> BusinessState {
+        let ref = BusinessRef(advisor: advisor, business: business)
+        try workspace.requireBusiness(ref)
+        let path = workspace.paths.state(ref)
+        guard FileSystem.kind(of: path) != .missing else { return BusinessState() }
+        return try workspace.decodeFile(BusinessState.self, at: path)
+    }
+
+    /// Replaces the business's sync section, atomically with its checkpoint.
+    public func setSyncState(_ state: JSONValue, for business: BusinessID) async throws {
+        _ = try await commit([], syncStates: [business: state])
+    }
+
+    // MARK: Maintenance
+
+    /// Re-derives every business's mirror from the log alone and swaps it in.
+    public func rebuild() async throws {
+        try await withCheckedThrowingContinuation { continuation in
+            engine.submit(.rebuild(continuation))
+        }
+    }
+
+    /// A lock-free reader of this advisor's mirror.
+    public nonisolated var reader: MirrorReader { MirrorReader(workspace: workspace, advisor: advisor) }
+
+    /// Waits for queued commits, then releases the log and the lock. Later calls fail with `.closed`.
+    public func close() async {
+        await engine.shutdown()
+    }
+
+    deinit {
+        // A store dropped without close() still finishes its queue and frees the lock.
+        engine.requestShutdown()
+    }
+}

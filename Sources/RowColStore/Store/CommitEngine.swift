@@ -1,0 +1,157 @@
+import Foundation
+import RowColDomain
+
+/// The single writer thread of an advisor: group commit for the log, then the mirror.
+///
+/// Callers queue their records and wait. The thread takes everything queued at once, writes it
+/// as one `write` and one `fdatasync`, applies the mirror changes with batched syncs, writes the
+/// checkpoint, and only then acknowledges every caller of the batch. Appenders that arrive while
+/// a batch is syncing form the next batch, which is what makes concurrent appends share a sync.
+final class CommitEngine: @unchecked Sendable {
+    enum Job {
+        case commit([LogRecord], [BusinessID: JSONValue], CheckedContinuation<[LogEntry], any Error>)
+        case rebuild(CheckedContinuation<Void, any Error>)
+    }
+
+    private let condition = NSCondition()
+    private var queue: [Job] = []
+    private var closing = false
+    private var stopped = false
+    private var exitWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Set after a failed write: the state on disk is then only known after a reopen (recovery).
+    private var failure: StoreError?
+
+    private let log: IntegrationLog
+    private let mirror: MirrorWriter
+    private let lockFD: Int32
+    private let now: @Sendable () -> Date
+    let advisor: AdvisorID
+    let durableSeq: Locked<LogSeq>
+
+    init(log: IntegrationLog, mirror: MirrorWriter, lockFD: Int32, now: @escaping @Sendable () -> Date) {
+        self.log = log
+        self.mirror = mirror
+        self.lockFD = lockFD
+        self.now = now
+        advisor = log.advisor
+        durableSeq = Locked(log.lastSeq)
+        let thread = Thread { [self] in run() }
+        thread.name = "rowcol.commit.\(log.advisor)"
+        thread.start()
+    }
+
+    func submit(_ job: Job) {
+        condition.lock()
+        if closing || stopped {
+            condition.unlock()
+            fail(job, StoreError(code: .closed, message: "the store of advisor \(advisor) is closed"))
+            return
+        }
+        queue.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Finishes the queued work, then releases the log and the lock.
+    func shutdown() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            condition.lock()
+            if stopped {
+                condition.unlock()
+                continuation.resume()
+                return
+            }
+            closing = true
+            exitWaiters.append(continuation)
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    /// Asks the thread to finish the queue and stop, without waiting.
+    func requestShutdown() {
+        condition.lock()
+        closing = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !closing { condition.wait() }
+            if queue.isEmpty && closing {
+                stopped = true
+                let waiters = exitWaiters
+                exitWaiters = []
+                condition.unlock()
+                log.close()
+                FileSystem.closeFile(lockFD)
+                for waiter in waiters { waiter.resume() }
+                return
+            }
+            let jobs = queue
+            queue = []
+            condition.unlock()
+            process(jobs)
+        }
+    }
+
+    private func process(_ jobs: [Job]) {
+        if let failure {
+            for job in jobs { fail(job, failure) }
+            return
+        }
+        var records: [LogRecord] = []
+        var syncStates: [BusinessID: JSONValue] = [:]
+        var waiters: [(range: Range<Int>, continuation: CheckedContinuation<[LogEntry], any Error>)] = []
+        var rebuilds: [CheckedContinuation<Void, any Error>] = []
+        for job in jobs {
+            switch job {
+            case .commit(let batch, let states, let continuation):
+                waiters.append((records.count..<records.count + batch.count, continuation))
+                records.append(contentsOf: batch)
+                syncStates.merge(states) { _, new in new }
+            case .rebuild(let continuation):
+                rebuilds.append(continuation)
+            }
+        }
+        do {
+            var entries: [LogEntry] = []
+            if !records.isEmpty {
+                entries = try log.append(records, at: now())
+                durableSeq.withLock { $0 = log.lastSeq }
+            }
+            if !entries.isEmpty || !syncStates.isEmpty {
+                try mirror.apply(entries, syncStates: syncStates)
+            }
+            for waiter in waiters { waiter.continuation.resume(returning: Array(entries[waiter.range])) }
+        } catch {
+            let stored = StoreError(
+                code: (error as? StoreError)?.code ?? .io,
+                message: "\((error as? StoreError)?.message ?? "\(error)"); the store of advisor \(advisor) "
+                    + "stopped: reopen it to recover", path: (error as? StoreError)?.path)
+            failure = stored
+            for waiter in waiters { waiter.continuation.resume(throwing: stored) }
+            for rebuild in rebuilds { rebuild.resume(throwing: stored) }
+            return
+        }
+        for rebuild in rebuilds {
+            do {
+                let entries = try LogReader(workspace: mirror.workspace, advisor: advisor)
+                    .entries(after: .zero, through: log.lastSeq)
+                try mirror.rebuild(from: entries, lastSeq: log.lastSeq)
+                rebuild.resume()
+            } catch {
+                rebuild.resume(throwing: error)
+            }
+        }
+    }
+
+    private func fail(_ job: Job, _ error: StoreError) {
+        switch job {
+        case .commit(_, _, let continuation): continuation.resume(throwing: error)
+        case .rebuild(let continuation): continuation.resume(throwing: error)
+        }
+    }
+}

@@ -1,0 +1,313 @@
+import Foundation
+import RowColDomain
+
+/// A RowCol workspace: a folder of plain files holding, per advisor, the integration log and the
+/// mirror of each client business (DESIGN §2).
+///
+/// `Workspace` is a value that knows where the folder is; it holds no lock and no open file.
+/// Writing goes through an ``AdvisorStore``; reading the mirror through a ``MirrorReader``.
+/// ```swift
+/// let workspace = try Workspace.create(at: URL(fileURLWithPath: "books"))
+/// try workspace.addAdvisor(AdvisorID(validating: "ada"))
+/// let store = try AdvisorStore.open(workspace, advisor: AdvisorID(validating: "ada"))
+/// ```
+public struct Workspace: Sendable {
+    /// The format this RowCol writes and the newest it reads.
+    public static let formatVersion = 1
+
+    /// The workspace folder, with symlinks resolved.
+    public let root: URL
+    let paths: WorkspacePaths
+
+    private init(canonicalRoot: String) {
+        root = URL(fileURLWithPath: canonicalRoot, isDirectory: true)
+        paths = WorkspacePaths(root: canonicalRoot)
+    }
+
+    /// Makes `folder` a workspace: `rowcol.json`, `.gitignore`, `secrets/` (0700) and `advisors/`.
+    ///
+    /// The folder may exist if it is empty (a `.git` folder is allowed).
+    /// - Throws: ``StoreError`` `.alreadyExists` when it is already a workspace or holds other files.
+    @discardableResult
+    public static func create(at folder: URL) throws -> Workspace {
+        let path = folder.standardizedFileURL.path
+        switch FileSystem.kind(of: path) {
+        case .missing:
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError(code: .io, message: "cannot create \(path): \(error.localizedDescription)", path: path)
+            }
+        case .directory:
+            let entries = try FileSystem.listDirectory(path)
+            if entries.contains("rowcol.json") {
+                throw StoreError(
+                    code: .alreadyExists, message: "\(path) is already a RowCol workspace", path: path)
+            }
+            if let other = entries.first(where: { $0 != ".git" }) {
+                throw StoreError(
+                    code: .alreadyExists,
+                    message: "\(path) is not empty (it holds \(other)); choose an empty or new folder", path: path)
+            }
+        case .symlink:
+            // A symlinked workspace root is fine: the user chose it. Its target must be a folder.
+            guard let target = FileSystem.realPath(path), FileSystem.kind(of: target) == .directory else {
+                throw StoreError(code: .invalidArgument, message: "\(path) does not lead to a folder", path: path)
+            }
+            return try create(at: URL(fileURLWithPath: target))
+        default:
+            throw StoreError(code: .alreadyExists, message: "\(path) exists and is not a folder", path: path)
+        }
+        guard let canonical = FileSystem.realPath(path) else {
+            throw StoreError(code: .io, message: "cannot resolve \(path)", path: path)
+        }
+        let workspace = Workspace(canonicalRoot: canonical)
+        let paths = workspace.paths
+        try FileSystem.makeDirectory(paths.secrets, mode: 0o700)
+        try FileSystem.setMode(paths.secrets, 0o700)
+        try FileSystem.makeDirectory(paths.advisors)
+        try FileSystem.writeAtomically(
+            Array("secrets/\n*.lock\n*.tmp\n.lock\n".utf8), to: paths.gitignore, temp: paths.gitignore + ".tmp",
+            durable: true)
+        // rowcol.json last: a folder becomes a workspace only once the rest is in place.
+        try FileSystem.writeAtomically(
+            try JSONCoding.documentBytes(WorkspaceManifest(), encoder: JSONCoding.documentEncoder()),
+            to: paths.manifest, temp: paths.manifest + ".tmp", durable: true)
+        try FileSystem.syncDirectory(FileSystem.parent(of: canonical))
+        return workspace
+    }
+
+    /// Opens an existing workspace.
+    /// - Throws: ``StoreError`` `.notAWorkspace` when `folder` has no `rowcol.json`, `.newerFormat`
+    ///   when it was written by a newer RowCol, `.symlinkRefused` when a part of it is a symlink.
+    public static func open(at folder: URL) throws -> Workspace {
+        let path = folder.standardizedFileURL.path
+        guard let canonical = FileSystem.realPath(path), FileSystem.kind(of: canonical) == .directory else {
+            throw StoreError(
+                code: .notAWorkspace, message: "\(path) is not a RowCol workspace: the folder does not exist "
+                    + "(create one with `rowcol init --workspace \(path)`)", path: path)
+        }
+        let workspace = Workspace(canonicalRoot: canonical)
+        let manifestPath = workspace.paths.manifest
+        guard FileSystem.kind(of: manifestPath) != .missing else {
+            throw StoreError(
+                code: .notAWorkspace, message: "\(path) is not a RowCol workspace: it has no rowcol.json "
+                    + "(create one with `rowcol init --workspace \(path)`)", path: path)
+        }
+        let manifest: WorkspaceManifest
+        do {
+            manifest = try JSONCoding.decoder().decode(
+                WorkspaceManifest.self, from: Data(FileSystem.readFile(manifestPath)))
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(
+                code: .notAWorkspace, message: "\(manifestPath) is not a valid RowCol manifest: \(error)",
+                path: manifestPath)
+        }
+        guard manifest.formatVersion <= formatVersion else {
+            throw StoreError(
+                code: .newerFormat,
+                message: "\(path) uses workspace format \(manifest.formatVersion), but this rowcol reads up to "
+                    + "format \(formatVersion); upgrade rowcol", path: manifestPath)
+        }
+        try workspace.requireRealFolder(workspace.paths.advisors)
+        return workspace
+    }
+
+    /// The manifest as stored.
+    public func manifest() throws -> WorkspaceManifest {
+        try decodeFile(WorkspaceManifest.self, at: paths.manifest)
+    }
+
+    // MARK: Advisors
+
+    /// Adds an advisor: `advisors/<id>/advisor.json`, `log/`, `businesses/` and `secrets/<id>/` (0700).
+    /// - Throws: ``StoreError`` `.alreadyExists` when the advisor exists.
+    @discardableResult
+    public func addAdvisor(_ advisor: AdvisorID, displayName: String? = nil) throws -> AdvisorInfo {
+        try requireRealFolder(paths.advisors)
+        let folder = paths.advisor(advisor)
+        guard FileSystem.kind(of: folder) == .missing else {
+            throw StoreError(
+                code: .alreadyExists, message: "advisor \(advisor) already exists in \(root.path)", path: folder)
+        }
+        let info = AdvisorInfo(advisor: advisor, displayName: displayName)
+        let staging = paths.advisors + "/." + advisor.rawValue + ".tmp"
+        try? removeTree(staging)
+        try FileSystem.makeDirectory(staging)
+        try FileSystem.makeDirectory(staging + "/log")
+        try FileSystem.makeDirectory(staging + "/businesses")
+        try FileSystem.writeAtomically(
+            try JSONCoding.documentBytes(info, encoder: JSONCoding.documentEncoder()),
+            to: staging + "/advisor.json", temp: staging + "/advisor.json.tmp", durable: true)
+        try FileSystem.syncDirectory(staging + "/log")
+        try FileSystem.syncDirectory(staging + "/businesses")
+        // A rename makes the advisor appear whole or not at all.
+        try FileSystem.moveItem(staging, folder)
+        try FileSystem.syncDirectory(paths.advisors)
+        _ = try secretsFolder(for: advisor)
+        return info
+    }
+
+    /// The advisors of the workspace, sorted.
+    public func advisors() throws -> [AdvisorID] {
+        try requireRealFolder(paths.advisors)
+        return try FileSystem.listDirectory(paths.advisors).compactMap { name in
+            guard let id = AdvisorID(rawValue: name), FileSystem.kind(of: paths.advisorFile(id)) == .file else {
+                return nil
+            }
+            return id
+        }
+    }
+
+    /// The advisor's `advisor.json`.
+    /// - Throws: ``StoreError`` `.notFound` when there is no such advisor.
+    public func advisor(_ advisor: AdvisorID) throws -> AdvisorInfo {
+        try requireAdvisor(advisor)
+        return try decodeFile(AdvisorInfo.self, at: paths.advisorFile(advisor))
+    }
+
+    /// `secrets/<advisor>/`, created at mode 0700 when missing (the QBO token store writes there).
+    public func secretsFolder(for advisor: AdvisorID) throws -> URL {
+        try requireAdvisor(advisor)
+        try FileSystem.makeDirectory(paths.secrets, mode: 0o700)
+        try requireRealFolder(paths.secrets)
+        let folder = paths.secrets(advisor)
+        try FileSystem.makeDirectory(folder, mode: 0o700)
+        try requireRealFolder(folder)
+        try FileSystem.setMode(folder, 0o700)
+        return URL(fileURLWithPath: folder, isDirectory: true)
+    }
+
+    // MARK: Businesses
+
+    /// Adds a client business under its advisor.
+    /// - Throws: ``StoreError`` `.notFound` when the advisor does not exist, `.alreadyExists` when the business does.
+    public func addBusiness(_ info: BusinessInfo) throws {
+        try requireAdvisor(info.advisor)
+        let folder = paths.business(info.ref)
+        try requireRealFolder(paths.businesses(info.advisor))
+        guard FileSystem.kind(of: folder) == .missing else {
+            throw StoreError(
+                code: .alreadyExists, message: "business \(info.ref) already exists", path: folder)
+        }
+        let staging = paths.businesses(info.advisor) + "/." + info.business.rawValue + ".tmp"
+        try? removeTree(staging)
+        try FileSystem.makeDirectory(staging)
+        try FileSystem.makeDirectory(staging + "/mirror")
+        for kind in EntityKind.allCases { try FileSystem.makeDirectory(staging + "/mirror/" + kind.folderName) }
+        try FileSystem.writeAtomically(
+            try JSONCoding.documentBytes(info, encoder: JSONCoding.documentEncoder()),
+            to: staging + "/business.json", temp: staging + "/business.json.tmp", durable: true)
+        for kind in EntityKind.allCases { try FileSystem.syncDirectory(staging + "/mirror/" + kind.folderName) }
+        try FileSystem.syncDirectory(staging + "/mirror")
+        try FileSystem.moveItem(staging, folder)
+        try FileSystem.syncDirectory(paths.businesses(info.advisor))
+    }
+
+    /// Replaces a business's `business.json` (a reconnect to another base URL or realm).
+    /// - Throws: ``StoreError`` `.notFound` when the business does not exist.
+    public func updateBusiness(_ info: BusinessInfo) throws {
+        try requireBusiness(info.ref)
+        let path = paths.businessFile(info.ref)
+        try FileSystem.writeAtomically(
+            try JSONCoding.documentBytes(info, encoder: JSONCoding.documentEncoder()),
+            to: path, temp: path + ".tmp", durable: true)
+    }
+
+    /// A business's `state.json` (checkpoint and sync section), read without a lock: it is
+    /// replaced atomically by the writer.
+    public func businessState(_ ref: BusinessRef) throws -> BusinessState {
+        try requireBusiness(ref)
+        let path = paths.state(ref)
+        guard FileSystem.kind(of: path) != .missing else { return BusinessState() }
+        return try decodeFile(BusinessState.self, at: path)
+    }
+
+    /// The advisor's businesses, sorted.
+    public func businesses(of advisor: AdvisorID) throws -> [BusinessID] {
+        try requireAdvisor(advisor)
+        try requireRealFolder(paths.businesses(advisor))
+        return try FileSystem.listDirectory(paths.businesses(advisor)).compactMap { name in
+            guard let id = BusinessID(rawValue: name),
+                FileSystem.kind(of: paths.businessFile(BusinessRef(advisor: advisor, business: id))) == .file
+            else { return nil }
+            return id
+        }
+    }
+
+    /// The business's `business.json`.
+    /// - Throws: ``StoreError`` `.notFound` when the advisor or the business does not exist.
+    public func business(_ ref: BusinessRef) throws -> BusinessInfo {
+        try requireBusiness(ref)
+        return try decodeFile(BusinessInfo.self, at: paths.businessFile(ref))
+    }
+
+    /// A lock-free reader of the advisor's mirror.
+    public func mirrorReader(for advisor: AdvisorID) -> MirrorReader {
+        MirrorReader(workspace: self, advisor: advisor)
+    }
+
+    // MARK: Checks
+
+    func requireAdvisor(_ advisor: AdvisorID) throws(StoreError) {
+        try requireRealFolder(paths.advisors)
+        let folder = paths.advisor(advisor)
+        switch FileSystem.kind(of: folder) {
+        case .directory where FileSystem.kind(of: paths.advisorFile(advisor)) == .file: return
+        case .symlink: try requireRealFolder(folder)
+        default: break
+        }
+        throw StoreError(
+            code: .notFound,
+            message: "advisor \(advisor) does not exist in \(root.path) (add it with `rowcol advisor add \(advisor)`)",
+            path: folder)
+    }
+
+    func requireBusiness(_ ref: BusinessRef) throws(StoreError) {
+        try requireAdvisor(ref.advisor)
+        try requireRealFolder(paths.businesses(ref.advisor))
+        let folder = paths.business(ref)
+        switch FileSystem.kind(of: folder) {
+        case .directory where FileSystem.kind(of: paths.businessFile(ref)) == .file: return
+        case .symlink: try requireRealFolder(folder)
+        default: break
+        }
+        throw StoreError(
+            code: .notFound, message: "business \(ref.business) does not exist for advisor \(ref.advisor)",
+            path: folder)
+    }
+
+    /// Refuses a folder of the workspace that was replaced by a symlink (above all one leading outside).
+    func requireRealFolder(_ path: String) throws(StoreError) {
+        switch FileSystem.kind(of: path) {
+        case .directory: return
+        case .symlink:
+            let target = FileSystem.realPath(path) ?? "nowhere"
+            let outside = !(target == paths.root || target.hasPrefix(paths.root + "/"))
+            throw StoreError(
+                code: .symlinkRefused,
+                message: "\(path) is a symbolic link to \(target)\(outside ? ", outside the workspace" : ""); "
+                    + "RowCol refuses to follow it: replace it with a real folder", path: path)
+        case .missing:
+            throw StoreError(code: .notFound, message: "\(path) is missing from the workspace", path: path)
+        default:
+            throw StoreError(code: .io, message: "\(path) should be a folder", path: path)
+        }
+    }
+
+    func decodeFile<T: Decodable>(_ type: T.Type, at path: String) throws -> T {
+        let bytes = try FileSystem.readFile(path)
+        do {
+            return try JSONCoding.decoder().decode(T.self, from: Data(bytes))
+        } catch {
+            throw StoreError(code: .corruptDocument, message: "\(path) cannot be read: \(error)", path: path)
+        }
+    }
+
+    func removeTree(_ path: String) throws {
+        guard FileSystem.kind(of: path) != .missing else { return }
+        try FileManager.default.removeItem(atPath: path)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import RowColDomain
+import Testing
+@testable import RowColStore
+
+/// The real `rowcol` binary is killed with SIGKILL at each failpoint while it commits; nothing it
+/// acknowledged may be lost, and the workspace must verify clean after reopening.
+@Suite struct CrashTests {
+    @Test(arguments: [
+        "log.after_write:4", "log.after_sync:4", "mirror.between_renames:3", "checkpoint.before:4",
+        "checkpoint.after:4",
+    ])
+    func aCrashAtAFailpointLosesNothingAcknowledged(_ failpoint: String) async throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let arguments = [
+            "debug", "append", "--workspace", fixture.root, "--advisor", "ada", "--business", "acme", "--count", "40",
+            "--concurrency", "3", "--segment-limit", "2048",
+        ]
+        let crashed = try runRowcol(arguments, environment: ["ROWCOL_FAILPOINT": failpoint])
+        #expect(crashed.reason == .uncaughtSignal && crashed.status == SIGKILL, "\(crashed.stderr)")
+        let acknowledged = crashed.stdout.split(separator: "\n").compactMap { UInt64($0) }
+
+        let store = try fixture.open(segmentLimit: 2048)
+        let last = await store.lastSeq()
+        for seq in acknowledged { #expect(LogSeq(seq) <= last, "seq \(seq) was acknowledged but lost") }
+        let entries = try store.entries(after: .zero)
+        #expect(entries.map(\.seq.rawValue) == Array(0..<last.rawValue).map { $0 + 1 })
+        await store.close()
+        #expect(try fixture.workspace.verify().isEmpty)
+
+        let live = try snapshot(fixture.billsFolder)
+        let rebuilt = try runRowcol(["rebuild", "--workspace", fixture.root])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        #expect(try snapshot(fixture.billsFolder) == live)
+
+        // The workspace keeps working after the crash.
+        let more = try runRowcol(arguments.map { $0 == "40" ? "5" : $0 })
+        #expect(more.status == 0, "\(more.stderr)")
+        let check = try runRowcol(["verify", "--workspace", fixture.root])
+        #expect(check.status == 0, "\(check.stderr)")
+    }
+
+    @Test func verifyFailsWithFileAndLineAndOnANonWorkspace() async throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let append = try runRowcol([
+            "debug", "append", "--workspace", fixture.root, "--advisor", "ada", "--business", "acme", "--count", "5",
+        ])
+        #expect(append.status == 0)
+        #expect(append.stdout.split(separator: "\n") == ["1", "2", "3", "4", "5"])
+        let clean = try runRowcol(["verify"], environment: ["ROWCOL_WORKSPACE": fixture.root])
+        #expect(clean.status == 0)
+
+        var content = try readBytes(fixture.segment(1)).split(separator: UInt8(ascii: "\n")).map(Array.init)
+        content.remove(at: 1)
+        try writeBytes(content.flatMap { $0 + [UInt8(ascii: "\n")] }, fixture.segment(1))
+        let broken = try runRowcol(["verify", "--workspace", fixture.root])
+        #expect(broken.status != 0)
+        #expect(broken.stderr.contains("000001.jsonl:2:"))
+
+        let log = try runRowcol(["log", "--workspace", fixture.root, "--advisor", "ada", "--json"])
+        #expect(log.stdout.split(separator: "\n").count == 4)
+
+        let notWorkspace = try runRowcol(["verify", "--workspace", fixture.root + "/advisors"])
+        #expect(notWorkspace.status != 0)
+        #expect(notWorkspace.stderr.contains("not a RowCol workspace"))
+        #expect(notWorkspace.stderr.split(separator: "\n").count == 1)
+    }
+}
