@@ -35,7 +35,7 @@ final class IntegrationLog {
                     code: .corruptLog, message: "log segment \(previousPath) is empty; a sealed segment must end "
                         + "with a complete line (restore it from a backup)", path: previousPath)
             }
-            let header = try Self.header(line.bytes, path: previousPath, line: line.number)
+            let header = try Self.header(line.bytes, path: previousPath, line: nil)
             lastSeq = header.seq
             lastHash = LogChain.hash(ofLine: line.bytes)
         }
@@ -162,12 +162,15 @@ final class IntegrationLog {
         return nil
     }
 
-    static func header(_ bytes: ArraySlice<UInt8>, path: String, line: Int) throws(StoreError) -> LogLineHeader {
+    /// - Parameter line: the 1-based line number, or nil for a sealed segment's last line.
+    static func header(_ bytes: ArraySlice<UInt8>, path: String, line: Int?) throws(StoreError) -> LogLineHeader {
         do {
             return try JSONDecoder().decode(LogLineHeader.self, from: Data(bytes))
         } catch {
+            let which = line.map { "line \($0)" } ?? "last line"
             throw StoreError(
-                code: .corruptLog, message: "log segment \(path) line \(line) is not a JSON log line",
+                code: .corruptLog,
+                message: "log segment \(path) \(which) is not a JSON log line; restore the segment from a backup",
                 path: path, line: line)
         }
     }
@@ -200,7 +203,7 @@ final class IntegrationLog {
             if let newline = body.lastIndex(of: UInt8(ascii: "\n")) {
                 let lineBytes = body[(newline + 1)...]
                 // Line numbers of sealed segments are only needed in messages; count them then.
-                return SegmentLine(bytes: ArraySlice(Array(lineBytes)), number: 0, offset: start + newline + 1)
+                return SegmentLine(bytes: ArraySlice(Array(lineBytes)), number: 0, offset: start + newline + 1)  // number unknown
             }
             if start == 0 { return SegmentLine(bytes: ArraySlice(Array(body)), number: 1, offset: 0) }
             chunk *= 4
