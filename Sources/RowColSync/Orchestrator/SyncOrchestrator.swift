@@ -86,7 +86,8 @@ public actor SyncOrchestrator {
     public func flags(for entity: EntityKind?, business: BusinessID) async throws -> [HygieneFlag] {
         let state = try await state(of: business)
         var flags = state.flags(for: entity)
-        let kinds = entity.map { [$0] } ?? [.bill, .invoice, .balance]
+        // Payments have no TTL of their own: their freshness is the bills'.
+        let kinds = entity.map { [$0 == .payment ? .bill : $0] } ?? [.bill, .invoice, .balance]
         for kind in kinds {
             let freshness = try await freshness(of: kind, business: business)
             let ttl = configuration.softTTL(for: kind)
