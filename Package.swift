@@ -49,6 +49,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "QBOSandboxTests", dependencies: ["QBOSandbox"]),
         .testTarget(name: "RowColSyncTests", dependencies: ["RowColSync"]),
+        .testTarget(name: "AcceptanceTests", dependencies: ["RowCol", "QBO", "QBOSandbox", "RowColCLI"]),
     ],
     swiftLanguageModes: [.v6]
 )

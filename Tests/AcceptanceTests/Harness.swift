@@ -1,0 +1,191 @@
+import Foundation
+import QBO
+import QBOSandbox
+import RowCol
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A sandbox in this process, spoken to over loopback HTTP, with its control API.
+final class Sandbox: Sendable {
+    let server: QBOSandboxServer
+    var url: URL { server.baseURL }
+
+    init(_ server: QBOSandboxServer) { self.server = server }
+
+    static func start(throttle: Bool = true, port: UInt16 = 0, data: URL? = nil, accessTokenLifetime: Int = 3600)
+        async throws -> Sandbox
+    {
+        var options = QBOSandboxOptions()
+        options.throttleEnabled = throttle
+        options.port = port
+        options.dataDirectory = data
+        options.accessTokenLifetime = accessTokenLifetime
+        options.timeoutHoldSeconds = 2
+        return Sandbox(try await QBOSandboxServer.start(options))
+    }
+
+    func stop() async { try? await server.stop() }
+
+    @discardableResult
+    func call(_ method: String, _ path: String, _ body: Any? = nil) async throws -> Any? {
+        var request = URLRequest(url: url.appendingPathComponent(path))
+        request.httpMethod = method
+        if let body {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else {
+            throw HarnessError("sandbox \(method) \(path) → \(status): \(String(decoding: data, as: UTF8.self))")
+        }
+        return data.isEmpty ? nil : try JSONSerialization.jsonObject(with: data)
+    }
+
+    func seed(_ realm: String, seed: Int = 1, bills: Int = 20, invoices: Int = 15, accounts: Int = 1) async throws {
+        try await call("POST", "__sandbox/realms",
+                       ["realm": realm, "seed": seed, "bills": bills, "invoices": invoices, "accounts": accounts])
+    }
+
+    func refreshToken(_ realm: String) async throws -> String {
+        let answer = try await call("POST", "__sandbox/realms/\(realm)/tokens") as? [String: Any]
+        return try #require(answer?["refresh_token"] as? String)
+    }
+
+    func entity(_ realm: String, _ entity: String, _ id: String) async throws -> [String: Any] {
+        let answer = try await call("GET", "__sandbox/realms/\(realm)/\(entity)/\(id)") as? [String: Any]
+        let object = answer?.values.first as? [String: Any] ?? answer
+        return try #require(object)
+    }
+
+    func stats() async throws -> [String: Any] {
+        try #require(try await call("GET", "__sandbox/stats") as? [String: Any])
+    }
+
+    func paymentsCreated() async throws -> Int { try await stats()["billpayments_created"] as? Int ?? -1 }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A workspace in a temporary folder with one advisor, `ada`.
+struct Books {
+    let folder: URL
+    let workspace: Workspace
+    let advisor = try! AdvisorID(validating: "ada")
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("rowcol-acceptance-\(UUID().uuidString)")
+        workspace = try Workspace.create(at: folder)
+        _ = try workspace.addAdvisor(advisor)
+    }
+
+    func business(_ id: String) -> BusinessRef { BusinessRef(advisor: advisor, business: try! BusinessID(validating: id)) }
+
+    /// Connects `business` to `realm` of the sandbox through the OAuth token endpoint.
+    func connect(_ business: String, realm: String, sandbox: Sandbox) async throws {
+        try await Connections(workspace: workspace, advisor: advisor).connect(
+            business: BusinessID(validating: business), realmID: realm, environment: .local,
+            baseURL: sandbox.url.absoluteString, displayName: business, credentials: .sandbox,
+            grant: .refreshToken(try await sandbox.refreshToken(realm)))
+    }
+
+    /// Opens the advisor with quick retries and a private realm registry (tests run in parallel).
+    func session(
+        now: @escaping @Sendable () -> Date = { Date() }, environment: [String: String] = [:], attempts: Int = 3
+    ) async throws -> AdvisorSession {
+        let configuration = QBOClientConfiguration(
+            retry: QBORetryPolicy(maxAttempts: attempts, baseDelay: 0.01, maxDelay: 0.05, maxTotalTime: 5),
+            registry: QBORealmRegistry())
+        return try await AdvisorSession.open(
+            workspace: workspace, advisor: advisor, environment: environment, clientConfiguration: configuration,
+            now: now)
+    }
+
+    func document(_ business: String, _ folderName: String, _ id: String) -> [String: Any]? {
+        let path = folder.appendingPathComponent("advisors/ada/businesses/\(business)/mirror/\(folderName)/\(id).json")
+        guard let data = FileManager.default.contents(atPath: path.path) else { return nil }
+        return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    }
+
+    func logLines() throws -> [[String: Any]] {
+        let logFolder = folder.appendingPathComponent("advisors/ada/log")
+        var lines: [[String: Any]] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: logFolder.path).sorted() where name.hasSuffix(".jsonl") {
+            let text = try String(contentsOf: logFolder.appendingPathComponent(name), encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                lines.append(try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any])
+            }
+        }
+        return lines
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+}
+
+/// A unique realm id per test, so parallel tests never share QBO state.
+func freshRealm() -> String { String(100_000 + Int.random(in: 0..<899_999_999)) }
+
+/// The built `rowcol` binary, beside the test bundle.
+func rowcolBinary() throws -> URL {
+    var folder = Bundle.main.bundleURL
+    for _ in 0..<4 {
+        let candidate = folder.appendingPathComponent("rowcol")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        folder = folder.deletingLastPathComponent()
+    }
+    let fallback = URL(fileURLWithPath: FileManager.default.currentDirectoryPath + "/.build/debug/rowcol")
+    guard FileManager.default.isExecutableFile(atPath: fallback.path) else {
+        throw HarnessError("the rowcol binary was not built next to the tests")
+    }
+    return fallback
+}
+
+struct Run {
+    var status: Int32
+    var killed: Bool
+    var stdout: String
+    var stderr: String
+}
+
+/// Starts `rowcol` with `arguments`; `wait()` collects its output.
+final class RowcolProcess: @unchecked Sendable {
+    let process = Process()
+    let out = Pipe()
+    let err = Pipe()
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = try rowcolBinary()
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in ["ROWCOL_FAILPOINT", "ROWCOL_WORKSPACE", "STRICT_ON_SNAPSHOT"] { env.removeValue(forKey: key) }
+        env["NO_COLOR"] = "1"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+    }
+
+    func wait() async -> Run {
+        let process = process, out = out, err = err
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let outData = out.fileHandleForReading.readDataToEndOfFile()
+                let errData = err.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: Run(
+                    status: process.terminationStatus, killed: process.terminationReason == .uncaughtSignal,
+                    stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self)))
+            }
+        }
+    }
+}
+
+func rowcol(_ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
+    try await RowcolProcess(arguments, environment: environment).wait()
+}
