@@ -37,6 +37,7 @@ let package = Package(
             dependencies: [
                 "RowCol", "QBOSandbox", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .executableTarget(name: "LibrarySample", dependencies: ["RowCol", "QBOSandbox"], path: "Samples/LibrarySample"),
 
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain"]),
         .testTarget(name: "RowColRunwayTests", dependencies: ["RowColRunway"]),
