@@ -8,13 +8,8 @@ import Testing
     // MARK: 1. STRICT beats cache
 
     @Test func strictBeatsCacheAndUpdatesTheMirror() async throws {
-        let sandbox = try await Sandbox.start()
-        defer { Task { await sandbox.stop() } }
-        let books = try Books()
-        defer { books.remove() }
-        let realm = freshRealm()
-        try await sandbox.seed(realm, bills: 10, invoices: 8)
-        try await books.connect("acme", realm: realm, sandbox: sandbox)
+        let (sandbox, books, realm) = try await connectedAcme(bills: 10, invoices: 8)
+        defer { Task { await sandbox.stop() }; books.remove() }
         let session = try await books.session()
         let acme = books.business("acme")
         _ = try await session.sync(strict: true)
@@ -42,13 +37,8 @@ import Testing
     // MARK: 2. Idempotent bill payment
 
     @Test func twoIdenticalApprovalsMakeOnePaymentInQBO() async throws {
-        let sandbox = try await Sandbox.start()
-        defer { Task { await sandbox.stop() } }
-        let books = try Books()
-        defer { books.remove() }
-        let realm = freshRealm()
-        try await sandbox.seed(realm, bills: 10, invoices: 2)
-        try await books.connect("acme", realm: realm, sandbox: sandbox)
+        let (sandbox, books, realm) = try await connectedAcme(bills: 10, invoices: 2)
+        defer { Task { await sandbox.stop() }; books.remove() }
         let session = try await books.session()
         let acme = books.business("acme")
         _ = try await session.sync(strict: true)
@@ -68,13 +58,8 @@ import Testing
     }
 
     @Test func twoProcessesApprovingAtOnceMakeOnePayment() async throws {
-        let sandbox = try await Sandbox.start()
-        defer { Task { await sandbox.stop() } }
-        let books = try Books()
-        defer { books.remove() }
-        let realm = freshRealm()
-        try await sandbox.seed(realm, bills: 10, invoices: 2)
-        try await books.connect("acme", realm: realm, sandbox: sandbox)
+        let (sandbox, books, realm) = try await connectedAcme(bills: 10, invoices: 2)
+        defer { Task { await sandbox.stop() }; books.remove() }
         let base = ["--workspace", books.folder.path, "--advisor", "ada"]
         let sync = try await rowcol(["sync", "--strict"] + base)
         #expect(sync.status == 0, "\(sync.stderr)")
@@ -93,13 +78,8 @@ import Testing
     // MARK: 3. Throttle hygiene
 
     @Test func persistentThrottlingIsRetriedWithinBoundsThenFlagged() async throws {
-        let sandbox = try await Sandbox.start()
-        defer { Task { await sandbox.stop() } }
-        let books = try Books()
-        defer { books.remove() }
-        let realm = freshRealm()
-        try await sandbox.seed(realm, bills: 5, invoices: 5)
-        try await books.connect("acme", realm: realm, sandbox: sandbox)
+        let (sandbox, books, realm) = try await connectedAcme(bills: 5, invoices: 5)
+        defer { Task { await sandbox.stop() }; books.remove() }
         let session = try await books.session(attempts: 3)
         let acme = books.business("acme")
         _ = try await session.sync(strict: true)
@@ -128,13 +108,8 @@ import Testing
     // MARK: 4. Recon without webhook
 
     @Test func reconLogsInboundAndTheMirrorFollowsQBOIncludingDeletions() async throws {
-        let sandbox = try await Sandbox.start()
-        defer { Task { await sandbox.stop() } }
-        let books = try Books()
-        defer { books.remove() }
-        let realm = freshRealm()
-        try await sandbox.seed(realm, bills: 12, invoices: 6)
-        try await books.connect("acme", realm: realm, sandbox: sandbox)
+        let (sandbox, books, realm) = try await connectedAcme(bills: 12, invoices: 6)
+        defer { Task { await sandbox.stop() }; books.remove() }
         let session = try await books.session()
         let acme = books.business("acme")
         _ = try await session.sync(strict: true)
@@ -226,13 +201,8 @@ import Testing
 
     @Test(arguments: ["write.after_intent", "write.after_call"])
     func aPaymentKilledMidwayIsNeverPaidTwice(_ failpoint: String) async throws {
-        let sandbox = try await Sandbox.start()
-        defer { Task { await sandbox.stop() } }
-        let books = try Books()
-        defer { books.remove() }
-        let realm = freshRealm()
-        try await sandbox.seed(realm, bills: 6, invoices: 2)
-        try await books.connect("acme", realm: realm, sandbox: sandbox)
+        let (sandbox, books, realm) = try await connectedAcme(bills: 6, invoices: 2)
+        defer { Task { await sandbox.stop() }; books.remove() }
         let base = ["--workspace", books.folder.path, "--advisor", "ada"]
         #expect(try await rowcol(["sync", "--strict"] + base).status == 0)
         let bill = try #require(try books.workspace.mirrorReader(for: books.advisor).bills(of: books.business("acme")).first(where: \.isOpen))
@@ -251,13 +221,8 @@ import Testing
     }
 
     @Test func aSyncKilledMidwayConvergesOnRerun() async throws {
-        let sandbox = try await Sandbox.start()
-        defer { Task { await sandbox.stop() } }
-        let books = try Books()
-        defer { books.remove() }
-        let realm = freshRealm()
-        try await sandbox.seed(realm, bills: 30, invoices: 10)
-        try await books.connect("acme", realm: realm, sandbox: sandbox)
+        let (sandbox, books, realm) = try await connectedAcme(bills: 30, invoices: 10)
+        defer { Task { await sandbox.stop() }; books.remove() }
         let base = ["--workspace", books.folder.path, "--advisor", "ada"]
         for failpoint in ["log.after_sync", "mirror.between_renames", "checkpoint.before"] {
             let killed = try await rowcol(["sync", "--strict"] + base, environment: ["ROWCOL_FAILPOINT": failpoint])
@@ -275,13 +240,8 @@ import Testing
     // MARK: Connections
 
     @Test func anExpiredAccessTokenIsRefreshedAndTheCallSucceeds() async throws {
-        let sandbox = try await Sandbox.start()
-        defer { Task { await sandbox.stop() } }
-        let books = try Books()
-        defer { books.remove() }
-        let realm = freshRealm()
-        try await sandbox.seed(realm, bills: 4, invoices: 2)
-        try await books.connect("acme", realm: realm, sandbox: sandbox)
+        let (sandbox, books, realm) = try await connectedAcme(bills: 4, invoices: 2)
+        defer { Task { await sandbox.stop() }; books.remove() }
         let tokenFile = books.folder.appendingPathComponent("secrets/ada/acme.json")
         let before = try String(contentsOf: tokenFile, encoding: .utf8)
         try await sandbox.call("POST", "__sandbox/clock", ["advance_seconds": 7200])
@@ -319,13 +279,8 @@ import Testing
     }
 
     @Test func aSecondStrictSyncWithNothingChangedWritesNoMirrorFile() async throws {
-        let sandbox = try await Sandbox.start()
-        defer { Task { await sandbox.stop() } }
-        let books = try Books()
-        defer { books.remove() }
-        let realm = freshRealm()
-        try await sandbox.seed(realm, bills: 15, invoices: 5)
-        try await books.connect("acme", realm: realm, sandbox: sandbox)
+        let (sandbox, books, realm) = try await connectedAcme(bills: 15, invoices: 5)
+        defer { Task { await sandbox.stop() }; books.remove() }
         let base = ["--workspace", books.folder.path, "--advisor", "ada"]
         #expect(try await rowcol(["sync", "--strict"] + base).status == 0)
         let mirror = books.folder.appendingPathComponent("advisors/ada/businesses/acme/mirror")

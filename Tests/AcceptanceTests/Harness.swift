@@ -127,6 +127,16 @@ struct Books {
     func remove() { try? FileManager.default.removeItem(at: folder) }
 }
 
+/// A sandbox with one seeded company, and a new workspace whose business `acme` is connected to it.
+func connectedAcme(bills: Int, invoices: Int) async throws -> (Sandbox, Books, String) {
+    let sandbox = try await Sandbox.start()
+    let books = try Books()
+    let realm = freshRealm()
+    try await sandbox.seed(realm, bills: bills, invoices: invoices)
+    try await books.connect("acme", realm: realm, sandbox: sandbox)
+    return (sandbox, books, realm)
+}
+
 /// A unique realm id per test, so parallel tests never share QBO state.
 func freshRealm() -> String { String(100_000 + Int.random(in: 0..<899_999_999)) }
 

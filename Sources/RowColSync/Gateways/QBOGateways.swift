@@ -45,36 +45,37 @@ public struct QBOGateways: BillsGateway, InvoicesGateway, BalancesGateway {
         try await orchestrator.refresh(entity: kind, business: business, fetchRemote: fetcher(kind, business: business))
     }
 
-    public func list(_ query: ListBillsQuery) async throws -> GatewayAnswer<Bill> {
-        try checkAdvisor(query.business)
-        let mirror = mirror
+    /// Reads `kind` through the orchestrator: refresh when the hint or the TTL asks, answer from the mirror.
+    func answer<Item: Sendable>(
+        _ kind: EntityKind, _ business: BusinessRef, _ hint: FreshnessHint,
+        read: @escaping @Sendable () throws -> [Item]
+    ) async throws -> GatewayAnswer<Item> {
+        try checkAdvisor(business)
         let answer = try await orchestrator.readRefresh(
-            entity: .bill, business: query.business.business, hint: query.hint,
-            fetchRemote: fetcher(.bill, business: query.business.business),
-            readFromMirror: { try mirror.bills(of: query.business).filter(query.matches) })
+            entity: kind, business: business.business, hint: hint,
+            fetchRemote: fetcher(kind, business: business.business), readFromMirror: read)
         return GatewayAnswer(items: answer.value, freshness: answer.freshness, flags: answer.flags)
+    }
+
+    public func list(_ query: ListBillsQuery) async throws -> GatewayAnswer<Bill> {
+        let mirror = mirror
+        return try await answer(.bill, query.business, query.hint) {
+            try mirror.bills(of: query.business).filter(query.matches)
+        }
     }
 
     public func list(_ query: ListInvoicesQuery) async throws -> GatewayAnswer<Invoice> {
-        try checkAdvisor(query.business)
         let mirror = mirror
-        let answer = try await orchestrator.readRefresh(
-            entity: .invoice, business: query.business.business, hint: query.hint,
-            fetchRemote: fetcher(.invoice, business: query.business.business),
-            readFromMirror: { try mirror.invoices(of: query.business).filter(query.matches) })
-        return GatewayAnswer(items: answer.value, freshness: answer.freshness, flags: answer.flags)
+        return try await answer(.invoice, query.business, query.hint) {
+            try mirror.invoices(of: query.business).filter(query.matches)
+        }
     }
 
     public func get(_ query: BalancesQuery) async throws -> GatewayAnswer<AccountBalance> {
-        try checkAdvisor(query.business)
         let mirror = mirror
-        let answer = try await orchestrator.readRefresh(
-            entity: .balance, business: query.business.business, hint: query.hint,
-            fetchRemote: fetcher(.balance, business: query.business.business),
-            readFromMirror: {
-                try mirror.balances(of: query.business).filter { !query.bankOnly || $0.isActiveBank }
-            })
-        return GatewayAnswer(items: answer.value, freshness: answer.freshness, flags: answer.flags)
+        return try await answer(.balance, query.business, query.hint) {
+            try mirror.balances(of: query.business).filter { !query.bankOnly || $0.isActiveBank }
+        }
     }
 
     public func scheduledPayments(of business: BusinessRef) async throws -> GatewayAnswer<BillPayment> {
