@@ -36,6 +36,7 @@ let package = Package(
             name: "RowColCLI",
             dependencies: [
                 "RowCol", "QBOSandbox", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
             ]),
         .executableTarget(name: "LibrarySample", dependencies: ["RowCol", "QBOSandbox"], path: "Samples/LibrarySample"),
 
@@ -50,7 +51,11 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "QBOSandboxTests", dependencies: ["QBOSandbox"]),
         .testTarget(name: "RowColSyncTests", dependencies: ["RowColSync"]),
-        .testTarget(name: "AcceptanceTests", dependencies: ["RowCol", "QBO", "QBOSandbox", "RowColCLI"]),
+        .testTarget(
+            name: "AcceptanceTests",
+            dependencies: [
+                "RowCol", "QBO", "QBOSandbox", "RowColCLI", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

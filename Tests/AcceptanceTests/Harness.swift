@@ -181,6 +181,19 @@ final class RowcolProcess: @unchecked Sendable {
         try process.run()
     }
 
+    /// The first line the process prints (for servers that announce their URL).
+    func firstLine() -> String {
+        var bytes = Data()
+        while !bytes.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            bytes.append(chunk)
+        }
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+    }
+
+    func kill() { process.terminate() }
+
     func wait() async -> Run {
         let process = process, out = out, err = err
         return await withCheckedContinuation { continuation in
