@@ -12,11 +12,16 @@ import FoundationXML
 /// becomes the envelope (`{"Bill": {...}, "time": "..."}`).
 enum QBOXMLBody {
     static func json(_ data: Data) throws -> QBOJSON {
+        try requireUTF8(data)
         let builder = XMLTreeBuilder()
         let parser = XMLParser(data: data)
         parser.delegate = builder
+        let parsed = parser.parse()
+        if builder.tooDeep {
+            throw QBOError(.decoding, message: "The XML answer nests elements deeper than \(XMLTreeBuilder.maxDepth) levels (\(QBOJSON.preview(data))); QBO never does, so the body is damaged or hostile.")
+        }
         // QBO's XML roots are capitalized (`IntuitResponse`, `Bill`); an HTML page is not QBO XML.
-        guard parser.parse(), let root = builder.root, root.name.first?.isUppercase == true else {
+        guard parsed, let root = builder.root, root.name.first?.isUppercase == true else {
             throw QBOError(.decoding, message: "The XML answer is not well-formed (\(QBOJSON.preview(data))).",
                            underlying: parser.parserError.map { "\($0)" })
         }
@@ -25,6 +30,14 @@ enum QBOXMLBody {
         }
         // A bare entity, as in recorded fixtures.
         return .object([root.name: value(of: root)])
+    }
+
+    /// Refuses bytes that are not UTF-8 before they reach `XMLParser`: FoundationXML traps (a crash,
+    /// not an error) on an element name with invalid UTF-8, and QBO always sends UTF-8.
+    static func requireUTF8(_ data: Data) throws {
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw QBOError(.decoding, message: "The XML body is not valid UTF-8 (\(QBOJSON.preview(data))); QBO always sends UTF-8, so the answer is damaged.")
+        }
     }
 
     fileprivate final class Node {
@@ -84,11 +97,19 @@ enum QBOXMLBody {
     }
 
     private final class XMLTreeBuilder: NSObject, XMLParserDelegate {
+        /// The tree is converted recursively, so a body nested thousands deep would overflow the stack.
+        static let maxDepth = 512
         var root: Node?
+        var tooDeep = false
         private var stack: [Node] = []
 
         func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                     qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+            guard stack.count < Self.maxDepth else {
+                tooDeep = true
+                parser.abortParsing()
+                return
+            }
             let name = elementName.split(separator: ":").last.map(String.init) ?? elementName
             let node = Node(name: name, attributes: attributeDict)
             stack.last?.children.append(node)
