@@ -47,7 +47,7 @@ public final class QBOSandboxServer: Sendable {
                                 handler: SandboxHTTPHandler(engine: engine))
         let runTask = Task { try await server.run() }
         do {
-            try await server.waitUntilListening(timeout: 10)
+            try await server.waitUntilListening(timeout: 60)
         } catch {
             runTask.cancel()
             let reason = (try? await runTask.value).map { "\($0)" } ?? "\(error)"

@@ -36,14 +36,22 @@ struct FuzzTests {
     }
 
     /// Runs `body` on every case and records what happened.
-    static func run(_ target: String, seed: UInt64, seeds: [Data], _ body: (Int, inout Mutator, inout FuzzReport) -> Void) -> FuzzReport {
-        var mutator = Mutator(seed: seed, seeds: seeds)
-        var report = FuzzReport(target: target)
-        let clock = ContinuousClock()
-        report.elapsed = clock.measure {
-            for index in 0..<FuzzBudget.cases {
-                body(index, &mutator, &report)
-            }
+    /// The loop runs on a thread of its own: CPU-bound work on the test run's cooperative pool (two
+    /// threads on these machines) would starve the tests that serve HTTP at the same time.
+    static func run(
+        _ target: String, seed: UInt64, seeds: [Data], _ body: @escaping @Sendable (Int, inout Mutator, inout FuzzReport) -> Void
+    ) async -> FuzzReport {
+        let report = await withCheckedContinuation { (continuation: CheckedContinuation<FuzzReport, Never>) in
+            Thread {
+                var mutator = Mutator(seed: seed, seeds: seeds)
+                var report = FuzzReport(target: target)
+                report.elapsed = ContinuousClock().measure {
+                    for index in 0..<FuzzBudget.cases {
+                        body(index, &mutator, &report)
+                    }
+                }
+                continuation.resume(returning: report)
+            }.start()
         }
         print("fuzz \(report)")
         return report
@@ -70,10 +78,10 @@ struct FuzzTests {
 
     /// Entities: byte mutations of every JSON fixture, and structural mutations of the parsed trees
     /// (a value of another type, a key removed), so the DTO decoders see well-formed but wrong JSON.
-    func fuzzEntity<E: QBOEntity>(_ type: E.Type, seed: UInt64) throws {
+    func fuzzEntity<E: QBOEntity>(_ type: E.Type, seed: UInt64) async throws {
         let seeds = try Self.fixtures("json", ext: ".json")
         let trees = try seeds.map { try QBOJSON.parse($0) }
-        let report = Self.run("\(E.entityName) init(json:)", seed: seed, seeds: seeds) { index, mutator, report in
+        let report = await Self.run("\(E.entityName) init(json:)", seed: seed, seeds: seeds) { index, mutator, report in
             if index % 2 == 0 {
                 var tree = trees[index / 2 % trees.count]
                 for _ in 0..<(1 + mutator.int(4)) { tree = mutator.mutateTree(tree) }
@@ -93,12 +101,12 @@ struct FuzzTests {
         #expect(report.rejected > 0)
     }
 
-    @Test func billDecoder() throws { try fuzzEntity(QBOBill.self, seed: 1) }
-    @Test func invoiceDecoder() throws { try fuzzEntity(QBOInvoice.self, seed: 2) }
-    @Test func accountDecoder() throws { try fuzzEntity(QBOAccount.self, seed: 3) }
-    @Test func billPaymentDecoder() throws { try fuzzEntity(QBOBillPayment.self, seed: 4) }
+    @Test func billDecoder() async throws { try await fuzzEntity(QBOBill.self, seed: 1) }
+    @Test func invoiceDecoder() async throws { try await fuzzEntity(QBOInvoice.self, seed: 2) }
+    @Test func accountDecoder() async throws { try await fuzzEntity(QBOAccount.self, seed: 3) }
+    @Test func billPaymentDecoder() async throws { try await fuzzEntity(QBOBillPayment.self, seed: 4) }
 
-    @Test func cdcResult() throws {
+    @Test func cdcResult() async throws {
         let bill = try QBOJSON.parse(Fixture.data("json/bill_open_balance.json"))
         let payment = try QBOJSON.parse(Fixture.data("json/billpayment_check.json"))
         let invoice = try QBOJSON.parse(Fixture.data("json/invoice_open.json"))
@@ -114,7 +122,7 @@ struct FuzzTests {
         let fromXML = try QBOXMLBody.json(Fixture.data("xml/change_data_capture_response.xml"))
         let trees = [body, fromXML]
         let seeds = trees.map { $0.encoded() }
-        let report = Self.run("QBOCDCResult", seed: 5, seeds: seeds) { index, mutator, report in
+        let report = await Self.run("QBOCDCResult", seed: 5, seeds: seeds) { index, mutator, report in
             let decode: (QBOJSON) throws -> Void = { json in
                 let result = try QBOCDCResult(json: json)
                 _ = try result.changes(for: "Bill").decoded(as: QBOBill.self)
@@ -139,10 +147,10 @@ struct FuzzTests {
     }
 
     /// Faults in all three shapes (JSON, XML, the gateway's lower-case JSON), plus hostile XML.
-    @Test func faultParser() throws {
+    @Test func faultParser() async throws {
         let seeds = try Self.fixtures("json", ext: ".json") + Self.fixtures("xml", ext: ".xml")
             + [Data(Self.gatewayFault.utf8)] + Self.hostileXML.map { Data($0.utf8) }
-        let report = Self.run("QBOFaultParser", seed: 6, seeds: seeds) { index, mutator, report in
+        let report = await Self.run("QBOFaultParser", seed: 6, seeds: seeds) { index, mutator, report in
             let data = mutator.input(index)
             do {
                 if case .faults(let faults) = try QBOFaultParser.parse(data) {
@@ -161,9 +169,9 @@ struct FuzzTests {
     }
 
     /// XML entity answers converted to the JSON shape, then decoded.
-    @Test func xmlBodies() throws {
+    @Test func xmlBodies() async throws {
         let seeds = try Self.fixtures("xml", ext: ".xml") + Self.hostileXML.map { Data($0.utf8) }
-        let report = Self.run("QBOXMLBody", seed: 7, seeds: seeds) { index, mutator, report in
+        let report = await Self.run("QBOXMLBody", seed: 7, seeds: seeds) { index, mutator, report in
             let data = mutator.input(index)
             do {
                 let json = try QBOXMLBody.json(data)
@@ -184,9 +192,9 @@ struct FuzzTests {
         #expect(report.breaches.isEmpty, "\(report)\n\(report.breaches.joined(separator: "\n"))")
     }
 
-    @Test func oauthTokenResponse() throws {
+    @Test func oauthTokenResponse() async throws {
         let seeds = try Self.fixtures("oauth", ext: ".json")
-        let report = Self.run("QBOTokenResponse", seed: 8, seeds: seeds) { index, mutator, report in
+        let report = await Self.run("QBOTokenResponse", seed: 8, seeds: seeds) { index, mutator, report in
             let data = mutator.input(index)
             do {
                 let response = try QBOTokenResponse(jsonData: data)
@@ -206,7 +214,7 @@ struct FuzzTests {
     }
 
     /// A corrupt token file is a `.tokenStore` error that never quotes the file's secrets.
-    @Test func tokenFiles() throws {
+    @Test func tokenFiles() async throws {
         // Thousands of rewrites: in memory where the machine has it, since disk discards dominate otherwise.
         let shm = URL(fileURLWithPath: "/dev/shm")
         let base = FileManager.default.isWritableFile(atPath: shm.path) ? shm : FileManager.default.temporaryDirectory
@@ -222,7 +230,7 @@ struct FuzzTests {
         withRefreshExpiry = withRefreshExpiry.replacingOccurrences(of: "\"status\"", with: "\"refresh_token_expires_at\" : \"2027-01-01T00:00:00.000Z\",\n  \"status\"")
         let seeds = [valid, Data(withRefreshExpiry.utf8)]
         #expect(try store.load() != nil)
-        let report = Self.run("QBOTokenStore.load", seed: 9, seeds: seeds) { index, mutator, report in
+        let report = await Self.run("QBOTokenStore.load", seed: 9, seeds: seeds) { index, mutator, report in
             do {
                 try mutator.input(index).write(to: store.fileURL)
                 _ = try store.load()
