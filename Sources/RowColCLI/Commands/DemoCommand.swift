@@ -107,8 +107,8 @@ struct DemoCommand: AsyncParsableCommand {
                Freshness and flags:    swift run rowcol status --workspace \(ws)
                The mirror is files:    ls \(ws)/advisors/\(Self.advisorName)/businesses/bluebird/mirror/bills
                Every exchange logged:  swift run rowcol log --workspace \(ws) --advisor \(Self.advisorName)
-               See what a sync changes: cd \(ws) && git init -q && git add -A && git commit -qm base; \
-            cd - && swift run rowcol demo && git -C \(ws) diff --stat
+               Track it with git:      git -C \(ws) init -q && git -C \(ws) add -A && git -C \(ws) commit -qm base
+                                       then run `swift run rowcol demo` again and `git -C \(ws) diff --stat`
                A sandbox of your own:  swift run rowcol sandbox serve --port 4010
             """)
     }
