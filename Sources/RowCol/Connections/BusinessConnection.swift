@@ -128,6 +128,14 @@ public struct Connections: Sendable {
     /// The API client of a connected business.
     /// - Throws: ``ConnectionError`` when the business has no tokens or app credentials.
     public func client(for business: BusinessID) throws -> QBOClient {
+        let (info, endpoints, _) = try connectionParts(business)
+        return QBOClient(
+            realmID: info.realmID, endpoints: endpoints, tokens: try tokenManager(for: business),
+            configuration: clientConfiguration)
+    }
+
+    /// The business's record, endpoints and app credentials.
+    func connectionParts(_ business: BusinessID) throws -> (BusinessInfo, QBOEndpoints, AppCredentials) {
         let info = try workspace.business(BusinessRef(advisor: advisor, business: business))
         guard let environment = QBOEnvironment(rawValue: info.environment) else {
             throw ConnectionError("business \(business) has unknown environment \"\(info.environment)\" in business.json")
@@ -142,14 +150,27 @@ public struct Connections: Sendable {
         } catch {
             throw ConnectionError("secrets/\(advisor)/\(appFile.lastPathComponent) is unreadable; run `rowcol connect` again")
         }
-        let endpoints = try environment.endpoints(baseURL: info.baseURL)
+        return (info, try environment.endpoints(baseURL: info.baseURL), credentials)
+    }
+
+    func tokenManager(for business: BusinessID) throws -> QBOTokenManager {
+        let (_, endpoints, credentials) = try connectionParts(business)
         let oauth = QBOOAuthClient(
             endpoints: endpoints,
             credentials: QBOAppCredentials(
                 clientID: credentials.clientID, clientSecret: credentials.clientSecret,
                 redirectURI: credentials.redirectURI))
-        let tokens = QBOTokenManager(store: QBOTokenStore(fileURL: try tokenFile(business)), oauth: oauth)
-        return QBOClient(realmID: info.realmID, endpoints: endpoints, tokens: tokens, configuration: clientConfiguration)
+        return QBOTokenManager(store: QBOTokenStore(fileURL: try tokenFile(business)), oauth: oauth)
+    }
+
+    /// Replaces the business's access token as a 401 would (serialized with every other process
+    /// through the token file's lock); returns the new access token's expiry.
+    @discardableResult
+    public func refreshAccessToken(for business: BusinessID) async throws -> Date {
+        let manager = try tokenManager(for: business)
+        let current = try await manager.tokens()
+        _ = try await manager.refresh(rejecting: current.accessToken)
+        return try await manager.tokens().accessTokenExpiresAt
     }
 
     /// The connection status of a business as its token file says (`active`, `expired`, `revoked`), or nil.

@@ -5,7 +5,24 @@ import RowCol
 /// Test support: drives the real binary so crash tests can kill it at a failpoint.
 struct DebugCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "debug", abstract: "Test support commands.", shouldDisplay: false, subcommands: [Append.self])
+        commandName: "debug", abstract: "Test support commands.", shouldDisplay: false, subcommands: [Append.self, RefreshToken.self])
+
+    /// Spends the business's refresh token now, as a 401 would: tests start several at once to
+    /// show that processes never spend the same refresh token twice.
+    struct RefreshToken: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Refresh a business's access token now.")
+
+        @OptionGroup var options: WorkspaceOptions
+        @Option var advisor: String
+        @Option var business: String
+
+        func run() async throws {
+            let connections = Connections(
+                workspace: try options.open(), advisor: try parseID(AdvisorID.self, advisor))
+            let expiry = try await connections.refreshAccessToken(for: try parseID(BusinessID.self, business))
+            print("access token valid until \(expiry)")
+        }
+    }
 
     struct Append: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
