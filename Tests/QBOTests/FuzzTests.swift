@@ -309,6 +309,22 @@ struct FuzzTests {
         Self.expectCode(.decoding) { _ = try QBOXMLBody.json(Data("<Bill><Id".utf8) + Data(bad) + Data(">1</Id></Bill>".utf8)) }
     }
 
+    /// FoundationXML dereferences NULL on a processing instruction without data, also one coming
+    /// from an entity; the parsers refuse instructions and DOCTYPEs first.
+    @Test(arguments: ["<?xml?><a/>", "<?xmlfoo?><a/>", "<a><?foo?></a>", "<?xml version=\"1.0\"?><?xml?><IntuitResponse/>",
+                      "<!DOCTYPE a [<!ENTITY e \"&#60;?foo?&#62;\">]><IntuitResponse>&e;</IntuitResponse>"])
+    func processingInstructionsAndDoctypesAreDecodingErrors(xml: String) throws {
+        Self.expectCode(.decoding) { _ = try QBOFaultParser.parse(Data(xml.utf8)) }
+        Self.expectCode(.decoding) { _ = try QBOXMLBody.json(Data(xml.utf8)) }
+        // The declaration QBO sends still passes.
+        let declared = Data("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<IntuitResponse><Fault type=\"ValidationFault\"><Error code=\"4001\"><Message>m</Message></Error></Fault></IntuitResponse>".utf8)
+        guard case .faults(let faults) = try QBOFaultParser.parse(declared) else {
+            Issue.record("the declared fault was not read")
+            return
+        }
+        #expect(faults.map(\.code) == ["4001"])
+    }
+
     @Test func entityExpansionAndExternalEntitiesDoNotLeakOrExplode() throws {
         for xml in Self.hostileXML {
             do {

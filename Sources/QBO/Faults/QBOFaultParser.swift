@@ -61,7 +61,7 @@ public enum QBOFaultParser {
     ///
     /// - Throws: ``QBOError`` with code ``QBOError/Code/decoding`` when the XML is malformed.
     public static func xmlFaults(_ data: Data) throws -> [QBOFault] {
-        try QBOXMLBody.requireUTF8(data)
+        try QBOXMLBody.screen(data)
         let delegate = FaultXMLDelegate()
         let parser = XMLParser(data: data)
         parser.delegate = delegate

@@ -12,7 +12,7 @@ import FoundationXML
 /// becomes the envelope (`{"Bill": {...}, "time": "..."}`).
 enum QBOXMLBody {
     static func json(_ data: Data) throws -> QBOJSON {
-        try requireUTF8(data)
+        try screen(data)
         let builder = XMLTreeBuilder()
         let parser = XMLParser(data: data)
         parser.delegate = builder
@@ -32,11 +32,29 @@ enum QBOXMLBody {
         return .object([root.name: value(of: root)])
     }
 
-    /// Refuses bytes that are not UTF-8 before they reach `XMLParser`: FoundationXML traps (a crash,
-    /// not an error) on an element name with invalid UTF-8, and QBO always sends UTF-8.
-    static func requireUTF8(_ data: Data) throws {
+    /// Refuses what FoundationXML crashes on (a trap or a NULL dereference, not an error) before
+    /// `XMLParser` sees it: bytes that are not UTF-8 (in an element name), a processing instruction
+    /// without data (`<?foo?>`), and a DOCTYPE, whose entities can smuggle such an instruction in.
+    /// QBO sends UTF-8 with at most the leading XML declaration, so nothing real is refused.
+    static func screen(_ data: Data) throws {
         guard String(validating: data, as: UTF8.self) != nil else {
             throw QBOError(.decoding, message: "The XML body is not valid UTF-8 (\(QBOJSON.preview(data))); QBO always sends UTF-8, so the answer is damaged.")
+        }
+        let bytes = [UInt8](data)
+        let first = bytes.firstIndex { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
+        var index = 0
+        while index + 1 < bytes.count {
+            if bytes[index] == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "?") {
+                let declaration = index == first && bytes.count > index + 5 && bytes[(index + 2)..<(index + 5)].elementsEqual("xml".utf8)
+                    && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index + 5])
+                guard declaration else {
+                    throw QBOError(.decoding, message: "The XML body holds a processing instruction at byte \(index) (\(QBOJSON.preview(data))); QBO XML has none besides the leading XML declaration, so the answer is damaged or hostile.")
+                }
+            }
+            if bytes[index] == UInt8(ascii: "<"), bytes[(index + 1)...].starts(with: "!DOCTYPE".utf8) {
+                throw QBOError(.decoding, message: "The XML body declares a DOCTYPE (\(QBOJSON.preview(data))); QBO XML never does: an HTML page or a hostile body arrived instead of a QBO answer.")
+            }
+            index += 1
         }
     }
 
