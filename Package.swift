@@ -49,6 +49,9 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "QBOSandboxTests", dependencies: ["QBOSandbox"]),
         .testTarget(name: "RowColSyncTests", dependencies: ["RowColSync"]),
+        // Drives the built `rowcol` binary (hence RowColCLI) against the sandbox: crash campaign,
+        // fault soak, isolation, backup.
+        .testTarget(name: "ReliabilityTests", dependencies: ["RowCol", "RowColCLI", "QBOSandbox"]),
     ],
     swiftLanguageModes: [.v6]
 )
