@@ -46,7 +46,9 @@ extension Workspace {
             for advisor in chosen { stores.append(try await Self.openWaiting(self, advisor, seconds)) }
             var copier = TreeCopier()
             try FileSystem.makeDirectory(target + "/advisors")
-            try copier.copyFile(paths.gitignore, to: target + "/.gitignore")
+            if FileSystem.kind(of: paths.gitignore) == .file {
+                try copier.copyFile(paths.gitignore, to: target + "/.gitignore")
+            }
             try FileSystem.makeDirectory(target + "/secrets", mode: 0o700)
             try FileSystem.setMode(target + "/secrets", 0o700)
             for advisor in chosen {
