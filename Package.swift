@@ -56,6 +56,9 @@ let package = Package(
             dependencies: [
                 "RowCol", "QBO", "QBOSandbox", "RowColCLI", .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // Drives the built `rowcol` binary (hence RowColCLI) against the sandbox: crash campaign,
+        // fault soak, isolation, backup.
+        .testTarget(name: "ReliabilityTests", dependencies: ["RowCol", "RowColCLI", "QBOSandbox"]),
     ],
     swiftLanguageModes: [.v6]
 )

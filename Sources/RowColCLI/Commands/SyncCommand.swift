@@ -17,12 +17,14 @@ struct SyncCommand: AsyncParsableCommand {
     @OptionGroup var advisor: AdvisorOption
     @Option(help: ArgumentHelp("Only this business.", valueName: "id")) var business: String?
     @Flag(help: "Refresh every kind now, whatever its age.") var strict = false
+    @Option(help: ArgumentHelp("Seconds to wait when another rowcol holds the advisor.", valueName: "seconds"))
+    var waitLock: Int = 0
     @OptionGroup var output: JSONFlag
 
     func run() async throws {
         let only = try business.map { [try BusinessID(validating: $0)] }
         let progress = progressPrinter(quiet: output.json)
-        let reports = try await withSession(workspace, advisor) { session in
+        let reports = try await withSession(workspace, advisor, waitingUpTo: waitLock) { session in
             try await session.sync(businesses: only, strict: strict, progress: progress)
         }
         try finish(reports, json: output.json)
@@ -43,12 +45,14 @@ struct ReconCommand: AsyncParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var advisor: AdvisorOption
     @Option(help: ArgumentHelp("Only this business.", valueName: "id")) var business: String?
+    @Option(help: ArgumentHelp("Seconds to wait when another rowcol holds the advisor.", valueName: "seconds"))
+    var waitLock: Int = 0
     @OptionGroup var output: JSONFlag
 
     func run() async throws {
         let only = try business.map { [try BusinessID(validating: $0)] }
         let progress = progressPrinter(quiet: output.json)
-        let reports = try await withSession(workspace, advisor) { session in
+        let reports = try await withSession(workspace, advisor, waitingUpTo: waitLock) { session in
             try await session.recon(businesses: only, progress: progress)
         }
         try finish(reports, json: output.json)

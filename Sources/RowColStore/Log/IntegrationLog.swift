@@ -57,6 +57,22 @@ final class IntegrationLog {
     func append(_ records: [LogRecord], at instant: Date) throws -> [LogEntry] {
         guard fd >= 0 else { throw StoreError(code: .closed, message: "the log of advisor \(advisor) is closed") }
         let at = Timestamp.truncated(instant)
+        let (startSegment, startSize, startSeq, startHash) = (segment, size, lastSeq, lastHash)
+        do {
+            return try appendLines(records, at: at)
+        } catch {
+            // A failed write or flush is final (DESIGN: never retry an fsync and carry on): take back
+            // the unacknowledged lines, so that a reopen cannot resurrect what the caller was told
+            // failed. Past a segment change, reopening's torn-tail cut and chain check take over.
+            if segment == startSegment {
+                try? FileSystem.truncate(fd, to: startSize, path: path(of: segment))
+                (size, lastSeq, lastHash) = (startSize, startSeq, startHash)
+            }
+            throw error
+        }
+    }
+
+    private func appendLines(_ records: [LogRecord], at: Date) throws -> [LogEntry] {
         var entries: [LogEntry] = []
         entries.reserveCapacity(records.count)
         var buffer: [UInt8] = []

@@ -50,6 +50,7 @@ enum FileSystem {
 
     /// Writes every byte, retrying short writes and EINTR.
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(StoreError) {
+        if let code = StorageFaults.injected(.writeENOSPC) { throw failure("write", path, code) }
         var offset = 0
         while offset < bytes.count {
             let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
@@ -62,6 +63,7 @@ enum FileSystem {
     }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
+        if let code = StorageFaults.injected(.writeENOSPC) { throw failure("write", path, code) }
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { buffer in write(fd, buffer.baseAddress! + offset, buffer.count - offset) }
@@ -74,6 +76,7 @@ enum FileSystem {
     }
 
     static func dataSync(_ fd: Int32, path: String) throws(StoreError) {
+        if let code = StorageFaults.injected(.fsyncEIO) { throw failure("fdatasync", path, code) }
         #if canImport(Darwin)
         let result = fcntl(fd, F_FULLFSYNC)
         #else
@@ -83,6 +86,7 @@ enum FileSystem {
     }
 
     static func fsyncFile(_ fd: Int32, path: String) throws(StoreError) {
+        if let code = StorageFaults.injected(.fsyncEIO) { throw failure("fsync", path, code) }
         if fsync(fd) != 0 { throw failure("fsync", path) }
     }
 
@@ -107,6 +111,7 @@ enum FileSystem {
     static func syncFileSystem(containing path: String) throws(StoreError) -> Bool {
         #if os(Linux)
         guard let syncfsFunction else { return false }
+        if let code = StorageFaults.injected(.fsyncEIO) { throw failure("syncfs", path, code) }
         let fd = try openDirectory(path)
         defer { closeFile(fd) }
         if syncfsFunction(fd) != 0 { throw failure("syncfs", path) }

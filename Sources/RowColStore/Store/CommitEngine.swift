@@ -116,11 +116,13 @@ final class CommitEngine: @unchecked Sendable {
                 rebuilds.append(continuation)
             }
         }
+        var logged = false
         do {
             var entries: [LogEntry] = []
             if !records.isEmpty {
                 entries = try log.append(records, at: now())
                 durableSeq.withLock { $0 = log.lastSeq }
+                logged = true
             }
             if !entries.isEmpty || !syncStates.isEmpty {
                 try mirror.apply(entries, syncStates: syncStates)
@@ -130,7 +132,9 @@ final class CommitEngine: @unchecked Sendable {
             let stored = StoreError(
                 code: (error as? StoreError)?.code ?? .io,
                 message: "\((error as? StoreError)?.message ?? "\(error)"); the store of advisor \(advisor) "
-                    + "stopped: reopen it to recover", path: (error as? StoreError)?.path)
+                    + "stopped: reopen it to recover"
+                    + (logged ? " (the log already holds these lines: reopening applies them to the mirror)" : ""),
+                path: (error as? StoreError)?.path)
             failure = stored
             for waiter in waiters { waiter.continuation.resume(throwing: stored) }
             for rebuild in rebuilds { rebuild.resume(throwing: stored) }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Named points where a test can make the process kill itself with SIGKILL, to prove that a crash
 /// there loses nothing acknowledged. Read once from `ROWCOL_FAILPOINT` (for example
 /// `ROWCOL_FAILPOINT=log.after_write`); unset in normal use, where every check is one comparison.
@@ -38,5 +40,39 @@ public enum Failpoints {
             return value
         }
         if count >= armed.countdown { FileSystem.killSelf() }
+    }
+}
+
+/// Storage faults a test can arm with `ROWCOL_STORAGE_FAULT`, to prove that a failed write or
+/// flush is never acknowledged and leaves a workspace that reopens cleanly:
+///
+/// - `fsync.eio[:N]` — the Nth flush (`fsync`, `fdatasync`, `syncfs`; default the first) fails with
+///   EIO, as a dying disk would.
+/// - `write.enospc[:N]` — the Nth write and every one after fail with ENOSPC, as a full disk does.
+///
+/// Unset in normal use, where every check is one comparison.
+enum StorageFaults {
+    enum Kind: String { case fsyncEIO = "fsync.eio", writeENOSPC = "write.enospc" }
+
+    private static let armed: (kind: Kind, countdown: Int)? = {
+        guard let raw = ProcessEnvironment.value("ROWCOL_STORAGE_FAULT"), !raw.isEmpty else { return nil }
+        let parts = raw.split(separator: ":", maxSplits: 1).map(String.init)
+        guard let kind = Kind(rawValue: parts[0]) else { return nil }
+        return (kind, parts.count > 1 ? max(Int(parts[1]) ?? 1, 1) : 1)
+    }()
+    private static let hits = Locked(0)
+
+    /// The errno to fail this call with, or nil to let it run.
+    @inline(__always)
+    static func injected(_ kind: Kind) -> Int32? {
+        guard let armed, armed.kind == kind else { return nil }
+        let count = hits.withLock { value -> Int in
+            value += 1
+            return value
+        }
+        switch kind {
+        case .fsyncEIO: return count == armed.countdown ? EIO : nil
+        case .writeENOSPC: return count >= armed.countdown ? ENOSPC : nil
+        }
     }
 }
