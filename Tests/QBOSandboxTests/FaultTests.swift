@@ -108,7 +108,8 @@ import Testing
     @Test func tooManyRequestsAtOnceAreThrottled() async throws {
         var options = QBOSandboxOptions()
         options.maxConcurrentRequests = 1
-        options.timeoutHoldSeconds = 5
+        // Long enough that the second request arrives while the first is held, even on a loaded machine.
+        options.timeoutHoldSeconds = 15
         try await withSandbox(options) { client in
             try await client.seed("93")
             let token = try await client.tokens("93").access

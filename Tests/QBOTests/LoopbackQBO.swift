@@ -46,7 +46,7 @@ actor LoopbackQBO {
         }
         let server = self.server
         task = Task { try await server.run() }
-        try await server.waitUntilListening(timeout: 10)
+        try await server.waitUntilListening(timeout: 60)
         if case let .ip4(_, port: port)? = await server.listeningAddress { self.port = port }
     }
 
