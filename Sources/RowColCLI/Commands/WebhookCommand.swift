@@ -35,7 +35,7 @@ struct WebhookServeCommand: AsyncParsableCommand {
         let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: port), logger: .disabled,
                                 handler: WebhookHandler(intake: intake, refresher: refresher))
         let serving = Task { try await server.run() }
-        try await server.waitUntilListening(timeout: 10)
+        try await server.waitUntilListening(timeout: 60)
         guard case .ip4(let host, let boundPort)? = await server.listeningAddress else {
             throw CommandError("the webhook server reports no IPv4 address")
         }
