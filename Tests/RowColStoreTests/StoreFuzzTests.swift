@@ -1,0 +1,143 @@
+import Foundation
+import RowColDomain
+import Testing
+@testable import RowColStore
+
+/// Hostile and broken workspace files (issue 7): mutated log lines, mirror documents and
+/// `state.json` must be refused with an error or a verify problem that names the file — never a
+/// crash, never a silent skip.
+@Suite struct StoreFuzzTests {
+    static var cases: Int { ProcessInfo.processInfo.environment["ROWCOL_FUZZ_LONG"] == "1" ? 100_000 : 5_000 }
+
+    /// A seeded generator (SplitMix64): every run sees the same cases.
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func int(_ bound: Int) -> Int { bound <= 0 ? 0 : Int(next() % UInt64(bound)) }
+    }
+
+    static let replacements: [String] = [
+        "null", "1e400", "-0", "\"\"", "[]", "{}", "\"../../etc/passwd\"", "\"\\u0000\"", "true",
+        "99999999999999999999999999999999999999999", "\"2026-13-45\"", "\"ǅ\"", "<<<<<<< HEAD",
+    ]
+
+    static func mutate(_ input: [UInt8], _ random: inout Random) -> [UInt8] {
+        var bytes = input
+        switch random.int(7) {
+        case 0 where !bytes.isEmpty: bytes[random.int(bytes.count)] ^= UInt8(1 << random.int(8))
+        case 1: bytes = Array(bytes.prefix(random.int(bytes.count + 1)))
+        case 2 where bytes.count > 2:
+            let start = random.int(bytes.count - 1)
+            bytes.removeSubrange(start..<min(bytes.count, start + 1 + random.int(40)))
+        case 3:
+            // Replace a value after a colon with a value of another type.
+            let colons = bytes.indices.filter { bytes[$0] == UInt8(ascii: ":") }
+            if let colon = colons.isEmpty ? nil : colons[random.int(colons.count)] {
+                var end = colon + 1
+                while end < bytes.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "\n")].contains(bytes[end]) { end += 1 }
+                bytes.replaceSubrange((colon + 1)..<end, with: Array(replacements[random.int(replacements.count)].utf8))
+            }
+        case 4: bytes.insert(contentsOf: Array("<<<<<<< HEAD\n".utf8), at: random.int(bytes.count + 1))
+        case 5: bytes = (0..<random.int(200)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        default: bytes += bytes.prefix(random.int(bytes.count + 1))
+        }
+        return bytes
+    }
+
+    /// Runs on a thread of its own: CPU-bound loops must not starve tests serving HTTP.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in Thread { continuation.resume(returning: work()) }.start() }
+    }
+
+    /// Mutations of real log lines, mirror documents and `state.json` decoded as the store decodes them.
+    @Test func decodersRefuseBrokenFilesWithAnError() async throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let store = try fixture.open()
+        _ = try await store.commit([record(fixture.business, [try bill("42", cents: 12_345), try bill("43", cents: 99)])])
+        _ = try await store.commit([], syncStates: [fixture.business: .object(["cursor": "2026-11-28T00:00:00Z"])])
+        await store.close()
+        let line = Array(try readBytes(fixture.segment(1)).split(separator: UInt8(ascii: "\n")).first!)
+        let document = try readBytes(fixture.billsFolder + "/42.json")
+        let state = try readBytes(fixture.root + "/advisors/ada/businesses/acme/state.json")
+
+        let (accepted, rejected, silent) = await Self.offPool { () -> (Int, Int, [String]) in
+            var random = Random(state: 7)
+            var accepted = 0
+            var rejected = 0
+            var silent: [String] = []
+            let decoder = JSONCoding.decoder()
+            for index in 0..<Self.cases {
+                let (seed, kind) = [(line, "log line"), (document, "document"), (state, "state.json")][index % 3]
+                let input = Data(Self.mutate(seed, &random))
+                do {
+                    switch index % 3 {
+                    case 0: _ = try decoder.decode(LogEntry.self, from: input)
+                    case 1: _ = try decoder.decode(MirrorDocument.self, from: input)
+                    default: _ = try decoder.decode(BusinessState.self, from: input)
+                    }
+                    accepted += 1
+                } catch {
+                    rejected += 1
+                    if "\(error)".isEmpty, silent.count < 10 { silent.append("\(kind) case \(index): empty error") }
+                }
+            }
+            return (accepted, rejected, silent)
+        }
+        #expect(silent.isEmpty, "\(silent)")
+        #expect(rejected > Self.cases / 2)
+        #expect(accepted > 0)
+    }
+
+    /// The same damage on disk: `verify` names the file (and the line for the log), and opening the
+    /// advisor either repairs a torn last line or refuses with the segment and line.
+    @Test func damagedFilesOnDiskAreNamedByVerify() async throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let store = try fixture.open()
+        for round in 0..<3 {
+            _ = try await store.commit([record(fixture.business, [try bill("4\(round)", cents: 1_000 + round)])])
+        }
+        await store.close()
+        let pristine = try snapshot(fixture.root)
+        let targets = [
+            "advisors/ada/log/000001.jsonl", "advisors/ada/businesses/acme/mirror/bills/41.json",
+            "advisors/ada/businesses/acme/state.json",
+        ]
+        var random = Random(state: 11)
+        for index in 0..<150 {
+            let target = targets[index % targets.count]
+            var damaged = Self.mutate(pristine[target]!, &random)
+            if target.hasSuffix(".jsonl") {
+                // Keep the last line whole so the damage lands in the middle of the log.
+                damaged = Array(pristine[target]!.prefix(60)) + damaged.dropFirst(60)
+            }
+            guard damaged != pristine[target]! else { continue }
+            try writeBytes(damaged, fixture.root + "/" + target)
+            let problems: [VerificationProblem]
+            do {
+                problems = try fixture.workspace.verify()
+            } catch {
+                #expect("\(error)".contains(target.split(separator: "/").last!), "case \(index): \(error)")
+                try writeBytes(pristine[target]!, fixture.root + "/" + target)
+                continue
+            }
+            // An edited last log line has no successor whose `prev` would break; it shows as
+            // documents that differ from a replay of the log instead.
+            let named = problems.contains {
+                "\($0)".contains(String(target.split(separator: "/").last!))
+                    || (target.hasSuffix(".jsonl") && "\($0)".contains("replay of the log"))
+            }
+            #expect(!problems.isEmpty || damaged == pristine[target]!, "case \(index) on \(target): verify saw nothing")
+            if !problems.isEmpty { #expect(named, "case \(index) on \(target): \(problems)") }
+            try writeBytes(pristine[target]!, fixture.root + "/" + target)
+        }
+        #expect(try fixture.workspace.verify().isEmpty)
+    }
+}
