@@ -25,7 +25,7 @@ enum Bench {
 
         var rows: [ResultRow] = []
         func add(_ row: ResultRow) {
-            print("  \(row.name): \(row.measured) | \(row.baseline) | \(row.ratio) \(row.verdict)")
+            FileHandle.standardError.write(Data("  \(row.name): \(row.measured) | \(row.baseline) | \(row.ratio) \(row.verdict)\n".utf8))
             rows.append(row)
         }
         let storage = StorageCases(folder: folder, runs: runs)
