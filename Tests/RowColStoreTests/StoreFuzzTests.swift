@@ -78,8 +78,8 @@ import Testing
                 let input = Data(Self.mutate(seed, &random))
                 do {
                     switch index % 3 {
-                    case 0: _ = try decoder.decode(LogEntry.self, from: input)
-                    case 1: _ = try decoder.decode(MirrorDocument.self, from: input)
+                    case 0: _ = try LogLineCodec.decode(input)
+                    case 1: _ = try MirrorDocument(storedBytes: input)
                     default: _ = try decoder.decode(BusinessState.self, from: input)
                     }
                     accepted += 1

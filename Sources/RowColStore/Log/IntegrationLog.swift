@@ -12,7 +12,6 @@ final class IntegrationLog {
     private(set) var segment: Int = 1
     private var fd: Int32 = -1
     private var size: Int = 0
-    private let encoder = JSONCoding.lineEncoder()
     private(set) var cutLine: RecoveryReport.CutLine?
 
     /// Opens the log, cutting a torn last line.
@@ -78,7 +77,7 @@ final class IntegrationLog {
         var buffer: [UInt8] = []
         for record in records {
             let entry = LogEntry(seq: lastSeq.next, at: at, advisor: advisor, record: record, prev: lastHash)
-            let line = [UInt8](try encoder.encode(entry))
+            let line = LogLineCodec.encode(entry)
             let used = size + buffer.count
             if used > 0 && used + line.count + 1 > segmentLimit {
                 try flush(&buffer)
@@ -166,7 +165,7 @@ final class IntegrationLog {
 
     /// Why a line does not follow its predecessor, or nil when it does.
     static func check(_ line: SegmentLine, expectedSeq: LogSeq, expectedPrev: String) -> String? {
-        guard let header = try? JSONDecoder().decode(LogLineHeader.self, from: Data(line.bytes)) else {
+        guard let header = try? LogLineHeader(line.bytes) else {
             return "not a JSON log line"
         }
         if header.seq != expectedSeq {
@@ -181,7 +180,7 @@ final class IntegrationLog {
     /// - Parameter line: the 1-based line number, or nil for a sealed segment's last line.
     static func header(_ bytes: ArraySlice<UInt8>, path: String, line: Int?) throws(StoreError) -> LogLineHeader {
         do {
-            return try JSONDecoder().decode(LogLineHeader.self, from: Data(bytes))
+            return try LogLineHeader(bytes)
         } catch {
             let which = line.map { "line \($0)" } ?? "last line"
             throw StoreError(

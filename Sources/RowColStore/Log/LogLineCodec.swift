@@ -35,9 +35,15 @@ public enum LogChain {
 }
 
 /// The two fields recovery and chain checks need; decoding only these skips building payloads.
-struct LogLineHeader: Decodable {
+struct LogLineHeader {
     let seq: LogSeq
     let prev: String
+
+    init(_ bytes: some Collection<UInt8>) throws {
+        let fields = try JSONFields(try JSONValue.parse(bytes), what: "a log line")
+        seq = LogSeq(try fields.integer("seq", UInt64.self))
+        prev = try fields.string("prev")
+    }
 }
 
 /// One complete line of a segment: its bytes (without newline) and 1-based line number.

@@ -31,7 +31,7 @@ public struct LogReader: Sendable {
     }
 
     func decode(_ bytes: ArraySlice<UInt8>) throws -> LogEntry {
-        try JSONCoding.decoder().decode(LogEntry.self, from: Data(bytes))
+        try LogLineCodec.decode(bytes)
     }
 
     /// Calls `body(segmentPath, line, bytes)` for each complete line after `seq`. Lines are counted

@@ -36,7 +36,7 @@ public struct MirrorReader: BillsMirrorRepo, InvoicesMirrorRepo, PaymentsMirrorR
         try check(business)
         let path = workspace.paths.document(business, kind, id)
         guard FileSystem.kind(of: path) != .missing else { return nil }
-        return try workspace.decodeFile(MirrorDocument.self, at: path)
+        return try workspace.readDocument(at: path)
     }
 
     /// How many documents of one kind the business's mirror holds (a directory listing, no parsing).

@@ -9,7 +9,6 @@ final class MirrorWriter {
     private var states: [BusinessID: BusinessState] = [:]
     private var knownBusinesses: Set<BusinessID> = []
     private let encoder = JSONCoding.documentEncoder()
-    private let decoder = JSONCoding.decoder()
     /// Above this many files a batch flushes the file system once instead of file by file.
     static let fileSystemSyncThreshold = 16
 
@@ -48,7 +47,7 @@ final class MirrorWriter {
     func document(_ key: MirrorReplay.Key) throws -> MirrorDocument? {
         let path = paths.document(ref(key.business), key.kind, key.id)
         guard FileSystem.kind(of: path) != .missing else { return nil }
-        return try workspace.decodeFile(MirrorDocument.self, at: path)
+        return try workspace.readDocument(at: path)
     }
 
     /// Puts back a mirror folder left aside by a rebuild that crashed mid-swap, and clears leftovers.
@@ -133,7 +132,7 @@ final class MirrorWriter {
             let temp = folder + "/." + key.id.rawValue + ".json.tmp"
             let fd = try FileSystem.openFile(temp, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
             renames.append((temp, target, fd))
-            try FileSystem.writeAll(fd, try JSONCoding.documentBytes(document, encoder: encoder), path: temp)
+            try FileSystem.writeAll(fd, document.storedBytes(), path: temp)
         }
         // Contents are durable before any rename, so a document is always whole: old or new.
         let flushedAtOnce =
@@ -172,7 +171,7 @@ final class MirrorWriter {
                 let path = fresh + "/" + key.kind.folderName + "/" + key.id.rawValue + ".json"
                 let fd = try FileSystem.openFile(path, O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
                 written.append((path, fd))
-                try FileSystem.writeAll(fd, try JSONCoding.documentBytes(document, encoder: encoder), path: path)
+                try FileSystem.writeAll(fd, document.storedBytes(), path: path)
             }
             let flushedAtOnce =
                 written.count > Self.fileSystemSyncThreshold

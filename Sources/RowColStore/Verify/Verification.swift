@@ -37,7 +37,6 @@ extension Workspace {
         problems += logProblems
         problems += strayTempFiles(under: paths.advisor(advisor))
         let expected = try MirrorWriter.replayAll(entries, advisor: advisor)
-        let encoder = JSONCoding.documentEncoder()
         let decoder = JSONCoding.decoder()
         let lastSeq = entries.last?.seq ?? .zero
         for business in try businesses(of: advisor) {
@@ -68,7 +67,7 @@ extension Workspace {
                         continue
                     }
                     let bytes = try FileSystem.readFile(path)
-                    guard let document = try? decoder.decode(MirrorDocument.self, from: Data(bytes)) else {
+                    guard let document = try? MirrorDocument(storedBytes: bytes) else {
                         problems.append(.init(path: path, message: "not a valid mirror document"))
                         continue
                     }
@@ -86,7 +85,7 @@ extension Workspace {
                         problems.append(.init(path: path, message: "the log does not produce this document"))
                         continue
                     }
-                    if try JSONCoding.documentBytes(want, encoder: encoder) != bytes {
+                    if want.storedBytes() != bytes {
                         problems.append(.init(
                             path: path, message: "differs from a replay of the log (version \(document.version), "
                                 + "log_seq \(document.logSeq); replay gives version \(want.version), log_seq "
@@ -113,7 +112,6 @@ extension Workspace {
         if let gap = IntegrationLog.gap(in: numbers, folder: folder) {
             return ([], [.init(path: gap.path ?? folder, message: "segment missing")])
         }
-        let decoder = JSONCoding.decoder()
         var entries: [LogEntry] = []
         var expectedSeq = LogSeq(1)
         var expectedPrev = LogChain.genesis
@@ -123,7 +121,7 @@ extension Workspace {
             let bytes = try FileSystem.readFile(path)
             let (lines, tail) = SegmentParser.split(bytes)
             for line in lines {
-                guard let entry = try? decoder.decode(LogEntry.self, from: Data(line.bytes)) else {
+                guard let entry = try? LogLineCodec.decode(line.bytes) else {
                     return (entries, [.init(path: path, line: line.number, message: "not a valid log line")])
                 }
                 if entry.seq != expectedSeq {

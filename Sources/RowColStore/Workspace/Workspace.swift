@@ -306,6 +306,16 @@ public struct Workspace: Sendable {
         }
     }
 
+    /// Reads a mirror document through the store's byte codec.
+    func readDocument(at path: String) throws -> MirrorDocument {
+        let bytes = try FileSystem.readFile(path)
+        do {
+            return try MirrorDocument(storedBytes: bytes)
+        } catch {
+            throw StoreError(code: .corruptDocument, message: "\(path) cannot be read: \(error)", path: path)
+        }
+    }
+
     func removeTree(_ path: String) throws {
         guard FileSystem.kind(of: path) != .missing else { return }
         try FileManager.default.removeItem(atPath: path)
