@@ -117,3 +117,59 @@ import Testing
         #expect { _ = try JSONValue.parse(deep) } throws: { "\($0)".contains("nested deeper") }
     }
 }
+
+/// `JSONValue.decode` reads values from the tree; it must agree with `JSONDecoder` on the same JSON.
+@Suite struct JSONValueDecoderTests {
+    struct Sample: Codable, Equatable {
+        var bill: Bill
+        var invoice: Invoice
+        var balance: AccountBalance
+        var numbers: [Int]
+        var ratio: Double
+        var note: String?
+        var missing: Int?
+        var nested: [String: [UInt8]]
+        var any: JSONValue
+    }
+
+    static func sample() -> Sample {
+        let usd = CurrencyCode(rawValue: "USD")!
+        return Sample(
+            bill: Bill(
+                id: EntityID(unchecked: "12"), vendor: PartyRef(id: "56", name: "Bob's Burgers"), docNumber: "B-1",
+                txnDate: LocalDate("2026-11-02"), dueDate: LocalDate("2026-12-02"), total: Money(Decimal(string: "1250.10")!, usd),
+                balance: Money(Decimal(string: "1000.05")!, usd), linkedPaymentIDs: ["9"]),
+            invoice: Invoice(
+                id: EntityID(unchecked: "130"), customer: PartyRef(id: "1", name: nil), docNumber: nil, txnDate: nil,
+                dueDate: LocalDate("2026-12-01"), total: Money(Decimal(string: "0.01")!, usd), balance: Money(0, usd),
+                emailStatus: "EmailSent"),
+            balance: AccountBalance(
+                id: EntityID(unchecked: "35"), name: "Checking", accountType: "Bank", classification: "Asset",
+                currentBalance: Money(Decimal(string: "-12.5")!, usd), active: true),
+            numbers: [1, -2, 3_000_000_000], ratio: 0.25, note: nil, missing: nil, nested: ["a": [1, 255]],
+            any: ["x": [1, "two", nil, true]])
+    }
+
+    @Test func readsWhatJSONDecoderReads() throws {
+        let sample = Self.sample()
+        let bytes = try JSONEncoder().encode(sample)
+        let viaTree = try JSONValue.parse(bytes).decode(Sample.self)
+        #expect(viaTree == (try JSONDecoder().decode(Sample.self, from: bytes)))
+        #expect(viaTree == sample)
+    }
+
+    @Test func refusesWhatJSONDecoderRefuses() throws {
+        let cases: [JSONValue] = [
+            ["id": "1", "vendor": ["id": "2"], "total": ["amount": "12", "currency": "USD"]],
+            ["id": 1],
+            ["id": "1", "vendor": ["id": "2"], "total": ["amount": 1, "currency": "USD"], "balance": ["amount": 1, "currency": "usd!"], "linked_payment_ids": []],
+        ]
+        for value in cases {
+            let foundationRefuses = (try? JSONDecoder().decode(Bill.self, from: JSONEncoder().encode(value))) == nil
+            #expect(foundationRefuses)
+            #expect(throws: (any Error).self) { _ = try value.decode(Bill.self) }
+        }
+        #expect { _ = try JSONValue.number(Decimal(string: "1.5")!).decode(Int.self) } throws: { "\($0)".contains("whole number") }
+        #expect { _ = try JSONValue.number(300).decode(UInt8.self) } throws: { "\($0)".contains("UInt8") }
+    }
+}

@@ -111,8 +111,13 @@ struct StorageCases {
         let records = stride(from: 0, to: count, by: perRecord).map {
             Fixtures.record(business, Array(changes[$0..<min($0 + perRecord, count)]))
         }
-        for _ in 0..<runs {
-            let workspace = try Fixtures.workspace(at: fresh("ws-bulk"), businesses: [business])
+        // Every run writes into folders of its own, removed only after the case: ext4 scans the
+        // inodes deleted in the last minute when it allocates new ones (`recently_deleted`), so
+        // deleting 10,000 files right before a measurement made it measure the allocator.
+        let scratch = fresh("bulk")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        for run in 0..<runs {
+            let workspace = try Fixtures.workspace(at: scratch.appendingPathComponent("ws-\(run)"), businesses: [business])
             let opened = try AdvisorStore.open(workspace, advisor: Fixtures.advisor)
             let seconds = try await timed { _ = try await opened.commit(records) }
             await opened.close()
@@ -123,7 +128,7 @@ struct StorageCases {
             let names = try FileManager.default.contentsOfDirectory(atPath: mirror.path)
             let documents = try names.map { try [UInt8](Data(contentsOf: mirror.appendingPathComponent($0))) }
             guard documents.count == count else { throw ChildFailure(description: "mirror holds \(documents.count) bills, expected \(count)") }
-            raw.append(try rawFiles(documents))
+            raw.append(try rawFiles(documents, into: scratch.appendingPathComponent("raw-\(run)")))
         }
         let ratio = Sample(values: zip(store, raw).map { $0 / $1 })
         return ResultRow(
@@ -133,8 +138,7 @@ struct StorageCases {
             verdict: ratio.median <= 1.5 ? "met" : "missed")
     }
 
-    func rawFiles(_ documents: [[UInt8]]) throws -> Double {
-        let dir = fresh("raw-files")
+    func rawFiles(_ documents: [[UInt8]], into dir: URL) throws -> Double {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let base = dir.path
         let start = now()

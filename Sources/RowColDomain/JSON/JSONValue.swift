@@ -69,13 +69,12 @@ public enum JSONValue: Hashable, Sendable, Codable {
 
     /// Converts any `Encodable` value to a `JSONValue`.
     public init(encoding value: some Encodable) throws {
-        let data = try JSONEncoder().encode(value)
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        self = try JSONValue.parse(try JSONEncoder().encode(value))
     }
 
-    /// Decodes this value as `T`.
+    /// Decodes this value as `T`, straight from the tree (what `JSONDecoder` would read from its bytes).
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONDecoder().decode(T.self, from: JSONEncoder().encode(self))
+        try JSONValueDecoder.decode(T.self, from: self)
     }
 }
 
