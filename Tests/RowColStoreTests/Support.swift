@@ -114,3 +114,9 @@ func runRowcol(_ arguments: [String], environment: [String: String] = [:]) throw
         status: process.terminationStatus, reason: process.terminationReason,
         stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
 }
+
+/// The open bills the business's index holds, when it is current (nil when stale or missing).
+func openItemsIndex(_ fixture: Fixture) throws -> [EntityID: JSONValue]? {
+    let checkpoint = try fixture.workspace.businessState(fixture.ref).checkpoint
+    return OpenItemsIndex.read(at: fixture.workspace.paths.openItemsIndex(fixture.ref, .bill), checkpoint: checkpoint)
+}

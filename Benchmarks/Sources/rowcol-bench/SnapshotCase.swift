@@ -177,14 +177,15 @@ enum SnapshotChildren {
             bills: bills.filter(\.isOpen), invoices: invoices.filter(\.isOpen), balances: balances)
     }
 
-    /// `snapshot-child <workspace> <business> <asOf>`: reads the mirror the way the runway does.
+    /// `snapshot-child <workspace> <business> <asOf>`: reads the mirror the way the runway does
+    /// (open items through the open-items index, balances from their documents).
     static func mirror(_ arguments: [String]) throws {
         let workspace = try Workspace.open(at: URL(fileURLWithPath: arguments[0]))
         let business = BusinessID(unchecked: arguments[1])
         let reader = workspace.mirrorReader(for: Fixtures.advisor)
         let ref = BusinessRef(advisor: Fixtures.advisor, business: business)
         let inputs = inputs(
-            business, asOf: arguments[2], bills: try reader.bills(of: ref), invoices: try reader.invoices(of: ref),
+            business, asOf: arguments[2], bills: try reader.openBills(of: ref), invoices: try reader.openInvoices(of: ref),
             balances: try reader.balances(of: ref))
         print(try RunwayJSON.string(RunwayCalculator.snapshot(inputs: inputs)))
     }

@@ -132,7 +132,7 @@ struct DemoCommand: AsyncParsableCommand {
         try Data(HTMLReport.render(snapshot).utf8).write(to: report, options: .atomic)
 
         step("Scheduling a payment, approved twice")
-        let open = try session.store.reader.bills(of: ref).filter(\.isOpen).sorted {
+        let open = try session.store.reader.openBills(of: ref).sorted {
             ($0.effectiveDueDate ?? LocalDate(daysSinceEpoch: 0), $0.id) < ($1.effectiveDueDate ?? LocalDate(daysSinceEpoch: 0), $1.id)
         }
         if let bill = open.first {
@@ -152,12 +152,12 @@ struct DemoCommand: AsyncParsableCommand {
         }
 
         step("Changing data in QBO behind RowCol's back, then reconciling")
-        let invoices = try session.store.reader.invoices(of: ref).filter(\.isOpen).sorted { $0.id < $1.id }
+        let invoices = try session.store.reader.openInvoices(of: ref).sorted { $0.id < $1.id }
         if let invoice = invoices.first {
             try await control.patch("9130002", "invoice", invoice.id.rawValue, ["Balance": 0])
             print("   invoice \(invoice.id) marked paid in QBO")
         }
-        if let doomed = try session.store.reader.bills(of: ref).filter(\.isOpen).sorted(by: { $0.id > $1.id }).first {
+        if let doomed = try session.store.reader.openBills(of: ref).sorted(by: { $0.id > $1.id }).first {
             try await control.delete("9130002", "bill", doomed.id.rawValue)
             print("   bill \(doomed.id) deleted in QBO")
         }

@@ -2,13 +2,27 @@
 public protocol BillsMirrorRepo: Sendable {
     /// Every bill in the business's mirror, ordered by id.
     func bills(of business: BusinessRef) throws -> [Bill]
+    /// The bills with a balance still open, ordered by id (a repository may answer from an index).
+    func openBills(of business: BusinessRef) throws -> [Bill]
     func bill(_ id: EntityID, of business: BusinessRef) throws -> Bill?
+}
+
+extension BillsMirrorRepo {
+    public func openBills(of business: BusinessRef) throws -> [Bill] { try bills(of: business).filter(\.isOpen) }
 }
 
 /// Read access to an advisor's mirrored invoices.
 public protocol InvoicesMirrorRepo: Sendable {
     func invoices(of business: BusinessRef) throws -> [Invoice]
+    /// The invoices with a balance still open, ordered by id (a repository may answer from an index).
+    func openInvoices(of business: BusinessRef) throws -> [Invoice]
     func invoice(_ id: EntityID, of business: BusinessRef) throws -> Invoice?
+}
+
+extension InvoicesMirrorRepo {
+    public func openInvoices(of business: BusinessRef) throws -> [Invoice] {
+        try invoices(of: business).filter(\.isOpen)
+    }
 }
 
 /// Read access to the payments scheduled through RowCol.

@@ -82,7 +82,34 @@ public struct MirrorReader: BillsMirrorRepo, InvoicesMirrorRepo, PaymentsMirrorR
         }
     }
 
+    /// The open items of one kind from the business's open-items index when it is current (one
+    /// file), else nil and the caller reads the documents.
+    func openItemsFromIndex<T: Decodable>(_ type: T.Type, _ kind: EntityKind, of business: BusinessRef) throws -> [T]? {
+        try check(business)
+        let statePath = workspace.paths.state(business)
+        guard FileSystem.kind(of: statePath) == .file,
+            let checkpoint = try? workspace.decodeFile(CheckpointOnly.self, at: statePath).checkpoint,
+            let open = OpenItemsIndex.read(at: workspace.paths.openItemsIndex(business, kind), checkpoint: checkpoint)
+        else { return nil }
+        var values: [T] = []
+        values.reserveCapacity(open.count)
+        for item in OpenItemsIndex.sorted(open) {
+            // An index line the domain cannot read is not trusted: the documents will say what is wrong.
+            guard let value = try? item.data.decode(T.self) else { return nil }
+            values.append(value)
+        }
+        return values
+    }
+
     public func bills(of business: BusinessRef) throws -> [Bill] { try values(Bill.self, .bill, of: business) }
+    /// Bills still open, from the open-items index when it is current, else from the documents.
+    public func openBills(of business: BusinessRef) throws -> [Bill] {
+        try openItemsFromIndex(Bill.self, .bill, of: business) ?? bills(of: business).filter(\.isOpen)
+    }
+    /// Invoices still open, from the open-items index when it is current, else from the documents.
+    public func openInvoices(of business: BusinessRef) throws -> [Invoice] {
+        try openItemsFromIndex(Invoice.self, .invoice, of: business) ?? invoices(of: business).filter(\.isOpen)
+    }
     public func bill(_ id: EntityID, of business: BusinessRef) throws -> Bill? {
         try value(Bill.self, .bill, id, of: business)
     }
@@ -101,6 +128,11 @@ public struct MirrorReader: BillsMirrorRepo, InvoicesMirrorRepo, PaymentsMirrorR
     public func balances(of business: BusinessRef) throws -> [AccountBalance] {
         try values(AccountBalance.self, .balance, of: business)
     }
+}
+
+/// Reads only the checkpoint of `state.json`.
+private struct CheckpointOnly: Decodable {
+    let checkpoint: LogSeq
 }
 
 /// Decodes only a document's `data`, skipping the QBO body's values.

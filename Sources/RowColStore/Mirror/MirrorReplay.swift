@@ -72,10 +72,10 @@ struct MirrorReplay {
         }
     }
 
-    /// The documents whose final state differs from what was on disk, in a stable order.
-    var changed: [(key: Key, document: MirrorDocument?, existed: Bool)] {
+    /// The documents whose final state differs from what was on disk (`original`), in a stable order.
+    var changed: [(key: Key, document: MirrorDocument?, original: MirrorDocument?)] {
         slots.filter { $0.value.current != $0.value.original }
             .sorted { $0.key < $1.key }
-            .map { ($0.key, $0.value.current, $0.value.original != nil) }
+            .map { ($0.key, $0.value.current, $0.value.original) }
     }
 }

@@ -8,6 +8,13 @@ final class MirrorWriter {
     let advisor: AdvisorID
     private var states: [BusinessID: BusinessState] = [:]
     private var knownBusinesses: Set<BusinessID> = []
+    /// The last marker of each open-items index this writer keeps up to date (see ``OpenItemsIndex``).
+    private var indexMarkers: [IndexKey: OpenItemsIndex.Marker] = [:]
+
+    struct IndexKey: Hashable {
+        var business: BusinessID
+        var kind: EntityKind
+    }
     private let encoder = JSONCoding.documentEncoder()
     /// Above this many files a batch flushes the file system once instead of file by file.
     static let fileSystemSyncThreshold = 16
@@ -69,6 +76,109 @@ final class MirrorWriter {
             }
         }
         try? FileSystem.removeItem(paths.state(ref(business)) + ".tmp")
+        for kind in EntityKind.allCases where kind.hasOpenItems {
+            try? FileSystem.removeItem(paths.openItemsIndex(ref(business), kind) + ".tmp")
+        }
+    }
+
+    // MARK: Open-items index
+
+    /// Takes over the business's open-items indexes at opening (before any replay): an index whose
+    /// last marker is the business's checkpoint is kept and appended to; any other (missing, torn,
+    /// stale after a crash) is regenerated from the documents.
+    func prepareIndexes(_ business: BusinessID) throws {
+        let checkpoint = try state(of: business).checkpoint
+        for kind in EntityKind.allCases where kind.hasOpenItems {
+            let key = IndexKey(business: business, kind: kind)
+            if let marker = OpenItemsIndex.lastMarker(at: paths.openItemsIndex(ref(business), kind)),
+                marker.checkpoint == checkpoint
+            {
+                indexMarkers[key] = marker
+            } else {
+                try regenerateIndex(key, checkpoint: checkpoint)
+            }
+        }
+    }
+
+    /// Rewrites an index from the documents on disk. A document that cannot be read leaves the
+    /// kind without an index (readers use the documents, `verify` names the file) rather than
+    /// blocking the store: `rebuild` must still be able to open it.
+    private func regenerateIndex(_ key: IndexKey, checkpoint: LogSeq) throws {
+        let folder = paths.mirror(ref(key.business), key.kind)
+        var open: [EntityID: JSONValue] = [:]
+        for name in try FileSystem.listDirectory(folder) where name.hasSuffix(".json") && !name.hasPrefix(".") {
+            guard let document = try? workspace.readDocument(at: folder + "/" + name) else {
+                indexMarkers[key] = nil
+                try FileSystem.removeItem(paths.openItemsIndex(ref(key.business), key.kind))
+                return
+            }
+            if key.kind.isOpenItem(document.data), let data = document.data { open[document.id] = data }
+        }
+        try writeIndex(open, key, checkpoint: checkpoint)
+    }
+
+    private func writeIndex(_ open: [EntityID: JSONValue], _ key: IndexKey, checkpoint: LogSeq) throws {
+        try OpenItemsIndex.writeFresh(open, checkpoint: checkpoint, to: paths.openItemsIndex(ref(key.business), key.kind))
+        indexMarkers[key] = OpenItemsIndex.Marker(checkpoint: checkpoint, lines: open.count + 1, open: open.count)
+    }
+
+    /// Appends the index lines of `changed` and a marker at each business's new checkpoint, not yet
+    /// synced: returns the open files, which the caller flushes with the documents.
+    private func appendIndexLines(
+        _ changed: [(key: MirrorReplay.Key, document: MirrorDocument?, original: MirrorDocument?)],
+        checkpoints: [BusinessID: LogSeq]
+    ) throws -> [(path: String, fd: Int32)] {
+        var opened: [(path: String, fd: Int32)] = []
+        do {
+            for (business, checkpoint) in checkpoints.sorted(by: { $0.key < $1.key }) {
+                for kind in EntityKind.allCases where kind.hasOpenItems {
+                    let key = IndexKey(business: business, kind: kind)
+                    guard var marker = indexMarkers[key] else { continue }
+                    var buffer: [UInt8] = []
+                    for change in changed where change.key.business == business && change.key.kind == kind {
+                        let isOpen = kind.isOpenItem(change.document?.data)
+                        let wasOpen = kind.isOpenItem(change.original?.data)
+                        if isOpen, let data = change.document?.data {
+                            OpenItemsIndex.encode(.item(change.key.id, data), into: &buffer)
+                        } else if wasOpen {
+                            OpenItemsIndex.encode(.closed(change.key.id), into: &buffer)
+                        } else {
+                            continue
+                        }
+                        marker.lines += 1
+                        marker.open += (isOpen ? 1 : 0) - (wasOpen ? 1 : 0)
+                    }
+                    marker.checkpoint = checkpoint
+                    marker.lines += 1
+                    OpenItemsIndex.encode(.marker(marker), into: &buffer)
+                    let path = paths.openItemsIndex(ref(business), kind)
+                    let fd = try FileSystem.openForAppend(path, create: false)
+                    opened.append((path, fd))
+                    try FileSystem.writeAll(fd, buffer, path: path)
+                    indexMarkers[key] = marker
+                }
+            }
+        } catch {
+            for file in opened { FileSystem.closeFile(file.fd) }
+            throw error
+        }
+        return opened
+    }
+
+    /// Rewrites indexes that have grown to more than twice their open items (plus slack), so
+    /// appends never make a reader parse an ever-longer history.
+    private func compactIndexes(of businesses: some Sequence<BusinessID>) throws {
+        for business in businesses {
+            for kind in EntityKind.allCases where kind.hasOpenItems {
+                let key = IndexKey(business: business, kind: kind)
+                guard let marker = indexMarkers[key], marker.lines > 2 * marker.open + 1_024 else { continue }
+                if let open = OpenItemsIndex.read(at: paths.openItemsIndex(ref(business), kind), checkpoint: marker.checkpoint) {
+                    try writeIndex(open, key, checkpoint: marker.checkpoint)
+                } else {
+                    try regenerateIndex(key, checkpoint: marker.checkpoint)
+                }
+            }
+        }
     }
 
     /// Applies the changes of `entries` (already durable) and checkpoints every business touched
@@ -83,16 +193,24 @@ final class MirrorWriter {
             try document(key)
         }
         for entry in entries { try replay.apply(entry) }
-        try write(replay.changed)
-        guard let last = entries.last?.seq ?? (syncStates.isEmpty ? nil : .zero) else { return 0 }
+        let changed = replay.changed
+        guard let last = entries.last?.seq ?? (syncStates.isEmpty ? nil : .zero) else {
+            try write(changed, checkpoints: [:])
+            return 0
+        }
+        let businesses = replay.touchedBusinesses.union(syncStates.keys).sorted()
+        var newCheckpoints: [BusinessID: LogSeq] = [:]
+        for business in businesses { newCheckpoints[business] = max(try state(of: business).checkpoint, last) }
+        try write(changed, checkpoints: newCheckpoints)
         Failpoints.hit(.checkpointBefore)
-        for business in replay.touchedBusinesses.union(syncStates.keys).sorted() {
+        for business in businesses {
             var state = try state(of: business)
-            state.checkpoint = max(state.checkpoint, last)
+            state.checkpoint = newCheckpoints[business]!
             if let sync = syncStates[business] { state.sync = sync }
             try writeState(state, for: business)
         }
         Failpoints.hit(.checkpointAfter)
+        try compactIndexes(of: businesses)
         return replay.appliedLines
     }
 
@@ -101,6 +219,9 @@ final class MirrorWriter {
         for business in try workspace.businesses(of: advisor) {
             var state = try state(of: business)
             guard state.checkpoint < seq else { continue }
+            let indexes = try appendIndexLines([], checkpoints: [business: seq])
+            defer { for file in indexes { FileSystem.closeFile(file.fd) } }
+            for file in indexes { try FileSystem.dataSync(file.fd, path: file.path) }
             state.checkpoint = seq
             try writeState(state, for: business)
         }
@@ -113,14 +234,23 @@ final class MirrorWriter {
         states[business] = state
     }
 
-    /// Writes changed documents: temp files, one flush, renames, then the folders.
-    private func write(_ changed: [(key: MirrorReplay.Key, document: MirrorDocument?, existed: Bool)]) throws {
-        guard !changed.isEmpty else { return }
+    /// Writes changed documents and their index lines: temp files and appends, one flush, renames,
+    /// then the folders. Indexes get a marker at `checkpoints` (the businesses' new checkpoints).
+    private func write(
+        _ changed: [(key: MirrorReplay.Key, document: MirrorDocument?, original: MirrorDocument?)],
+        checkpoints: [BusinessID: LogSeq]
+    ) throws {
+        guard !changed.isEmpty || !checkpoints.isEmpty else { return }
         var renames: [(temp: String, target: String, fd: Int32)] = []
         var removals: [String] = []
         var folders: Set<String> = []
-        defer { for rename in renames where rename.fd >= 0 { FileSystem.closeFile(rename.fd) } }
-        for (key, document, existed) in changed {
+        var indexes: [(path: String, fd: Int32)] = []
+        defer {
+            for rename in renames where rename.fd >= 0 { FileSystem.closeFile(rename.fd) }
+            for file in indexes { FileSystem.closeFile(file.fd) }
+        }
+        for (key, document, original) in changed {
+            let existed = original != nil
             try requireBusiness(key.business)
             let folder = paths.mirror(ref(key.business), key.kind)
             let target = folder + "/" + key.id.rawValue + ".json"
@@ -134,9 +264,11 @@ final class MirrorWriter {
             renames.append((temp, target, fd))
             try FileSystem.writeAll(fd, document.storedBytes(), path: temp)
         }
+        indexes = try appendIndexLines(changed, checkpoints: checkpoints)
         // Contents are durable before any rename, so a document is always whole: old or new.
         let flushedAtOnce =
             renames.count > Self.fileSystemSyncThreshold ? try FileSystem.syncFileSystem(containing: paths.root) : false
+        if !flushedAtOnce { for file in indexes { try FileSystem.dataSync(file.fd, path: file.path) } }
         for index in renames.indices {
             if !flushedAtOnce { try FileSystem.fsyncFile(renames[index].fd, path: renames[index].temp) }
             FileSystem.closeFile(renames[index].fd)
@@ -187,6 +319,13 @@ final class MirrorWriter {
             var state = try state(of: business)
             state.checkpoint = lastSeq
             try writeState(state, for: business)
+            for kind in EntityKind.allCases where kind.hasOpenItems {
+                var open: [EntityID: JSONValue] = [:]
+                for (key, document) in documents where key.business == business && key.kind == kind {
+                    if kind.isOpenItem(document.data), let data = document.data { open[key.id] = data }
+                }
+                try writeIndex(open, IndexKey(business: business, kind: kind), checkpoint: lastSeq)
+            }
         }
     }
 

@@ -67,6 +67,7 @@ public actor AdvisorStore: LogRepo {
             for business in try workspace.businesses(of: advisor) {
                 try mirror.requireBusiness(business)
                 try mirror.repairAfterCrash(business)
+                try mirror.prepareIndexes(business)
                 let checkpoint = try mirror.state(of: business).checkpoint
                 oldest = min(oldest, checkpoint)
                 newest = max(newest, checkpoint)

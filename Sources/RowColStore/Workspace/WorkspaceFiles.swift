@@ -91,6 +91,10 @@ struct WorkspacePaths: Sendable {
     func businessFile(_ ref: BusinessRef) -> String { business(ref) + "/business.json" }
     func state(_ ref: BusinessRef) -> String { business(ref) + "/state.json" }
     func mirror(_ ref: BusinessRef) -> String { business(ref) + "/mirror" }
+    /// The derived open-items index of a kind (bills, invoices): `index/open-<kind folder>.jsonl`.
+    func openItemsIndex(_ ref: BusinessRef, _ kind: EntityKind) -> String {
+        business(ref) + "/index/open-" + kind.folderName + ".jsonl"
+    }
     func mirror(_ ref: BusinessRef, _ kind: EntityKind) -> String { mirror(ref) + "/" + kind.folderName }
     func document(_ ref: BusinessRef, _ kind: EntityKind, _ id: EntityID) -> String {
         mirror(ref, kind) + "/" + id.rawValue + ".json"

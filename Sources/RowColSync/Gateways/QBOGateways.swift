@@ -60,14 +60,16 @@ public struct QBOGateways: BillsGateway, InvoicesGateway, BalancesGateway {
     public func list(_ query: ListBillsQuery) async throws -> GatewayAnswer<Bill> {
         let mirror = mirror
         return try await answer(.bill, query.business, query.hint) {
-            try mirror.bills(of: query.business).filter(query.matches)
+            try (query.openOnly ? mirror.openBills(of: query.business) : mirror.bills(of: query.business))
+                .filter(query.matches)
         }
     }
 
     public func list(_ query: ListInvoicesQuery) async throws -> GatewayAnswer<Invoice> {
         let mirror = mirror
         return try await answer(.invoice, query.business, query.hint) {
-            try mirror.invoices(of: query.business).filter(query.matches)
+            try (query.openOnly ? mirror.openInvoices(of: query.business) : mirror.invoices(of: query.business))
+                .filter(query.matches)
         }
     }
 

@@ -1,0 +1,108 @@
+import Foundation
+import RowColDomain
+
+/// The derived index of a business's open bills or invoices: `index/open-bills.jsonl` and
+/// `index/open-invoices.jsonl` beside `mirror/`.
+///
+/// The mirror stays the single truth; the index only spares a reader (the runway snapshot, an
+/// open-only list) from parsing every document. It is append-only JSON lines, compacted now and
+/// then:
+///
+/// - `{"data":{…},"id":"12"}` — item 12 is open, with this domain value (the document's `data`);
+/// - `{"id":"12"}` — item 12 is no longer open (paid, voided or deleted);
+/// - `{"checkpoint":42,"lines":1031,"open":1000}` — a marker: the lines above describe the
+///   documents as of log seq 42, the file holds 1,031 lines with this one, 1,000 items are open.
+///
+/// A reader trusts the index only when its last line is a marker whose checkpoint equals the
+/// business's `state.json` checkpoint and whose counts match the file; anything else (missing,
+/// torn, stale after a crash, hand-edited) sends it back to the documents. The store's writer
+/// appends before it writes `state.json`, regenerates the index from the documents when it opens
+/// and finds it stale, and `rebuild` rewrites it; `verify` checks a trusted index against the
+/// documents.
+enum OpenItemsIndex {
+    struct Marker: Equatable {
+        var checkpoint: LogSeq
+        /// Lines in the file, this marker included.
+        var lines: Int
+        /// Items open after this marker.
+        var open: Int
+    }
+
+    enum Line: Equatable {
+        case item(EntityID, JSONValue)
+        case closed(EntityID)
+        case marker(Marker)
+    }
+
+    static func encode(_ line: Line, into buffer: inout [UInt8]) {
+        var object = JSONObjectWriter(into: &buffer, layout: .compact)
+        switch line {
+        case .item(let id, let data):
+            object.member("data", data, into: &buffer)
+            object.member("id", .string(id.rawValue), into: &buffer)
+        case .closed(let id):
+            object.member("id", .string(id.rawValue), into: &buffer)
+        case .marker(let marker):
+            object.member("checkpoint", integer: marker.checkpoint.rawValue, into: &buffer)
+            object.member("lines", integer: marker.lines, into: &buffer)
+            object.member("open", integer: marker.open, into: &buffer)
+        }
+        object.end(into: &buffer)
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
+    static func decode(_ bytes: some Collection<UInt8>) throws -> Line {
+        let fields = try JSONFields(try JSONValue.parse(bytes), what: "an index line")
+        if fields.optional("checkpoint") != nil {
+            return .marker(Marker(
+                checkpoint: LogSeq(try fields.integer("checkpoint", UInt64.self)), lines: try fields.integer("lines", Int.self),
+                open: try fields.integer("open", Int.self)))
+        }
+        let id = try fields.id("id", EntityID.self)
+        guard let data = fields.optional("data") else { return .closed(id) }
+        return .item(id, data)
+    }
+
+    /// The marker on the file's last line, reading only the end of the file; nil when the file is
+    /// missing or does not end with a complete marker.
+    static func lastMarker(at path: String) -> Marker? {
+        guard FileSystem.kind(of: path) == .file, let line = try? IntegrationLog.lastLine(of: path),
+            case .marker(let marker)? = try? decode(line.bytes)
+        else { return nil }
+        return marker
+    }
+
+    /// The open items as of `checkpoint`, or nil when the index cannot be trusted for it.
+    static func read(at path: String, checkpoint: LogSeq) -> [EntityID: JSONValue]? {
+        guard FileSystem.kind(of: path) == .file, let bytes = try? FileSystem.readFile(path) else { return nil }
+        let (lines, tail) = SegmentParser.split(bytes)
+        guard tail == nil, let last = lines.last, case .marker(let marker)? = try? decode(last.bytes),
+            marker.checkpoint == checkpoint, marker.lines == lines.count
+        else { return nil }
+        var open: [EntityID: JSONValue] = [:]
+        open.reserveCapacity(marker.open)
+        for line in lines {
+            switch try? decode(line.bytes) {
+            case .item(let id, let data)?: open[id] = data
+            case .closed(let id)?: open[id] = nil
+            case .marker?: continue
+            case nil: return nil
+            }
+        }
+        return open.count == marker.open ? open : nil
+    }
+
+    /// Items in the order of their documents' file names (the order a folder listing gives).
+    static func sorted(_ items: [EntityID: JSONValue]) -> [(id: EntityID, data: JSONValue)] {
+        items.map { (id: $0.key, data: $0.value) }.sorted { ($0.id.rawValue + ".json") < ($1.id.rawValue + ".json") }
+    }
+
+    /// Writes a fresh, compact index durably (temp file, fsync, rename, folder fsync).
+    static func writeFresh(_ items: [EntityID: JSONValue], checkpoint: LogSeq, to path: String) throws {
+        var buffer: [UInt8] = []
+        for item in sorted(items) { encode(.item(item.id, item.data), into: &buffer) }
+        encode(.marker(Marker(checkpoint: checkpoint, lines: items.count + 1, open: items.count)), into: &buffer)
+        try FileSystem.makeDirectory(FileSystem.parent(of: path))
+        try FileSystem.writeAtomically(buffer, to: path, temp: path + ".tmp", durable: true)
+    }
+}
