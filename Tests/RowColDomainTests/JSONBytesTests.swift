@@ -173,3 +173,40 @@ import Testing
         #expect { _ = try JSONValue.number(300).decode(UInt8.self) } throws: { "\($0)".contains("UInt8") }
     }
 }
+
+/// Bills and invoices read themselves from the tree on the hot path; that reading must be the
+/// `Decodable` one, field for field.
+@Suite struct JSONTreeDecodableTests {
+    @Test func billsAndInvoicesReadWhatCodableReads() throws {
+        let sample = JSONValueDecoderTests.sample()
+        var bill = sample.bill
+        for variant in 0..<4 {
+            if variant == 1 { bill.docNumber = nil; bill.txnDate = nil; bill.vendor.name = nil }
+            if variant == 2 { bill.linkedPaymentIDs = []; bill.dueDate = nil }
+            if variant == 3 { bill.balance = Money(Decimal(string: "-0.015")!, CurrencyCode(rawValue: "EUR")!) }
+            let tree = try JSONValue(encoding: bill)
+            #expect(try Bill(tree: tree) == bill)
+            #expect(try Bill(tree: tree) == (try JSONDecoder().decode(Bill.self, from: JSONEncoder().encode(bill))))
+        }
+        let invoice = sample.invoice
+        #expect(try Invoice(tree: try JSONValue(encoding: invoice)) == invoice)
+    }
+
+    @Test(arguments: ["id", "vendor", "total", "balance", "linked_payment_ids"])
+    func aMissingRequiredFieldIsRefusedByBoth(field: String) throws {
+        guard case .object(var members) = try JSONValue(encoding: JSONValueDecoderTests.sample().bill) else { return }
+        members[field] = nil
+        let tree = JSONValue.object(members)
+        #expect(throws: (any Error).self) { _ = try JSONDecoder().decode(Bill.self, from: JSONEncoder().encode(tree)) }
+        #expect { _ = try Bill(tree: tree) } throws: { "\($0)".contains(field) }
+    }
+
+    @Test func badValuesAreRefusedNamingTheField() throws {
+        guard case .object(var members) = try JSONValue(encoding: JSONValueDecoderTests.sample().bill) else { return }
+        members["due_date"] = "2026-02-30"
+        #expect { _ = try Bill(tree: .object(members)) } throws: { "\($0)".contains("due_date") }
+        members["due_date"] = nil
+        members["id"] = "../x"
+        #expect { _ = try Bill(tree: .object(members)) } throws: { "\($0)".contains("Bill.id") }
+    }
+}

@@ -74,7 +74,8 @@ public enum JSONValue: Hashable, Sendable, Codable {
 
     /// Decodes this value as `T`, straight from the tree (what `JSONDecoder` would read from its bytes).
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONValueDecoder.decode(T.self, from: self)
+        if let treeDecodable = T.self as? any JSONTreeDecodable.Type { return try treeDecodable.init(tree: self) as! T }
+        return try JSONValueDecoder.decode(T.self, from: self)
     }
 }
 
