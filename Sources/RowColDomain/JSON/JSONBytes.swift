@@ -205,6 +205,8 @@ enum JSONWriting {
 private struct JSONByteParser {
     let bytes: UnsafeRawBufferPointer
     var index = 0
+    /// Members of the objects being parsed, innermost last.
+    var members: [(String, JSONValue)] = []
     static let maximumDepth = 512
 
     init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
@@ -255,12 +257,14 @@ private struct JSONByteParser {
 
     mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         index += 1
-        var members: [String: JSONValue] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(members)
+            return .object([:])
         }
+        // Members are gathered on a stack shared by every object of the parse, so each dictionary
+        // is allocated once, at its final size.
+        let base = members.count
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
@@ -268,14 +272,18 @@ private struct JSONByteParser {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
             index += 1
-            members[key] = try value(depth: depth)
+            let member = try value(depth: depth)
+            members.append((key, member))
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object(members)
+                var object = [String: JSONValue](minimumCapacity: members.count - base)
+                for (key, value) in members[base...] { object[key] = value }
+                members.removeSubrange(base...)
+                return .object(object)
             } else {
                 throw error("expected ',' or '}' in an object")
             }

@@ -94,7 +94,9 @@ enum OpenItemsIndex {
 
     /// Items in the order of their documents' file names (the order a folder listing gives).
     static func sorted(_ items: [EntityID: JSONValue]) -> [(id: EntityID, data: JSONValue)] {
-        items.map { (id: $0.key, data: $0.value) }.sorted { ($0.id.rawValue + ".json") < ($1.id.rawValue + ".json") }
+        items.map { (name: $0.key.rawValue + ".json", id: $0.key, data: $0.value) }
+            .sorted { $0.name < $1.name }
+            .map { (id: $0.id, data: $0.data) }
     }
 
     /// Writes a fresh, compact index durably (temp file, fsync, rename, folder fsync).
