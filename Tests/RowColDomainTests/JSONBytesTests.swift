@@ -174,9 +174,13 @@ import Testing
     }
 }
 
-/// Bills and invoices read themselves from the tree on the hot path; that reading must be the
-/// `Decodable` one, field for field.
-@Suite struct JSONTreeDecodableTests {
+/// Bills and invoices read themselves from bytes on the hot path (`JSONCursor`); that reading must
+/// be the `Decodable` one, field for field.
+@Suite struct JSONCursorDecodableTests {
+    static func cursorBill(_ value: some Encodable) throws -> Bill {
+        try JSONCursor.decode(Bill.self, from: Array(try JSONEncoder().encode(value)))
+    }
+
     @Test func billsAndInvoicesReadWhatCodableReads() throws {
         let sample = JSONValueDecoderTests.sample()
         var bill = sample.bill
@@ -184,12 +188,19 @@ import Testing
             if variant == 1 { bill.docNumber = nil; bill.txnDate = nil; bill.vendor.name = nil }
             if variant == 2 { bill.linkedPaymentIDs = []; bill.dueDate = nil }
             if variant == 3 { bill.balance = Money(Decimal(string: "-0.015")!, CurrencyCode(rawValue: "EUR")!) }
-            let tree = try JSONValue(encoding: bill)
-            #expect(try Bill(tree: tree) == bill)
-            #expect(try Bill(tree: tree) == (try JSONDecoder().decode(Bill.self, from: JSONEncoder().encode(bill))))
+            #expect(try Self.cursorBill(bill) == bill)
+            // Pretty bytes, explicit nulls and unknown members read the same as well.
+            var tree = try JSONValue(encoding: bill)
+            if case .object(var members) = tree {
+                members["doc_number"] = members["doc_number"] ?? .null
+                members["extra"] = ["nested": [1, 2, ["deep": nil]]]
+                tree = .object(members)
+            }
+            let pretty = tree.serialized(.pretty)
+            #expect(try JSONCursor.decode(Bill.self, from: pretty) == (try JSONDecoder().decode(Bill.self, from: Data(pretty))))
         }
         let invoice = sample.invoice
-        #expect(try Invoice(tree: try JSONValue(encoding: invoice)) == invoice)
+        #expect(try JSONCursor.decode(Invoice.self, from: Array(try JSONEncoder().encode(invoice))) == invoice)
     }
 
     @Test(arguments: ["id", "vendor", "total", "balance", "linked_payment_ids"])
@@ -198,15 +209,21 @@ import Testing
         members[field] = nil
         let tree = JSONValue.object(members)
         #expect(throws: (any Error).self) { _ = try JSONDecoder().decode(Bill.self, from: JSONEncoder().encode(tree)) }
-        #expect { _ = try Bill(tree: tree) } throws: { "\($0)".contains(field) }
+        #expect { _ = try Self.cursorBill(tree) } throws: { "\($0)".contains(field) }
     }
 
     @Test func badValuesAreRefusedNamingTheField() throws {
         guard case .object(var members) = try JSONValue(encoding: JSONValueDecoderTests.sample().bill) else { return }
         members["due_date"] = "2026-02-30"
-        #expect { _ = try Bill(tree: .object(members)) } throws: { "\($0)".contains("due_date") }
+        #expect { _ = try Self.cursorBill(JSONValue.object(members)) } throws: { "\($0)".contains("due_date") }
         members["due_date"] = nil
         members["id"] = "../x"
-        #expect { _ = try Bill(tree: .object(members)) } throws: { "\($0)".contains("Bill.id") }
+        #expect { _ = try Self.cursorBill(JSONValue.object(members)) } throws: { "\($0)".contains("Bill.id") }
+        members["id"] = 12
+        #expect { _ = try Self.cursorBill(JSONValue.object(members)) } throws: { "\($0)".contains("expected a string") }
+        let whole = Array(try JSONEncoder().encode(JSONValueDecoderTests.sample().bill))
+        #expect { _ = try JSONCursor.decode(Bill.self, from: whole + Array(" trailing".utf8)) } throws: {
+            "\($0)".contains("after the value")
+        }
     }
 }

@@ -202,7 +202,7 @@ enum JSONWriting {
 }
 
 /// A recursive-descent parser over raw bytes; it never reads past `bytes.count`.
-private struct JSONByteParser {
+struct JSONByteParser {
     let bytes: UnsafeRawBufferPointer
     var index = 0
     /// Members of the objects being parsed, innermost last.

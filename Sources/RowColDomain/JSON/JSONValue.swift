@@ -74,7 +74,6 @@ public enum JSONValue: Hashable, Sendable, Codable {
 
     /// Decodes this value as `T`, straight from the tree (what `JSONDecoder` would read from its bytes).
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        if let treeDecodable = T.self as? any JSONTreeDecodable.Type { return try treeDecodable.init(tree: self) as! T }
         return try JSONValueDecoder.decode(T.self, from: self)
     }
 }

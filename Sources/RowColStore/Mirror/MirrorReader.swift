@@ -83,22 +83,19 @@ public struct MirrorReader: BillsMirrorRepo, InvoicesMirrorRepo, PaymentsMirrorR
     }
 
     /// The open items of one kind from the business's open-items index when it is current (one
-    /// file), else nil and the caller reads the documents.
-    func openItemsFromIndex<T: Decodable>(_ type: T.Type, _ kind: EntityKind, of business: BusinessRef) throws -> [T]? {
+    /// file, each item read straight from its bytes), else nil and the caller reads the documents.
+    func openItemsFromIndex<T: JSONCursorDecodable>(_ type: T.Type, _ kind: EntityKind, of business: BusinessRef) throws
+        -> [T]?
+    {
         try check(business)
         let statePath = workspace.paths.state(business)
+        // An index line the domain cannot read makes the index untrusted: the documents will say what is wrong.
         guard FileSystem.kind(of: statePath) == .file,
             let checkpoint = try? workspace.decodeFile(CheckpointOnly.self, at: statePath).checkpoint,
-            let open = OpenItemsIndex.read(at: workspace.paths.openItemsIndex(business, kind), checkpoint: checkpoint)
+            let open = OpenItemsIndex.read(
+                at: workspace.paths.openItemsIndex(business, kind), checkpoint: checkpoint, item: { try T(cursor: &$0) })
         else { return nil }
-        var values: [T] = []
-        values.reserveCapacity(open.count)
-        for item in OpenItemsIndex.sorted(open) {
-            // An index line the domain cannot read is not trusted: the documents will say what is wrong.
-            guard let value = try? item.data.decode(T.self) else { return nil }
-            values.append(value)
-        }
-        return values
+        return OpenItemsIndex.sorted(open).map(\.data)
     }
 
     public func bills(of business: BusinessRef) throws -> [Bill] { try values(Bill.self, .bill, of: business) }

@@ -51,16 +51,43 @@ enum OpenItemsIndex {
         buffer.append(UInt8(ascii: "\n"))
     }
 
-    static func decode(_ bytes: some Collection<UInt8>) throws -> Line {
-        let fields = try JSONFields(try JSONValue.parse(bytes), what: "an index line")
-        if fields.optional("checkpoint") != nil {
-            return .marker(Marker(
-                checkpoint: LogSeq(try fields.integer("checkpoint", UInt64.self)), lines: try fields.integer("lines", Int.self),
-                open: try fields.integer("open", Int.self)))
+    /// One line, reading an item's `data` with `item` (straight from the bytes, no tree needed).
+    static func decode<Value>(_ bytes: some Collection<UInt8>, item: (inout JSONCursor) throws -> Value) throws
+        -> ScannedLine<Value>
+    {
+        try JSONCursor.read(bytes) { cursor in
+            var id: EntityID?, data: Value?
+            var checkpoint: UInt64?, lines: Int?, open: Int?
+            try cursor.forEachMember { key, cursor in
+                switch key {
+                case "data": data = try item(&cursor)
+                case "id": id = try EntityID(validating: try cursor.readString())
+                case "checkpoint": checkpoint = try cursor.readInteger(UInt64.self)
+                case "lines": lines = try cursor.readInteger(Int.self)
+                case "open": open = try cursor.readInteger(Int.self)
+                default: try cursor.skipValue()
+                }
+            }
+            if let checkpoint, let lines, let open {
+                return .marker(Marker(checkpoint: LogSeq(checkpoint), lines: lines, open: open))
+            }
+            guard let id else { throw JSONShapeError("an index line has neither an id nor a checkpoint") }
+            return data.map { .item(id, $0) } ?? .closed(id)
         }
-        let id = try fields.id("id", EntityID.self)
-        guard let data = fields.optional("data") else { return .closed(id) }
-        return .item(id, data)
+    }
+
+    enum ScannedLine<Value> {
+        case item(EntityID, Value)
+        case closed(EntityID)
+        case marker(Marker)
+    }
+
+    static func decode(_ bytes: some Collection<UInt8>) throws -> Line {
+        switch try decode(bytes, item: { try $0.readValue() }) {
+        case .item(let id, let data): .item(id, data)
+        case .closed(let id): .closed(id)
+        case .marker(let marker): .marker(marker)
+        }
     }
 
     /// The marker on the file's last line, reading only the end of the file; nil when the file is
@@ -74,16 +101,24 @@ enum OpenItemsIndex {
 
     /// The open items as of `checkpoint`, or nil when the index cannot be trusted for it.
     static func read(at path: String, checkpoint: LogSeq) -> [EntityID: JSONValue]? {
+        read(at: path, checkpoint: checkpoint) { try $0.readValue() }
+    }
+
+    /// The open items as of `checkpoint`, each read by `item`, or nil when the index cannot be
+    /// trusted for it (or an item cannot be read).
+    static func read<Value>(at path: String, checkpoint: LogSeq, item: (inout JSONCursor) throws -> Value)
+        -> [EntityID: Value]?
+    {
         guard FileSystem.kind(of: path) == .file, let bytes = try? FileSystem.readFile(path) else { return nil }
         let (lines, tail) = SegmentParser.split(bytes)
         guard tail == nil, let last = lines.last, case .marker(let marker)? = try? decode(last.bytes),
             marker.checkpoint == checkpoint, marker.lines == lines.count
         else { return nil }
-        var open: [EntityID: JSONValue] = [:]
+        var open: [EntityID: Value] = [:]
         open.reserveCapacity(marker.open)
         for line in lines {
-            switch try? decode(line.bytes) {
-            case .item(let id, let data)?: open[id] = data
+            switch try? decode(line.bytes, item: item) {
+            case .item(let id, let value)?: open[id] = value
             case .closed(let id)?: open[id] = nil
             case .marker?: continue
             case nil: return nil
@@ -93,7 +128,7 @@ enum OpenItemsIndex {
     }
 
     /// Items in the order of their documents' file names (the order a folder listing gives).
-    static func sorted(_ items: [EntityID: JSONValue]) -> [(id: EntityID, data: JSONValue)] {
+    static func sorted<Value>(_ items: [EntityID: Value]) -> [(id: EntityID, data: Value)] {
         items.map { (name: $0.key.rawValue + ".json", id: $0.key, data: $0.value) }
             .sorted { $0.name < $1.name }
             .map { (id: $0.id, data: $0.data) }

@@ -5,17 +5,12 @@ import RowColDomain
 // They write exactly what `JSONCoding`'s encoders write for the same values (tests hold them to
 // it), without `JSONEncoder`'s generic path, and read through `JSONValue.parse`.
 
-/// A JSON value that does not have the shape a log line or document needs; names the field.
-struct JSONShapeError: Error, CustomStringConvertible {
-    var description: String
-}
-
 /// Typed access to an object's members, with errors naming the field.
 struct JSONFields {
     let members: [String: JSONValue]
 
     init(_ value: JSONValue, what: String) throws(JSONShapeError) {
-        guard case .object(let members) = value else { throw JSONShapeError(description: "\(what) is not a JSON object") }
+        guard case .object(let members) = value else { throw JSONShapeError("\(what) is not a JSON object") }
         self.members = members
     }
 
@@ -28,33 +23,33 @@ struct JSONFields {
     }
 
     func required(_ key: String) throws(JSONShapeError) -> JSONValue {
-        guard let value = optional(key) else { throw JSONShapeError(description: "field \"\(key)\" is missing") }
+        guard let value = optional(key) else { throw JSONShapeError("field \"\(key)\" is missing") }
         return value
     }
 
     func string(_ key: String) throws(JSONShapeError) -> String {
         guard case .string(let text) = try required(key) else {
-            throw JSONShapeError(description: "field \"\(key)\" is not a string")
+            throw JSONShapeError("field \"\(key)\" is not a string")
         }
         return text
     }
 
     func optionalString(_ key: String) throws(JSONShapeError) -> String? {
         guard let value = optional(key) else { return nil }
-        guard case .string(let text) = value else { throw JSONShapeError(description: "field \"\(key)\" is not a string") }
+        guard case .string(let text) = value else { throw JSONShapeError("field \"\(key)\" is not a string") }
         return text
     }
 
     func optionalInteger<T: FixedWidthInteger>(_ key: String, _ type: T.Type) throws(JSONShapeError) -> T? {
         guard let value = optional(key) else { return nil }
         guard case .number(let number) = value, let integer = Self.integer(number, T.self) else {
-            throw JSONShapeError(description: "field \"\(key)\" is not a whole number in range")
+            throw JSONShapeError("field \"\(key)\" is not a whole number in range")
         }
         return integer
     }
 
     func integer<T: FixedWidthInteger>(_ key: String, _ type: T.Type) throws(JSONShapeError) -> T {
-        guard let value = try optionalInteger(key, type) else { throw JSONShapeError(description: "field \"\(key)\" is missing") }
+        guard let value = try optionalInteger(key, type) else { throw JSONShapeError("field \"\(key)\" is missing") }
         return value
     }
 
@@ -68,14 +63,14 @@ struct JSONFields {
         do {
             return try T(validating: text)
         } catch {
-            throw JSONShapeError(description: "field \"\(key)\": \(error)")
+            throw JSONShapeError("field \"\(key)\": \(error)")
         }
     }
 
     func rawValue<T: RawRepresentable>(_ key: String, _ type: T.Type) throws(JSONShapeError) -> T where T.RawValue == String {
         let text = try string(key)
         guard let value = T(rawValue: text) else {
-            throw JSONShapeError(description: "field \"\(key)\" has an unknown value \"\(text)\"")
+            throw JSONShapeError("field \"\(key)\" has an unknown value \"\(text)\"")
         }
         return value
     }
@@ -149,7 +144,7 @@ enum LogLineCodec {
             sourceVersion: try fields.optionalString("source_version"))
         let atText = try fields.string("at")
         guard let at = Timestamp.parse(atText) else {
-            throw JSONShapeError(description: "field \"at\": invalid time \"\(atText)\", expected RFC 3339 UTC")
+            throw JSONShapeError("field \"at\": invalid time \"\(atText)\", expected RFC 3339 UTC")
         }
         return LogEntry(
             seq: LogSeq(try fields.integer("seq", UInt64.self)), at: at,
@@ -160,7 +155,7 @@ enum LogLineCodec {
         let fields = try JSONFields(value, what: "field \"payload\"")
         var changes: [MirrorChange] = []
         if let list = fields.optional("changes") {
-            guard case .array(let items) = list else { throw JSONShapeError(description: "field \"changes\" is not an array") }
+            guard case .array(let items) = list else { throw JSONShapeError("field \"changes\" is not an array") }
             changes.reserveCapacity(items.count)
             for item in items {
                 let change = try JSONFields(item, what: "a change")
