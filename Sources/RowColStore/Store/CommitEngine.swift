@@ -17,6 +17,8 @@ final class CommitEngine: @unchecked Sendable {
     private var queue: [Job] = []
     private var closing = false
     private var stopped = false
+    /// A batch is being written (by the writer thread or by a caller inline); guarded by `condition`.
+    private var busy = false
     private var exitWaiters: [CheckedContinuation<Void, Never>] = []
     /// Set after a failed write: the state on disk is then only known after a reopen (recovery).
     private var failure: StoreError?
@@ -38,6 +40,24 @@ final class CommitEngine: @unchecked Sendable {
         let thread = Thread { [self] in run() }
         thread.name = "rowcol.commit.\(log.advisor)"
         thread.start()
+    }
+
+    /// Runs a commit on the caller's thread when nothing is queued or being written, else returns
+    /// nil and the caller submits it. Callers that arrive meanwhile queue up and form the next batch.
+    func commitIfIdle(_ records: [LogRecord], _ syncStates: [BusinessID: JSONValue]) -> Result<[LogEntry], any Error>? {
+        condition.lock()
+        guard !busy, queue.isEmpty, !closing, !stopped, failure == nil else {
+            condition.unlock()
+            return nil
+        }
+        busy = true
+        condition.unlock()
+        let result = Result { try perform(records, syncStates) }
+        condition.lock()
+        busy = false
+        condition.signal()
+        condition.unlock()
+        return result
     }
 
     func submit(_ job: Job) {
@@ -79,7 +99,7 @@ final class CommitEngine: @unchecked Sendable {
     private func run() {
         while true {
             condition.lock()
-            while queue.isEmpty && !closing { condition.wait() }
+            while (queue.isEmpty && !closing) || busy { condition.wait() }
             if queue.isEmpty && closing {
                 stopped = true
                 let waiters = exitWaiters
@@ -92,8 +112,12 @@ final class CommitEngine: @unchecked Sendable {
             }
             let jobs = queue
             queue = []
+            busy = true
             condition.unlock()
             process(jobs)
+            condition.lock()
+            busy = false
+            condition.unlock()
         }
     }
 
@@ -116,28 +140,12 @@ final class CommitEngine: @unchecked Sendable {
                 rebuilds.append(continuation)
             }
         }
-        var logged = false
         do {
-            var entries: [LogEntry] = []
-            if !records.isEmpty {
-                entries = try log.append(records, at: now())
-                durableSeq.withLock { $0 = log.lastSeq }
-                logged = true
-            }
-            if !entries.isEmpty || !syncStates.isEmpty {
-                try mirror.apply(entries, syncStates: syncStates)
-            }
+            let entries = try perform(records, syncStates)
             for waiter in waiters { waiter.continuation.resume(returning: Array(entries[waiter.range])) }
         } catch {
-            let stored = StoreError(
-                code: (error as? StoreError)?.code ?? .io,
-                message: "\((error as? StoreError)?.message ?? "\(error)"); the store of advisor \(advisor) "
-                    + "stopped: reopen it to recover"
-                    + (logged ? " (the log already holds these lines: reopening applies them to the mirror)" : ""),
-                path: (error as? StoreError)?.path)
-            failure = stored
-            for waiter in waiters { waiter.continuation.resume(throwing: stored) }
-            for rebuild in rebuilds { rebuild.resume(throwing: stored) }
+            for waiter in waiters { waiter.continuation.resume(throwing: error) }
+            for rebuild in rebuilds { rebuild.resume(throwing: error) }
             return
         }
         for rebuild in rebuilds {
@@ -149,6 +157,34 @@ final class CommitEngine: @unchecked Sendable {
             } catch {
                 rebuild.resume(throwing: error)
             }
+        }
+    }
+
+    /// Appends, syncs, applies and checkpoints one batch. Only the holder of `busy` calls it. A
+    /// failure is final: the store refuses further writes until it is reopened (recovery).
+    private func perform(_ records: [LogRecord], _ syncStates: [BusinessID: JSONValue]) throws -> [LogEntry] {
+        if let failure { throw failure }
+        var logged = false
+        do {
+            var entries: [LogEntry] = []
+            if !records.isEmpty {
+                entries = try log.append(records, at: now())
+                durableSeq.withLock { $0 = log.lastSeq }
+                logged = true
+            }
+            if !entries.isEmpty || !syncStates.isEmpty {
+                try mirror.apply(entries, syncStates: syncStates)
+            }
+            return entries
+        } catch {
+            let stored = StoreError(
+                code: (error as? StoreError)?.code ?? .io,
+                message: "\((error as? StoreError)?.message ?? "\(error)"); the store of advisor \(advisor) "
+                    + "stopped: reopen it to recover"
+                    + (logged ? " (the log already holds these lines: reopening applies them to the mirror)" : ""),
+                path: (error as? StoreError)?.path)
+            failure = stored
+            throw stored
         }
     }
 
