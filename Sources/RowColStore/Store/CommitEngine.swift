@@ -19,6 +19,9 @@ final class CommitEngine: @unchecked Sendable {
     private var stopped = false
     /// A batch is being written (by the writer thread or by a caller inline); guarded by `condition`.
     private var busy = false
+    /// Callers in the writer thread's last batch; above one, commits are arriving together and go
+    /// through the thread, where they share syncs. Guarded by `condition`.
+    private var lastBatch = 0
     private var exitWaiters: [CheckedContinuation<Void, Never>] = []
     /// Set after a failed write: the state on disk is then only known after a reopen (recovery).
     private var failure: StoreError?
@@ -46,7 +49,7 @@ final class CommitEngine: @unchecked Sendable {
     /// nil and the caller submits it. Callers that arrive meanwhile queue up and form the next batch.
     func commitIfIdle(_ records: [LogRecord], _ syncStates: [BusinessID: JSONValue]) -> Result<[LogEntry], any Error>? {
         condition.lock()
-        guard !busy, queue.isEmpty, !closing, !stopped, failure == nil else {
+        guard !busy, queue.isEmpty, lastBatch <= 1, !closing, !stopped, failure == nil else {
             condition.unlock()
             return nil
         }
@@ -96,10 +99,20 @@ final class CommitEngine: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// How long the writer waits for the callers of its last batch to come back before it syncs a
+    /// smaller batch (Postgres's `commit_delay`, but only when commits have been arriving together).
+    static let gatherDelay: TimeInterval = 0.000_2
+
     private func run() {
         while true {
             condition.lock()
             while (queue.isEmpty && !closing) || busy { condition.wait() }
+            // Callers acknowledged by the last batch usually commit again at once: letting them
+            // join this batch saves a sync for each of them. A lone caller never waits.
+            if lastBatch > 1 && queue.count < lastBatch && !closing {
+                let deadline = Date(timeIntervalSinceNow: Self.gatherDelay)
+                while queue.count < lastBatch && !closing && condition.wait(until: deadline) {}
+            }
             if queue.isEmpty && closing {
                 stopped = true
                 let waiters = exitWaiters
@@ -113,6 +126,7 @@ final class CommitEngine: @unchecked Sendable {
             let jobs = queue
             queue = []
             busy = true
+            lastBatch = jobs.count
             condition.unlock()
             process(jobs)
             condition.lock()
