@@ -50,3 +50,17 @@ struct LocalDateTests {
         #expect(LocalDate(Date(timeIntervalSince1970: -1)).description == "1969-12-31")
     }
 }
+
+@Suite struct DateTextTests {
+    @Test func datesAreWrittenZeroPadded() {
+        #expect(LocalDate("0999-01-02")?.description == "0999-01-02")
+        #expect(LocalDate("2026-11-28")?.description == "2026-11-28")
+        #expect(LocalDate.digits(7, 3) == "007")
+        #expect(LocalDate.digits(12345, 2) == "12345")
+        #expect(LocalDate.digits(-5, 2) == "-05")
+        for days in stride(from: -719_000, to: 2_900_000, by: 997) {  // years 1 to about 9900
+            let date = LocalDate(daysSinceEpoch: days)
+            #expect(LocalDate(date.description) == date, "\(days)")
+        }
+    }
+}

@@ -56,7 +56,9 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public var description: String {
         let (year, month, day) = parts
-        return String(format: "%04d-%02d-%02d", year, month, day)
+        // Written by hand: `String(format:)` goes through CoreFoundation's formatter, and reports
+        // write tens of thousands of dates.
+        return Self.digits(year, 4) + "-" + Self.digits(month, 2) + "-" + Self.digits(day, 2)
     }
 
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
@@ -105,5 +107,12 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         let day = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// `value` in decimal, left-padded with zeros to `width` (a minus sign first when negative).
+    public static func digits(_ value: Int, _ width: Int) -> String {
+        let text = String(value.magnitude)
+        let padded = text.count < width ? String(repeating: "0", count: width - text.count) + text : text
+        return value < 0 ? "-" + padded : padded
     }
 }

@@ -46,7 +46,8 @@ public enum RunwayJSON {
         let rest = milliseconds - days * perDay
         let day = LocalDate(daysSinceEpoch: Int(days))
         let hours = rest / 3_600_000, minutes = rest / 60_000 % 60, seconds = rest / 1000 % 60, millis = rest % 1000
-        return "\(day)T" + String(format: "%02lld:%02lld:%02lld.%03lldZ", hours, minutes, seconds, millis)
+        return "\(day)T" + LocalDate.digits(Int(hours), 2) + ":" + LocalDate.digits(Int(minutes), 2) + ":"
+            + LocalDate.digits(Int(seconds), 2) + "." + LocalDate.digits(Int(millis), 3) + "Z"
     }
 
     /// Parses RFC 3339 with or without fractional seconds.

@@ -66,9 +66,9 @@ enum Timestamp {
         let (dayIndex, inDay) = dayMillis < 0 ? (days - 1, dayMillis + 86_400_000) : (days, dayMillis)
         let (year, month, day) = LocalDate(daysSinceEpoch: Int(dayIndex)).parts
         let hour = inDay / 3_600_000, minute = inDay / 60_000 % 60, second = inDay / 1000 % 60, milli = inDay % 1000
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, month, day, Int(hour), Int(minute), Int(second),
-            Int(milli))
+        return LocalDate.digits(year, 4) + "-" + LocalDate.digits(month, 2) + "-" + LocalDate.digits(day, 2) + "T"
+            + LocalDate.digits(Int(hour), 2) + ":" + LocalDate.digits(Int(minute), 2) + ":"
+            + LocalDate.digits(Int(second), 2) + "." + LocalDate.digits(Int(milli), 3) + "Z"
     }
 
     static func parse(_ text: String) -> Date? {
