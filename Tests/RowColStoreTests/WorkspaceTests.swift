@@ -11,6 +11,7 @@ import Testing
         #expect(manifest.contains("\"format_version\" : 1"))
         let gitignore = try String(contentsOfFile: fixture.root + "/.gitignore", encoding: .utf8)
         #expect(gitignore.contains("secrets/") && gitignore.contains("*.lock") && gitignore.contains("*.tmp"))
+        #expect(gitignore.split(separator: "\n").contains("index/"))
         #expect(FileSystem.permissions(of: fixture.root + "/secrets") == 0o700)
         #expect(FileSystem.permissions(of: fixture.root + "/secrets/ada") == 0o700)
         #expect(FileSystem.kind(of: fixture.root + "/advisors/ada/advisor.json") == .file)

@@ -66,9 +66,10 @@ public struct Workspace: Sendable {
         try FileSystem.makeDirectory(paths.secrets, mode: 0o700)
         try FileSystem.setMode(paths.secrets, 0o700)
         try FileSystem.makeDirectory(paths.advisors)
-        try FileSystem.writeAtomically(
-            Array("secrets/\n*.lock\n*.tmp\n.lock\n".utf8), to: paths.gitignore, temp: paths.gitignore + ".tmp",
-            durable: true)
+        // The open-items indexes are derived and change at every commit: the next writer regenerates
+        // them from the mirror, so a workspace kept in git does not need them.
+        let ignored = "secrets/\n*.lock\n*.tmp\n.lock\nindex/\n"
+        try FileSystem.writeAtomically(Array(ignored.utf8), to: paths.gitignore, temp: paths.gitignore + ".tmp", durable: true)
         // rowcol.json last: a folder becomes a workspace only once the rest is in place.
         try FileSystem.writeAtomically(
             try JSONCoding.documentBytes(WorkspaceManifest(), encoder: JSONCoding.documentEncoder()),
