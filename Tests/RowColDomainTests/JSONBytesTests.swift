@@ -203,6 +203,22 @@ import Testing
         #expect(try JSONCursor.decode(Invoice.self, from: Array(try JSONEncoder().encode(invoice))) == invoice)
     }
 
+    @Test func escapedAndNonASCIIKeysAreMatchedLikeAnyOther() throws {
+        let text = #"{"\u0069d":"7","vendor":{"id":"1","n\u0061me":"Zoë"},"total":{"amount":1,"currency":"USD"},"#
+            + #""balance":{"amount":1,"currency":"USD"},"linked_payment_ids":[],"é":1}"#
+        let bill = try JSONCursor.decode(Bill.self, from: Array(text.utf8))
+        #expect(bill.id.rawValue == "7" && bill.vendor.name == "Zoë")
+        #expect(bill == (try JSONDecoder().decode(Bill.self, from: Data(text.utf8))))
+        var keys: [String] = []
+        try JSONCursor.read(Array(#"{"a\"b":1,"ü":2,"plain":3}"#.utf8)) { cursor in
+            try cursor.forEachMember { key, cursor in
+                keys.append(key.string)
+                try cursor.skipValue()
+            }
+        }
+        #expect(keys == ["a\"b", "ü", "plain"])
+    }
+
     @Test(arguments: ["id", "vendor", "total", "balance", "linked_payment_ids"])
     func aMissingRequiredFieldIsRefusedByBoth(field: String) throws {
         guard case .object(var members) = try JSONValue(encoding: JSONValueDecoderTests.sample().bill) else { return }

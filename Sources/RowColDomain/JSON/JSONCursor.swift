@@ -42,8 +42,9 @@ public struct JSONCursor {
         parser.index += 1
     }
 
-    /// Calls `body` with each member's key; `body` must read or skip the member's value.
-    public mutating func forEachMember(_ body: (String, inout JSONCursor) throws -> Void) throws {
+    /// Calls `body` with each member's key; `body` must read or skip the member's value. The key
+    /// is valid only during the call.
+    public mutating func forEachMember(_ body: (JSONKey, inout JSONCursor) throws -> Void) throws {
         try expect(UInt8(ascii: "{"), "an object")
         if try peek() == UInt8(ascii: "}") {
             parser.index += 1
@@ -51,7 +52,7 @@ public struct JSONCursor {
         }
         while true {
             guard try peek() == UInt8(ascii: "\"") else { throw parser.error("expected a string key") }
-            let key = try parser.string()
+            let key = try nextKey()
             try expect(UInt8(ascii: ":"), "':' after a key")
             try body(key, &self)
             switch try peek() {
@@ -62,6 +63,23 @@ public struct JSONCursor {
             default: throw parser.error("expected ',' or '}' in an object")
             }
         }
+    }
+
+    /// A key made only of printable ASCII is compared in place, without building a `String`;
+    /// any other goes through the full string reader (escapes, UTF-8 validation).
+    private mutating func nextKey() throws(JSONSyntaxError) -> JSONKey {
+        let start = parser.index + 1
+        var end = start
+        while end < parser.bytes.count {
+            let byte = parser.bytes[end]
+            if byte == UInt8(ascii: "\"") {
+                parser.index = end + 1
+                return JSONKey(raw: UnsafeRawBufferPointer(rebasing: parser.bytes[start..<end]), decoded: nil)
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
+            end += 1
+        }
+        return JSONKey(raw: nil, decoded: try parser.string())
     }
 
     /// Calls `body` for each element of an array; `body` must read or skip the element.
@@ -130,6 +148,21 @@ public struct JSONCursor {
 
     public mutating func skipValue() throws {
         _ = try parser.value(depth: 0)
+    }
+}
+
+/// A member's key as ``JSONCursor/forEachMember(_:)`` hands it over: match it against string
+/// literals in a `switch`, or read ``string``. Valid only during that call.
+public struct JSONKey {
+    let raw: UnsafeRawBufferPointer?
+    let decoded: String?
+
+    public var string: String { decoded ?? String(decoding: raw!, as: UTF8.self) }
+
+    public static func ~= (pattern: StaticString, key: JSONKey) -> Bool {
+        guard let raw = key.raw else { return key.decoded == pattern.description }
+        return raw.count == pattern.utf8CodeUnitCount
+            && (raw.isEmpty || memcmp(raw.baseAddress!, pattern.utf8Start, raw.count) == 0)
     }
 }
 
