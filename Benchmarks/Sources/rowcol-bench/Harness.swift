@@ -92,12 +92,20 @@ func runChild(_ executable: String, _ arguments: [String], environment: [String:
     var usage = rusage()
     // wait4 rather than waitUntilExit: it gives the child's own peak RSS.
     let pid = process.processIdentifier
-    while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
+    var waited: pid_t = -1
+    repeat { waited = wait4(pid, &status, 0, &usage) } while waited == -1 && errno == EINTR
+    var exited = (status & 0x7f) == 0
+    var code = (status >> 8) & 0xff
+    if waited == -1 {
+        // Foundation's Process reaped the child first (ECHILD): its rusage is lost (maxRSS 0).
+        process.waitUntilExit()
+        exited = process.terminationReason == .exit
+        code = process.terminationStatus
+        usage = rusage()
+    }
     let seconds = now() - start
     try handle.close()
     let output = String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self)
-    let exited = (status & 0x7f) == 0
-    let code = (status >> 8) & 0xff
     guard exited, code == 0 else {
         throw ChildFailure(description: "\(executable) \(arguments.joined(separator: " ")) failed (status \(status)): \(output.prefix(500))")
     }

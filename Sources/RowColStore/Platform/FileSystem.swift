@@ -9,8 +9,12 @@ import Darwin
 #endif
 import Foundation
 
-/// Thin, throwing wrappers over the POSIX calls the store needs.
+/// Thin, throwing wrappers over the POSIX calls the store needs. Every call that changes a file
+/// or a folder goes through ``device`` (the real one, or a fault-injecting one in tests).
 enum FileSystem {
+    /// The process's storage device, chosen once from `ROWCOL_STORAGE_FAULT` (see ``StorageFaults``).
+    static let device: any StorageDevice = StorageFaults.device(over: POSIXStorage())
+
     static var currentErrno: Int32 { errno }
 
     static func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }
@@ -26,7 +30,7 @@ enum FileSystem {
     /// Opens a file without following a final symlink.
     static func openFile(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws(StoreError) -> Int32 {
         while true {
-            let fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW, mode)
+            let fd = device.open(path, flags | O_CLOEXEC | O_NOFOLLOW, mode)
             if fd >= 0 { return fd }
             if errno == EINTR { continue }
             if errno == ELOOP {
@@ -46,14 +50,13 @@ enum FileSystem {
         try openFile(path, O_RDONLY | O_DIRECTORY)
     }
 
-    static func closeFile(_ fd: Int32) { _ = close(fd) }
+    static func closeFile(_ fd: Int32) { device.close(fd) }
 
     /// Writes every byte, retrying short writes and EINTR.
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(StoreError) {
-        if let code = StorageFaults.injected(.writeENOSPC) { throw failure("write", path, code) }
         var offset = 0
         while offset < bytes.count {
-            let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            let written = device.write(fd, UnsafeRawBufferPointer(rebasing: bytes[offset...]))
             if written < 0 {
                 if errno == EINTR { continue }
                 throw failure("write", path)
@@ -63,31 +66,23 @@ enum FileSystem {
     }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
-        if let code = StorageFaults.injected(.writeENOSPC) { throw failure("write", path, code) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { buffer in write(fd, buffer.baseAddress! + offset, buffer.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw failure("write", path)
+        let result = bytes.withUnsafeBytes { buffer -> StoreError? in
+            do throws(StoreError) {
+                try writeAll(fd, buffer, path: path)
+                return nil
+            } catch {
+                return error
             }
-            offset += written
         }
+        if let result { throw result }
     }
 
     static func dataSync(_ fd: Int32, path: String) throws(StoreError) {
-        if let code = StorageFaults.injected(.fsyncEIO) { throw failure("fdatasync", path, code) }
-        #if canImport(Darwin)
-        let result = fcntl(fd, F_FULLFSYNC)
-        #else
-        let result = fdatasync(fd)
-        #endif
-        if result != 0 { throw failure("fdatasync", path) }
+        if device.dataSync(fd) != 0 { throw failure("fdatasync", path) }
     }
 
     static func fsyncFile(_ fd: Int32, path: String) throws(StoreError) {
-        if let code = StorageFaults.injected(.fsyncEIO) { throw failure("fsync", path, code) }
-        if fsync(fd) != 0 { throw failure("fsync", path) }
+        if device.fullSync(fd) != 0 { throw failure("fsync", path) }
     }
 
     /// Makes a folder's entries (new names, renames, removals) durable.
@@ -97,45 +92,44 @@ enum FileSystem {
         try fsyncFile(fd, path: path)
     }
 
-    #if os(Linux)
-    private typealias SyncFS = @convention(c) (Int32) -> Int32
-    // syncfs(2) is not in the Glibc module map; look it up once.
-    private static let syncfsFunction: SyncFS? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") else { return nil }
-        return unsafeBitCast(symbol, to: SyncFS.self)
-    }()
-    #endif
-
     /// Flushes every dirty file of the file system holding `path` in one call, when the platform
     /// can (Linux `syncfs`); returns false when it cannot, so the caller syncs file by file.
     static func syncFileSystem(containing path: String) throws(StoreError) -> Bool {
-        #if os(Linux)
-        guard let syncfsFunction else { return false }
-        if let code = StorageFaults.injected(.fsyncEIO) { throw failure("syncfs", path, code) }
         let fd = try openDirectory(path)
         defer { closeFile(fd) }
-        if syncfsFunction(fd) != 0 { throw failure("syncfs", path) }
+        if device.syncFileSystem(fd) != 0 {
+            if errno == ENOSYS { return false }
+            throw failure("syncfs", path)
+        }
         return true
-        #else
-        return false
-        #endif
     }
 
     static func moveItem(_ from: String, _ to: String) throws(StoreError) {
-        if rename(from, to) != 0 { throw failure("rename to \(to)", from) }
+        if device.rename(from, to) != 0 { throw failure("rename to \(to)", from) }
     }
 
     static func removeItem(_ path: String) throws(StoreError) {
-        if unlink(path) != 0 && errno != ENOENT { throw failure("unlink", path) }
+        if device.unlink(path) != 0 && errno != ENOENT { throw failure("unlink", path) }
+    }
+
+    /// Removes a file or a folder with everything in it, through the device (never following a symlink).
+    static func removeTree(_ path: String) throws(StoreError) {
+        switch kind(of: path) {
+        case .missing: return
+        case .directory:
+            for name in try listDirectory(path) { try removeTree(path + "/" + name) }
+            if device.removeDirectory(path) != 0 && errno != ENOENT { throw failure("rmdir", path) }
+        default: try removeItem(path)
+        }
     }
 
     static func truncate(_ fd: Int32, to length: Int, path: String) throws(StoreError) {
-        if ftruncate(fd, off_t(length)) != 0 { throw failure("ftruncate", path) }
+        if device.truncate(fd, length) != 0 { throw failure("ftruncate", path) }
     }
 
     /// Creates a folder (no error when it exists as a real folder) with `mode`.
     static func makeDirectory(_ path: String, mode: mode_t = 0o755) throws(StoreError) {
-        if mkdir(path, mode) == 0 { return }
+        if device.makeDirectory(path, mode) == 0 { return }
         let code = errno
         if code == EEXIST {
             switch kind(of: path) {

@@ -39,40 +39,35 @@ public enum Failpoints {
             value += 1
             return value
         }
-        if count >= armed.countdown { FileSystem.killSelf() }
+        if count >= armed.countdown {
+            FileSystem.device.willCrash()
+            FileSystem.killSelf()
+        }
     }
 }
 
 /// Storage faults a test can arm with `ROWCOL_STORAGE_FAULT`, to prove that a failed write or
-/// flush is never acknowledged and leaves a workspace that reopens cleanly:
+/// flush is never acknowledged, that a power cut loses nothing acknowledged, and that the
+/// workspace reopens cleanly after either:
 ///
 /// - `fsync.eio[:N]` — the Nth flush (`fsync`, `fdatasync`, `syncfs`; default the first) fails with
-///   EIO, as a dying disk would.
+///   EIO, as a dying disk would (``FaultInjectingStorage``).
 /// - `write.enospc[:N]` — the Nth write and every one after fail with ENOSPC, as a full disk does.
+/// - `power-loss[:N]` — a simulated power cut (``PowerLossStorage``): unsynced bytes and folder
+///   entries are dropped, then the process kills itself; at the armed `ROWCOL_FAILPOINT`, or before
+///   the Nth operation that changes a file or folder.
 ///
-/// Unset in normal use, where every check is one comparison.
+/// Unset in normal use, where the store talks to ``POSIXStorage`` directly.
 enum StorageFaults {
-    enum Kind: String { case fsyncEIO = "fsync.eio", writeENOSPC = "write.enospc" }
-
-    private static let armed: (kind: Kind, countdown: Int)? = {
-        guard let raw = ProcessEnvironment.value("ROWCOL_STORAGE_FAULT"), !raw.isEmpty else { return nil }
+    static func device(over base: any StorageDevice) -> any StorageDevice {
+        guard let raw = ProcessEnvironment.value("ROWCOL_STORAGE_FAULT"), !raw.isEmpty else { return base }
         let parts = raw.split(separator: ":", maxSplits: 1).map(String.init)
-        guard let kind = Kind(rawValue: parts[0]) else { return nil }
-        return (kind, parts.count > 1 ? max(Int(parts[1]) ?? 1, 1) : 1)
-    }()
-    private static let hits = Locked(0)
-
-    /// The errno to fail this call with, or nil to let it run.
-    @inline(__always)
-    static func injected(_ kind: Kind) -> Int32? {
-        guard let armed, armed.kind == kind else { return nil }
-        let count = hits.withLock { value -> Int in
-            value += 1
-            return value
-        }
-        switch kind {
-        case .fsyncEIO: return count == armed.countdown ? EIO : nil
-        case .writeENOSPC: return count >= armed.countdown ? ENOSPC : nil
+        let count = parts.count > 1 ? Int(parts[1]).map { max($0, 1) } : nil
+        switch parts[0] {
+        case "fsync.eio": return FaultInjectingStorage(.flushEIO(at: count ?? 1), over: base)
+        case "write.enospc": return FaultInjectingStorage(.writeENOSPC(from: count ?? 1), over: base)
+        case "power-loss": return PowerLossStorage(over: base, cutBefore: count)
+        default: return base
         }
     }
 }

@@ -318,7 +318,6 @@ public struct Workspace: Sendable {
     }
 
     func removeTree(_ path: String) throws {
-        guard FileSystem.kind(of: path) != .missing else { return }
-        try FileManager.default.removeItem(atPath: path)
+        try FileSystem.removeTree(path)
     }
 }
