@@ -55,7 +55,7 @@ import Testing
         await withCheckedContinuation { continuation in Thread { continuation.resume(returning: work()) }.start() }
     }
 
-    /// Mutations of real log lines, mirror documents and `state.json` decoded as the store decodes them.
+    /// Mutations of real log lines, mirror documents, `state.json` and open-items index lines, decoded as the store decodes them.
     @Test func decodersRefuseBrokenFilesWithAnError() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
@@ -66,6 +66,8 @@ import Testing
         let line = Array(try readBytes(fixture.segment(1)).split(separator: UInt8(ascii: "\n")).first!)
         let document = try readBytes(fixture.billsFolder + "/42.json")
         let state = try readBytes(fixture.root + "/advisors/ada/businesses/acme/state.json")
+        let indexLine = Array(try readBytes(fixture.workspace.paths.openItemsIndex(fixture.ref, .bill))
+            .split(separator: UInt8(ascii: "\n")).first!)
 
         let (accepted, rejected, silent) = await Self.offPool { () -> (Int, Int, [String]) in
             var random = Random(state: 7)
@@ -74,12 +76,13 @@ import Testing
             var silent: [String] = []
             let decoder = JSONCoding.decoder()
             for index in 0..<Self.cases {
-                let (seed, kind) = [(line, "log line"), (document, "document"), (state, "state.json")][index % 3]
+                let (seed, kind) = [(line, "log line"), (document, "document"), (state, "state.json"), (indexLine, "index line")][index % 4]
                 let input = Data(Self.mutate(seed, &random))
                 do {
-                    switch index % 3 {
+                    switch index % 4 {
                     case 0: _ = try LogLineCodec.decode(input)
                     case 1: _ = try MirrorDocument(storedBytes: input)
+                    case 3: _ = try OpenItemsIndex.decode(input, item: { try Bill(cursor: &$0) })
                     default: _ = try decoder.decode(BusinessState.self, from: input)
                     }
                     accepted += 1
