@@ -61,9 +61,9 @@ struct SnapshotCase {
         let ratio = Sample(values: zip(mirror, sqlite).map { $0 / $1 })
         return ResultRow(
             name: "4. runway snapshot, \(bills) bills + \(invoices) invoices, cold process",
-            measured: Sample(values: mirror).describe("ms", scale: 1000, digits: 0) + ", peak RSS \(mirrorRSS / 1024) MB",
+            measured: Sample(values: mirror).describe("ms", scale: 1000, digits: 0) + ", ru_maxrss \(mirrorRSS / 1024) MB",
             baseline: "SQLite (GRDB, WAL, synchronous=FULL): " + Sample(values: sqlite).describe("ms", scale: 1000, digits: 0)
-                + ", peak RSS \(sqliteRSS / 1024) MB",
+                + ", ru_maxrss \(sqliteRSS / 1024) MB",
             ratio: "\(fmt(ratio.median))× the time [\(fmt(ratio.min))–\(fmt(ratio.max))]", target: "≤ 1.0×",
             verdict: ratio.median <= 1.0 ? "met" : "missed")
     }
