@@ -135,9 +135,9 @@ public struct JSONCursor {
 
     /// A whole number that fits `T`.
     public mutating func readInteger<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-        let number = try readDecimal()
-        // A Decimal's description has no exponent, so fractions and out-of-range values fail here.
-        guard let value = T(number.description) else { throw parser.error("expected a whole number that fits \(T.self)") }
+        guard let value = try readDecimal().wholeNumber(T.self) else {
+            throw parser.error("expected a whole number that fits \(T.self)")
+        }
         return value
     }
 

@@ -57,6 +57,12 @@ public enum JSONValue: Hashable, Sendable, Codable {
         return nil
     }
 
+    /// The number as a `T` when it is a whole number that fits (`1.5`, `300` as `UInt8`: nil).
+    public func integerValue<T: FixedWidthInteger>(_ type: T.Type) -> T? {
+        guard case .number(let number) = self else { return nil }
+        return number.wholeNumber(T.self)
+    }
+
     public var objectValue: [String: JSONValue]? {
         if case .object(let value) = self { return value }
         return nil
@@ -89,4 +95,12 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Ex
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
     public init(nilLiteral: ()) { self = .null }
+}
+
+extension Decimal {
+    /// The value as a `T` when it is whole and in range. A `Decimal`'s description never uses an
+    /// exponent, so fractions and out-of-range values fail to convert.
+    func wholeNumber<T: FixedWidthInteger>(_ type: T.Type) -> T? {
+        isFinite ? T(description) : nil
+    }
 }

@@ -72,8 +72,7 @@ extension TreeDecoder: SingleValueDecodingContainer {
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try decodeValue(type) }
 
     func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-        // A Decimal's description has no exponent, so fractions and out-of-range values fail to convert.
-        guard case .number(let number) = value, let integer = T(number.description) else {
+        guard let integer = value.integerValue(T.self) else {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: codingPath, debugDescription: "expected a whole number that fits \(T.self), found \(value.kindName)"))
         }

@@ -112,7 +112,7 @@ final class MirrorWriter {
                 try FileSystem.removeItem(paths.openItemsIndex(ref(key.business), key.kind))
                 return
             }
-            if key.kind.isOpenItem(document.data), let data = document.data { open[document.id] = data }
+            open[document.id] = OpenItemsIndex.openData(key.kind, document)
         }
         try writeIndex(open, key, checkpoint: checkpoint)
     }
@@ -136,9 +136,10 @@ final class MirrorWriter {
                     guard var marker = indexMarkers[key] else { continue }
                     var buffer: [UInt8] = []
                     for change in changed where change.key.business == business && change.key.kind == kind {
-                        let isOpen = kind.isOpenItem(change.document?.data)
-                        let wasOpen = kind.isOpenItem(change.original?.data)
-                        if isOpen, let data = change.document?.data {
+                        let data = OpenItemsIndex.openData(kind, change.document)
+                        let isOpen = data != nil
+                        let wasOpen = OpenItemsIndex.openData(kind, change.original) != nil
+                        if let data {
                             OpenItemsIndex.encode(.item(change.key.id, data), into: &buffer)
                         } else if wasOpen {
                             OpenItemsIndex.encode(.closed(change.key.id), into: &buffer)
@@ -322,7 +323,7 @@ final class MirrorWriter {
             for kind in EntityKind.allCases where kind.hasOpenItems {
                 var open: [EntityID: JSONValue] = [:]
                 for (key, document) in documents where key.business == business && key.kind == kind {
-                    if kind.isOpenItem(document.data), let data = document.data { open[key.id] = data }
+                    open[key.id] = OpenItemsIndex.openData(kind, document)
                 }
                 try writeIndex(open, IndexKey(business: business, kind: kind), checkpoint: lastSeq)
             }

@@ -28,13 +28,20 @@ enum OpenItemsIndex {
         var open: Int
     }
 
-    enum Line: Equatable {
-        case item(EntityID, JSONValue)
+    /// One line of the file, its items' data read as `Value`.
+    enum Line<Value> {
+        case item(EntityID, Value)
         case closed(EntityID)
         case marker(Marker)
     }
 
-    static func encode(_ line: Line, into buffer: inout [UInt8]) {
+    /// What the index holds for a document: its `data` when it is an open item, else nil.
+    static func openData(_ kind: EntityKind, _ document: MirrorDocument?) -> JSONValue? {
+        guard let data = document?.data, kind.isOpenItem(data) else { return nil }
+        return data
+    }
+
+    static func encode(_ line: Line<JSONValue>, into buffer: inout [UInt8]) {
         var object = JSONObjectWriter(into: &buffer, layout: .compact)
         switch line {
         case .item(let id, let data):
@@ -53,7 +60,7 @@ enum OpenItemsIndex {
 
     /// One line, reading an item's `data` with `item` (straight from the bytes, no tree needed).
     static func decode<Value>(_ bytes: some Collection<UInt8>, item: (inout JSONCursor) throws -> Value) throws
-        -> ScannedLine<Value>
+        -> Line<Value>
     {
         try JSONCursor.read(bytes) { cursor in
             var id: EntityID?, data: Value?
@@ -76,18 +83,8 @@ enum OpenItemsIndex {
         }
     }
 
-    enum ScannedLine<Value> {
-        case item(EntityID, Value)
-        case closed(EntityID)
-        case marker(Marker)
-    }
-
-    static func decode(_ bytes: some Collection<UInt8>) throws -> Line {
-        switch try decode(bytes, item: { try $0.readValue() }) {
-        case .item(let id, let data): .item(id, data)
-        case .closed(let id): .closed(id)
-        case .marker(let marker): .marker(marker)
-        }
+    static func decode(_ bytes: some Collection<UInt8>) throws -> Line<JSONValue> {
+        try decode(bytes, item: { try $0.readValue() })
     }
 
     /// The marker on the file's last line, reading only the end of the file; nil when the file is

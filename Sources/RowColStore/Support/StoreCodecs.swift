@@ -42,7 +42,7 @@ struct JSONFields {
 
     func optionalInteger<T: FixedWidthInteger>(_ key: String, _ type: T.Type) throws(JSONShapeError) -> T? {
         guard let value = optional(key) else { return nil }
-        guard case .number(let number) = value, let integer = Self.integer(number, T.self) else {
+        guard let integer = value.integerValue(T.self) else {
             throw JSONShapeError("field \"\(key)\" is not a whole number in range")
         }
         return integer
@@ -53,10 +53,6 @@ struct JSONFields {
         return value
     }
 
-    static func integer<T: FixedWidthInteger>(_ number: Decimal, _ type: T.Type) -> T? {
-        // A Decimal's description never uses an exponent, so a fraction or a sign out of range fails here.
-        number.isFinite ? T(number.description) : nil
-    }
 
     func id<T: ValidatedIdentifier>(_ key: String, _ type: T.Type) throws(JSONShapeError) -> T {
         let text = try string(key)

@@ -82,7 +82,7 @@ extension Workspace {
                                 + "\(document.id), which belongs elsewhere"))
                         continue
                     }
-                    if kind.isOpenItem(document.data), let data = document.data { openOnDisk[id] = data }
+                    openOnDisk[id] = OpenItemsIndex.openData(kind, document)
                     guard logProblems.isEmpty else { continue }
                     let key = MirrorReplay.Key(business: business, kind: kind, id: id)
                     guard let want = expected[key] else {
