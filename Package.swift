@@ -40,25 +40,32 @@ let package = Package(
             ]),
         .executableTarget(name: "LibrarySample", dependencies: ["RowCol", "QBOSandbox"], path: "Samples/LibrarySample"),
 
-        .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain"]),
+        // Shared by the test targets: binary locator, a process runner that never blocks the
+        // cooperative pool, temp folders, the seeded generator.
+        .target(name: "RowColTestSupport", path: "Tests/RowColTestSupport"),
+        .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain", "RowColTestSupport"]),
         .testTarget(name: "RowColRunwayTests", dependencies: ["RowColRunway"]),
-        .testTarget(name: "RowColStoreTests", dependencies: ["RowColStore", "RowColCLI"]),
+        .testTarget(name: "RowColStoreTests", dependencies: ["RowColStore", "RowColCLI", "RowColTestSupport"]),
         // The client is tested against the sandbox over loopback HTTP; FlyingFox also serves the
         // small scripted stand-in used where a test needs exact control of each answer.
         .testTarget(
             name: "QBOTests",
-            dependencies: ["QBO", "QBOSandbox", .product(name: "FlyingFox", package: "FlyingFox")],
+            dependencies: [
+                "QBO", "QBOSandbox", "RowColTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
+            ],
             exclude: ["Fixtures"]),
         .testTarget(name: "QBOSandboxTests", dependencies: ["QBOSandbox"]),
-        .testTarget(name: "RowColSyncTests", dependencies: ["RowColSync"]),
+        .testTarget(
+            name: "RowColSyncTests", dependencies: ["RowColSync", "RowColStore", "QBO", "QBOSandbox", "RowColTestSupport"]),
         .testTarget(
             name: "AcceptanceTests",
             dependencies: [
-                "RowCol", "QBO", "QBOSandbox", "RowColCLI", .product(name: "Crypto", package: "swift-crypto"),
+                "RowCol", "QBO", "QBOSandbox", "RowColCLI", "RowColTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // Drives the built `rowcol` binary (hence RowColCLI) against the sandbox: crash campaign,
         // fault soak, isolation, backup.
-        .testTarget(name: "ReliabilityTests", dependencies: ["RowCol", "RowColCLI", "QBOSandbox"]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["RowCol", "RowColCLI", "QBOSandbox", "RowColTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -181,8 +181,12 @@ import Testing
         let bill = try #require(try books.workspace.mirrorReader(for: books.advisor).bills(of: books.business("acme")).first(where: \.isOpen))
         let pay = ["pay", "--business", "acme", "--bill", bill.id.rawValue, "--amount", "1.00", "--on", "2026-12-03"] + base
         let queued = try await rowcol(pay + ["--json"])
-        #expect(queued.status == 0, "\(queued.stderr)")
+        #expect(queued.status == 4, "queued has an exit code of its own: \(queued.stderr)")
         #expect(queued.stdout.contains("\"state\" : \"pending\""))
+        let queuedText = try await rowcol(pay)
+        #expect(queuedText.status == 4)
+        #expect(queuedText.stdout.contains("queued"), "\(queuedText.stdout)")
+        #expect(queuedText.stdout.contains("Do not pay it again"), "\(queuedText.stdout)")
         let outbox = try await rowcol(["outbox"] + base)
         #expect(outbox.stdout.contains(bill.id.rawValue))
 

@@ -2,6 +2,7 @@ import Foundation
 import QBO
 import QBOSandbox
 import RowCol
+@_exported import RowColTestSupport
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -67,10 +68,7 @@ final class Sandbox: Sendable {
     func paymentsCreated() async throws -> Int { try await stats()["billpayments_created"] as? Int ?? -1 }
 }
 
-struct HarnessError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
+typealias HarnessError = TestSupportError
 
 /// A workspace in a temporary folder with one advisor, `ada`.
 struct Books {
@@ -140,72 +138,16 @@ func connectedAcme(bills: Int, invoices: Int) async throws -> (Sandbox, Books, S
 /// A unique realm id per test, so parallel tests never share QBO state.
 func freshRealm() -> String { String(100_000 + Int.random(in: 0..<899_999_999)) }
 
-/// The built `rowcol` binary, beside the test bundle.
-func rowcolBinary() throws -> URL {
-    var folder = Bundle.main.bundleURL
-    for _ in 0..<4 {
-        let candidate = folder.appendingPathComponent("rowcol")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        folder = folder.deletingLastPathComponent()
-    }
-    let fallback = URL(fileURLWithPath: FileManager.default.currentDirectoryPath + "/.build/debug/rowcol")
-    guard FileManager.default.isExecutableFile(atPath: fallback.path) else {
-        throw HarnessError("the rowcol binary was not built next to the tests")
-    }
-    return fallback
-}
+func rowcolBinary() throws -> URL { try RowcolBinary.url() }
 
-struct Run {
-    var status: Int32
-    var killed: Bool
-    var stdout: String
-    var stderr: String
-}
+typealias Run = ProcessResult
 
-/// Starts `rowcol` with `arguments`; `wait()` collects its output.
-final class RowcolProcess: @unchecked Sendable {
-    let process = Process()
-    let out = Pipe()
-    let err = Pipe()
+/// Starts `rowcol` with `arguments`; `wait()` collects its output (see ``ChildProcess``).
+typealias RowcolProcess = ChildProcess
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = try rowcolBinary()
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for key in ["ROWCOL_FAILPOINT", "ROWCOL_WORKSPACE", "STRICT_ON_SNAPSHOT"] { env.removeValue(forKey: key) }
-        env["NO_COLOR"] = "1"
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-    }
-
-    /// The first line the process prints (for servers that announce their URL).
-    func firstLine() -> String {
-        var bytes = Data()
-        while !bytes.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            bytes.append(chunk)
-        }
-        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
-    }
-
-    func kill() { process.terminate() }
-
-    func wait() async -> Run {
-        let process = process, out = out, err = err
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let outData = out.fileHandleForReading.readDataToEndOfFile()
-                let errData = err.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: Run(
-                    status: process.terminationStatus, killed: process.terminationReason == .uncaughtSignal,
-                    stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self)))
-            }
-        }
+extension ChildProcess {
+    convenience init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        try self.init(RowcolBinary.url(), arguments, environment: environment)
     }
 }
 

@@ -29,7 +29,7 @@ import FoundationNetworking
 
         let server = try RowcolProcess(["webhook", "serve", "--workspace", books.folder.path, "--verifier-token", "hush"])
         defer { server.kill() }
-        let line = server.firstLine()
+        let line = await server.firstLine()
         let url = try #require(line.split(separator: " ").last.flatMap { URL(string: String($0)) }, "\(line)")
 
         let body = Data("""

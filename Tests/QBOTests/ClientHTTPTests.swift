@@ -228,9 +228,10 @@ import Testing
         }
     }
 
-    @Test func aCreateWithoutRequestIDIsNeverRetriedButOneWithItIs() async throws {
+    @Test func aCreateIsRetriedOnlyWhenQBOProvablyDidNotProcessIt() async throws {
         try await Self.withLoopback { setup in
             let generic = try Fixture.data("xml/generic_error.xml")
+            let throttled = try Fixture.data("xml/throttle_exceeded_error.xml")
             await setup.qbo.script([(503, [:], generic)])
             let client = await setup.client()
             let error = await #expect(throws: QBOError.self) { _ = try await client.createBillPayment(Self.paymentBody, requestID: nil) }
@@ -238,10 +239,20 @@ import Testing
             #expect(error?.faults.first?.code == "10000")
             #expect(setup.exchanges.all.count == 1)
 
+            // A 503 may come after QBO committed the write, and its requestid replay is not
+            // trusted: the client must not send it again by itself.
             await setup.qbo.script([(503, [:], generic)])
-            let payment = try await client.createBillPayment(Self.paymentBody, requestID: "approve-2")
+            let unknown = await #expect(throws: QBOError.self) {
+                _ = try await client.createBillPayment(Self.paymentBody, requestID: "approve-2")
+            }
+            #expect(unknown?.code == .serviceUnavailable)
+            #expect(setup.exchanges.all.count == 2)
+
+            // A 429 proves QBO did not process it: that one is retried.
+            await setup.qbo.script([(429, [:], throttled)])
+            let payment = try await client.createBillPayment(Self.paymentBody, requestID: "approve-3")
             #expect(!payment.id.isEmpty)
-            #expect(setup.exchanges.all.count == 3)
+            #expect(setup.exchanges.all.count == 4)
         }
     }
 

@@ -1,100 +1,28 @@
 import Foundation
 import QBOSandbox
 import RowCol
+@_exported import RowColTestSupport
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
-/// The built `rowcol` binary, beside the test bundle.
-func rowcolBinary() throws -> URL {
-    var folder = Bundle.main.bundleURL
-    for _ in 0..<4 {
-        let candidate = folder.appendingPathComponent("rowcol")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        folder = folder.deletingLastPathComponent()
-    }
-    let fallback = URL(fileURLWithPath: FileManager.default.currentDirectoryPath + "/.build/debug/rowcol")
-    guard FileManager.default.isExecutableFile(atPath: fallback.path) else {
-        throw HarnessError("the rowcol binary was not built next to the tests; run `swift build --product rowcol`")
-    }
-    return fallback
-}
+/// The package root (where `scripts/` lives).
+func packageRoot() -> URL { RowcolBinary.packageRoot() }
 
-/// The package root (where `scripts/` lives), found from this file's path.
-func packageRoot() -> URL {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-}
+func rowcolBinary() throws -> URL { try RowcolBinary.url() }
 
-struct HarnessError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
+typealias RunResult = ProcessResult
+typealias HarnessError = TestSupportError
 
-struct RunResult: Sendable {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var output: String { stdout + stderr }
-}
-
-/// Runs an executable to completion on a thread of its own (so that several can run at once),
-/// with stdout and stderr going to files rather than pipes that could fill up.
+/// Runs an executable to its end without blocking the cooperative pool.
 func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) async throws -> RunResult {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread {
-            do {
-                continuation.resume(returning: try runBlocking(executable, arguments, environment: environment))
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }
-    }
-}
-
-private func runBlocking(_ executable: URL, _ arguments: [String], environment: [String: String]) throws -> RunResult {
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rowcol-run-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: scratch) }
-    let outURL = scratch.appendingPathComponent("out")
-    let errURL = scratch.appendingPathComponent("err")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    let out = try FileHandle(forWritingTo: outURL)
-    let err = try FileHandle(forWritingTo: errURL)
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    env.removeValue(forKey: "ROWCOL_FAILPOINT")
-    env.removeValue(forKey: "ROWCOL_WORKSPACE")
-    for (key, value) in environment { env[key] = value }
-    process.environment = env
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    process.waitUntilExit()
-    try out.close()
-    try err.close()
-    return RunResult(
-        status: process.terminationStatus,
-        stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-        stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    try await ChildProcess.run(executable, arguments, environment: environment)
 }
 
 /// `rowcol ARGS --workspace W`.
 func rowcol(_ workspace: URL, _ arguments: [String], environment: [String: String] = [:]) async throws -> RunResult {
     try await run(rowcolBinary(), arguments + ["--workspace", workspace.path], environment: environment)
-}
-
-/// A fresh temporary folder, removed by `remove()`.
-struct TempFolder {
-    let url: URL
-    init(_ label: String) throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("rowcol-\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    func remove() { try? FileManager.default.removeItem(at: url) }
 }
 
 /// The sandbox's control API over loopback HTTP.

@@ -17,9 +17,10 @@ import Testing
             "debug", "append", "--workspace", fixture.root, "--advisor", "ada", "--business", "acme", "--count", "40",
             "--concurrency", "3", "--segment-limit", "2048",
         ]
-        let crashed = try runRowcol(arguments, environment: ["ROWCOL_FAILPOINT": failpoint])
-        #expect(crashed.reason == .uncaughtSignal && crashed.status == SIGKILL, "\(crashed.stderr)")
+        let crashed = try await runRowcol(arguments, environment: ["ROWCOL_FAILPOINT": failpoint])
+        #expect(crashed.killed && crashed.status == SIGKILL, "\(crashed.stderr)")
         let acknowledged = crashed.stdout.split(separator: "\n").compactMap { UInt64($0) }
+        #expect(!acknowledged.isEmpty, "\(failpoint) fired before any acknowledgement: the check below would prove nothing")
 
         let store = try fixture.open(segmentLimit: 2048)
         let last = await store.lastSeq()
@@ -30,39 +31,39 @@ import Testing
         #expect(try fixture.workspace.verify().isEmpty)
 
         let live = try snapshot(fixture.billsFolder)
-        let rebuilt = try runRowcol(["rebuild", "--workspace", fixture.root])
+        let rebuilt = try await runRowcol(["rebuild", "--workspace", fixture.root])
         #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
         #expect(try snapshot(fixture.billsFolder) == live)
 
         // The workspace keeps working after the crash.
-        let more = try runRowcol(arguments.map { $0 == "40" ? "5" : $0 })
+        let more = try await runRowcol(arguments.map { $0 == "40" ? "5" : $0 })
         #expect(more.status == 0, "\(more.stderr)")
-        let check = try runRowcol(["verify", "--workspace", fixture.root])
+        let check = try await runRowcol(["verify", "--workspace", fixture.root])
         #expect(check.status == 0, "\(check.stderr)")
     }
 
     @Test func verifyFailsWithFileAndLineAndOnANonWorkspace() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
-        let append = try runRowcol([
+        let append = try await runRowcol([
             "debug", "append", "--workspace", fixture.root, "--advisor", "ada", "--business", "acme", "--count", "5",
         ])
         #expect(append.status == 0)
         #expect(append.stdout.split(separator: "\n") == ["1", "2", "3", "4", "5"])
-        let clean = try runRowcol(["verify"], environment: ["ROWCOL_WORKSPACE": fixture.root])
+        let clean = try await runRowcol(["verify"], environment: ["ROWCOL_WORKSPACE": fixture.root])
         #expect(clean.status == 0)
 
         var content = try readBytes(fixture.segment(1)).split(separator: UInt8(ascii: "\n")).map(Array.init)
         content.remove(at: 1)
         try writeBytes(content.flatMap { $0 + [UInt8(ascii: "\n")] }, fixture.segment(1))
-        let broken = try runRowcol(["verify", "--workspace", fixture.root])
+        let broken = try await runRowcol(["verify", "--workspace", fixture.root])
         #expect(broken.status != 0)
         #expect(broken.stderr.contains("000001.jsonl:2:"))
 
-        let log = try runRowcol(["log", "--workspace", fixture.root, "--advisor", "ada", "--json"])
+        let log = try await runRowcol(["log", "--workspace", fixture.root, "--advisor", "ada", "--json"])
         #expect(log.stdout.split(separator: "\n").count == 4)
 
-        let notWorkspace = try runRowcol(["verify", "--workspace", fixture.root + "/advisors"])
+        let notWorkspace = try await runRowcol(["verify", "--workspace", fixture.root + "/advisors"])
         #expect(notWorkspace.status != 0)
         #expect(notWorkspace.stderr.contains("not a RowCol workspace"))
         #expect(notWorkspace.stderr.split(separator: "\n").count == 1)

@@ -69,15 +69,16 @@ import Testing
     }
 
     /// Runs `rowcol debug append` under a power cut, reopens, and checks what was acknowledged.
-    func cutAndCheck(_ environment: [String: String], segmentLimit: Int) async throws -> Bool {
+    /// - Returns: whether the cut happened, and how many lines had been acknowledged before it.
+    func cutAndCheck(_ environment: [String: String], segmentLimit: Int) async throws -> (cut: Bool, acknowledged: Int) {
         let fixture = try Fixture()
         defer { fixture.remove() }
         let arguments = [
             "debug", "append", "--workspace", fixture.root, "--advisor", "ada", "--business", "acme", "--count", "8",
             "--concurrency", "2", "--segment-limit", String(segmentLimit),
         ]
-        let crashed = try runRowcol(arguments, environment: environment)
-        let cut = crashed.reason == .uncaughtSignal && crashed.status == SIGKILL
+        let crashed = try await runRowcol(arguments, environment: environment)
+        let cut = crashed.killed && crashed.status == SIGKILL
         #expect(cut || crashed.status == 0, "\(environment): \(crashed.stderr)")
         let acknowledged = crashed.stdout.split(separator: "\n").compactMap { UInt64($0) }
 
@@ -89,24 +90,30 @@ import Testing
         await store.close()
         let problems = try fixture.workspace.verify()
         #expect(problems.isEmpty, "\(environment): \(problems)")
-        let more = try runRowcol(arguments.map { $0 == "8" ? "2" : $0 })
+        let more = try await runRowcol(arguments.map { $0 == "8" ? "2" : $0 })
         #expect(more.status == 0, "\(environment): \(more.stderr)")
         #expect(try fixture.workspace.verify().isEmpty, "\(environment)")
-        return cut
+        return (cut, acknowledged.count)
     }
 
     @Test(arguments: ["log.after_write:3", "log.after_sync:3", "mirror.between_renames:2", "checkpoint.before:3", "checkpoint.after:3"])
     func aCutAtAFailpointLosesNothingAcknowledged(_ failpoint: String) async throws {
-        #expect(try await cutAndCheck(["ROWCOL_STORAGE_FAULT": "power-loss", "ROWCOL_FAILPOINT": failpoint], segmentLimit: 2048))
+        let outcome = try await cutAndCheck(["ROWCOL_STORAGE_FAULT": "power-loss", "ROWCOL_FAILPOINT": failpoint], segmentLimit: 2048)
+        #expect(outcome.cut)
+        #expect(outcome.acknowledged > 0, "\(failpoint) cut before any acknowledgement: nothing was checked")
     }
 
     @Test func aCutAfterAnyOperationLosesNothingAcknowledged() async throws {
         var cuts = 0
+        var cutsAfterAnAcknowledgement = 0
         for operation in stride(from: 1, through: 200, by: 4) {
             let limit = operation % 2 == 0 ? 1_500 : 64 << 20
-            if try await cutAndCheck(["ROWCOL_STORAGE_FAULT": "power-loss:\(operation)"], segmentLimit: limit) { cuts += 1 }
+            let outcome = try await cutAndCheck(["ROWCOL_STORAGE_FAULT": "power-loss:\(operation)"], segmentLimit: limit)
+            if outcome.cut { cuts += 1 }
+            if outcome.cut && outcome.acknowledged > 0 { cutsAfterAnAcknowledgement += 1 }
         }
         // The sweep must reach past the opening into the commits, or it proves little.
         #expect(cuts >= 40, "only \(cuts) runs were cut")
+        #expect(cutsAfterAnAcknowledgement >= 20, "only \(cutsAfterAnAcknowledgement) cuts came after an acknowledged line")
     }
 }

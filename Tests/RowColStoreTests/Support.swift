@@ -1,4 +1,5 @@
 import Foundation
+@_exported import RowColTestSupport
 import RowColDomain
 @testable import RowColStore
 
@@ -68,51 +69,6 @@ func snapshot(_ folder: String) throws -> [String: [UInt8]] {
         }
     }
     return files
-}
-
-/// The built `rowcol` binary, beside the test bundle.
-func rowcolBinary() throws -> URL {
-    var folder = Bundle.main.bundleURL
-    for _ in 0..<4 {
-        let candidate = folder.appendingPathComponent("rowcol")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        folder = folder.deletingLastPathComponent()
-    }
-    let fallback = URL(fileURLWithPath: FileManager.default.currentDirectoryPath + "/.build/debug/rowcol")
-    guard FileManager.default.isExecutableFile(atPath: fallback.path) else {
-        throw StoreError(code: .notFound, message: "the rowcol binary was not built next to the tests")
-    }
-    return fallback
-}
-
-struct RunResult {
-    var status: Int32
-    var reason: Process.TerminationReason
-    var stdout: String
-    var stderr: String
-}
-
-/// Runs `rowcol` with `arguments` and extra environment.
-func runRowcol(_ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
-    let process = Process()
-    process.executableURL = try rowcolBinary()
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    env.removeValue(forKey: "ROWCOL_FAILPOINT")
-    env.removeValue(forKey: "ROWCOL_WORKSPACE")
-    for (key, value) in environment { env[key] = value }
-    process.environment = env
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return RunResult(
-        status: process.terminationStatus, reason: process.terminationReason,
-        stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
 }
 
 /// The open bills the business's index holds, when it is current (nil when stale or missing).

@@ -8,7 +8,7 @@ import Testing
         let fixture = try Fixture()
         defer { fixture.remove() }
         let manifest = try String(contentsOfFile: fixture.root + "/rowcol.json", encoding: .utf8)
-        #expect(manifest.contains("\"format_version\" : 1"))
+        #expect(manifest.contains("\"format_version\" : 2"))
         let gitignore = try String(contentsOfFile: fixture.root + "/.gitignore", encoding: .utf8)
         #expect(gitignore.contains("secrets/") && gitignore.contains("*.lock") && gitignore.contains("*.tmp"))
         #expect(gitignore.split(separator: "\n").contains("index/"))
@@ -40,12 +40,29 @@ import Testing
         #expect(error.message.contains("format 7") || error.message.contains("format_version 7") || error.message.contains(" 7"))
     }
 
+    @Test func aFormatOneWorkspaceReadsUnchangedAndItsFirstWriterUpgradesIt() async throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let older = "{\n  \"format_version\" : 1,\n  \"policy\" : {\n    \"cache_ttl_bills\" : 60\n  }\n}\n"
+        try writeBytes(Array(older.utf8), fixture.root + "/rowcol.json")
+        let reopened = try Workspace.open(at: fixture.folder)
+        #expect(try reopened.manifest().formatVersion == 1)
+        #expect(try reopened.businesses(of: fixture.advisor) == [fixture.business])
+        #expect(try String(contentsOfFile: fixture.root + "/rowcol.json", encoding: .utf8) == older, "a reader changed it")
+
+        let store = try AdvisorStore.open(reopened, advisor: fixture.advisor)
+        await store.close()
+        let upgraded = try reopened.manifest()
+        #expect(upgraded.formatVersion == Workspace.formatVersion)
+        #expect(upgraded.policy?["cache_ttl_bills"] == .number(60), "the upgrade lost the policy")
+    }
+
     @Test(arguments: ["..", ".hidden", "a/b", "", "x\ny", String(repeating: "a", count: 65), "ünï"])
-    func hostileIDsAreRefusedBeforeAnythingIsCreated(_ id: String) throws {
+    func hostileIDsAreRefusedBeforeAnythingIsCreated(_ id: String) async throws {
         #expect(throws: IdentifierError.self) { try AdvisorID(validating: id) }
         let fixture = try Fixture(addAdvisor: false)
         defer { fixture.remove() }
-        let result = try runRowcol(["advisor", "add", id, "--workspace", fixture.root])
+        let result = try await runRowcol(["advisor", "add", id, "--workspace", fixture.root])
         #expect(result.status != 0)
         #expect(result.stderr.contains("invalid advisor id"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.root + "/advisors").isEmpty)
@@ -86,7 +103,7 @@ import Testing
         let error = try #require(throws: StoreError.self) { try fixture.open() }
         #expect(error.code == .busy)
         #expect(error.message.contains("workspace busy: advisor ada is held by pid \(ProcessInfo.processInfo.processIdentifier)"))
-        let other = try runRowcol([
+        let other = try await runRowcol([
             "debug", "append", "--workspace", fixture.root, "--advisor", "ada", "--business", "acme", "--count", "1",
         ])
         #expect(other.status != 0)

@@ -3,9 +3,9 @@ import Foundation
 extension QBOClient {
     /// Sends one API call with pacing, the breaker, 401 refresh and retries, and returns the JSON answer.
     ///
-    /// - Parameter retryable: false for writes QBO cannot recognize as repeats; those are sent once.
+    /// - Parameter retries: which failures may be retried here (reads: every transient one).
     func send(_ method: String, path: String, query: [URLQueryItem] = [], body: Data? = nil,
-              contentType: String? = nil, retryable: Bool) async throws -> QBOJSON {
+              contentType: String? = nil, retries: RetryScope) async throws -> QBOJSON {
         let clock = configuration.clock
         let limiter = await configuration.registry.limiter(realmID: realmID, settings: configuration.rateLimit, clock: clock)
         let breaker = await configuration.registry.breaker(realmID: realmID, settings: configuration.circuitBreaker, clock: clock)
@@ -70,8 +70,7 @@ extension QBOClient {
                 token = try await tokens.refresh(rejecting: token)
                 continue
             }
-            let canRetry = retryable
-            if canRetry, error.isTransient,
+            if retries.allows(error),
                let delay = configuration.retry.nextDelay(afterAttempt: attempt, elapsed: clock.now().timeIntervalSince(started),
                                                           retryAfter: error.retryAfter) {
                 try await clock.sleep(seconds: delay)
@@ -121,6 +120,27 @@ extension QBOClient {
             }
         case .json, .xml:
             return .failure(QBOError.fromResponse(status: response.status, intuitTID: response.intuitTID, faults: [], retryAfter: response.retryAfter))
+        }
+    }
+}
+
+/// Which failed calls the client may send again by itself.
+enum RetryScope: Sendable {
+    /// Reads: every transient failure (throttling, 5xx, a lost connection).
+    case transient
+    /// Writes: only failures that prove QBO did not process the request — a 429 or a connection
+    /// that was never made. After a 5xx, a timeout or a dropped connection the write may have been
+    /// committed, and QBO's `requestid` replay is not trusted: the caller must look before it
+    /// sends again.
+    case unprocessed
+    /// Writes QBO cannot recognize as repeats: sent once.
+    case none
+
+    func allows(_ error: QBOError) -> Bool {
+        switch self {
+        case .transient: error.isTransient
+        case .unprocessed: error.code == .throttled || (error.code == .transport && error.transportReason == .refused)
+        case .none: false
         }
     }
 }

@@ -51,13 +51,13 @@ public struct QBOClient: Sendable {
               id != ".", id != ".." else {
             throw QBOError(.invalidArgument, message: "\"\(id)\" is not a QBO entity id (letters, digits, '-', '_' or '.', at most 64).")
         }
-        let json = try await send("GET", path: "\(E.pathName)/\(id)", retryable: true)
+        let json = try await send("GET", path: "\(E.pathName)/\(id)", retries: .transient)
         return try Self.entity(E.self, in: json)
     }
 
     /// Runs one query statement as is and returns the whole answer.
     public func query(_ statement: String) async throws -> QBOJSON {
-        try await send("POST", path: "query", body: Data(statement.utf8), contentType: "application/text", retryable: true)
+        try await send("POST", path: "query", body: Data(statement.utf8), contentType: "application/text", retries: .transient)
     }
 
     /// `SELECT COUNT(*) FROM <Entity> [WHERE …]`: the number of matching rows.
@@ -118,7 +118,7 @@ public struct QBOClient: Sendable {
         let json = try await send("GET", path: "cdc", query: [
             URLQueryItem(name: "entities", value: entities.joined(separator: ",")),
             URLQueryItem(name: "changedSince", value: changedSince),
-        ], retryable: true)
+        ], retries: .transient)
         return try QBOCDCResult(json: json)
     }
 
@@ -134,8 +134,9 @@ public struct QBOClient: Sendable {
     /// - Parameters:
     ///   - body: the bare BillPayment object (`VendorRef`, `PayType`, `CheckPayment`, `TotalAmt`, `Line`).
     ///   - requestID: the idempotency key (at most 50 characters, unique per company). With one, QBO
-    ///     replays the original answer on a repeat, and transient failures are retried; without one
-    ///     the create is sent once and never retried.
+    ///     is meant to replay the original answer on a repeat, and failures that prove the request was
+    ///     not processed (429, a refused connection) are retried; after any other failure the write
+    ///     may have been committed, so it is not sent again here. Without one it is sent once.
     public func createBillPayment(_ body: QBOJSON, requestID: String?) async throws -> QBOBillPayment {
         try await create(QBOBillPayment.self, body: body, requestID: requestID)
     }
@@ -188,7 +189,7 @@ public struct QBOClient: Sendable {
         }
         // Only a write QBO can recognize as a repeat may be sent twice.
         return try await send("POST", path: path, query: query, body: body.encoded(), contentType: "application/json",
-                              retryable: requestID != nil)
+                              retries: requestID != nil ? .unprocessed : .none)
     }
 
     static func entity<E: QBOEntity>(_ type: E.Type, in json: QBOJSON) throws -> E {

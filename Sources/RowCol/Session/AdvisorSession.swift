@@ -20,6 +20,8 @@ public final class AdvisorSession: Sendable {
     public let orchestrator: SyncOrchestrator
     public let connections: Connections
     public let gateways: QBOGateways
+    /// The session's clock, shared by the orchestrator and everything that stamps a time.
+    let now: @Sendable () -> Date
 
     /// Opens the advisor for writing.
     /// - Parameters:
@@ -48,6 +50,7 @@ public final class AdvisorSession: Sendable {
         self.advisor = advisor
         self.store = store
         self.configuration = configuration
+        self.now = now
         let connections = Connections(workspace: workspace, advisor: advisor, clientConfiguration: clientConfiguration)
         self.connections = connections
         orchestrator = SyncOrchestrator(

@@ -18,9 +18,33 @@ public struct BusinessSyncReport: Sendable, Codable {
     public var flags: [HygieneFlag]
     /// Whether every kind asked for reached QBO.
     public var synced: Bool
+    /// Why the business could not be synced at all (its workspace files, not QBO), when it could not.
+    public var error: String?
+
+    init(business: BusinessID, changed: [String: Int], refreshed: [String], paymentsSent: Int, pendingWrites: Int,
+         flags: [HygieneFlag], synced: Bool) {
+        self.business = business
+        self.changed = changed
+        self.refreshed = refreshed
+        self.paymentsSent = paymentsSent
+        self.pendingWrites = pendingWrites
+        self.flags = flags
+        self.synced = synced
+    }
+
+    /// The report of a business whose sync stopped on an error.
+    init(failed business: BusinessID, error: any Error, at now: Date) {
+        let text = "\(error)"
+        self.init(
+            business: business, changed: [:], refreshed: [], paymentsSent: 0, pendingWrites: 0,
+            flags: [HygieneFlag(code: .syncFailed, business: business, since: now,
+                                message: "the business could not be synced: \(text)")],
+            synced: false)
+        self.error = text
+    }
 
     enum CodingKeys: String, CodingKey {
-        case business, changed, refreshed, flags, synced
+        case business, changed, refreshed, flags, synced, error
         case paymentsSent = "payments_sent"
         case pendingWrites = "pending_writes"
     }
@@ -36,41 +60,47 @@ public enum SyncProgress: Sendable {
 extension AdvisorSession {
     /// Syncs businesses concurrently: sends the outbox, then refreshes bills, invoices and
     /// balances (all of them when `strict`, else those past their soft TTL). A failing business
-    /// does not stop the others; its failures become flags in its report.
+    /// does not stop the others: its failure becomes the `sync.failed` flag of its report.
+    /// - Throws: only when a requested business does not exist.
     public func sync(
         businesses requested: [BusinessID]? = nil, strict: Bool,
         progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
     ) async throws -> [BusinessSyncReport] {
-        let targets = try requested ?? businesses()
-        for business in targets { _ = try workspace.business(ref(business)) }
-        return try await withThrowingTaskGroup(of: BusinessSyncReport.self) { group in
-            for business in targets {
-                group.addTask {
-                    try await self.syncOne(business, kinds: [.bill, .invoice, .balance], strict: strict, progress: progress)
-                }
-            }
-            var reports: [BusinessSyncReport] = []
-            for try await report in group { reports.append(report) }
-            return reports.sorted { $0.business < $1.business }
+        try await eachBusiness(requested) { business in
+            try await self.syncOne(business, kinds: [.bill, .invoice, .balance], strict: strict, progress: progress)
         }
     }
 
     /// Nightly reconciliation (DESIGN §5): the outbox, one CDC request for bills, invoices and
-    /// payments per business (deletions included, payments confirmed), and balances.
+    /// payments per business (deletions included, payments confirmed), and balances. A failing
+    /// business does not stop the others, as in ``sync(businesses:strict:progress:)``.
     public func recon(
         businesses requested: [BusinessID]? = nil,
         progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
     ) async throws -> [BusinessSyncReport] {
+        try await eachBusiness(requested) { business in
+            try await self.syncOne(business, kinds: [.payment, .balance], strict: true, progress: progress)
+        }
+    }
+
+    /// Runs `work` for each business concurrently; an error of one business becomes its report.
+    func eachBusiness(
+        _ requested: [BusinessID]?, _ work: @escaping @Sendable (BusinessID) async throws -> BusinessSyncReport
+    ) async throws -> [BusinessSyncReport] {
         let targets = try requested ?? businesses()
         for business in targets { _ = try workspace.business(ref(business)) }
-        return try await withThrowingTaskGroup(of: BusinessSyncReport.self) { group in
+        return await withTaskGroup(of: BusinessSyncReport.self) { group in
             for business in targets {
                 group.addTask {
-                    try await self.syncOne(business, kinds: [.payment, .balance], strict: true, progress: progress)
+                    do {
+                        return try await work(business)
+                    } catch {
+                        return BusinessSyncReport(failed: business, error: error, at: self.now())
+                    }
                 }
             }
             var reports: [BusinessSyncReport] = []
-            for try await report in group { reports.append(report) }
+            for await report in group { reports.append(report) }
             return reports.sorted { $0.business < $1.business }
         }
     }

@@ -9,8 +9,13 @@ struct PayCommand: AsyncParsableCommand {
         discussion: """
             The payment's idempotency key is derived from the advisor, business, bill, amount and \
             date, so running the same command again — even from two terminals at once — prints the \
-            same payment and never pays twice. When QBO cannot be reached the payment waits in the \
-            outbox (state pending) and the next `rowcol sync` sends it.
+            same payment and never pays twice. When QBO cannot be reached, or its answer is lost, the \
+            payment waits in the outbox (state pending): the next `rowcol sync` looks for it in QBO \
+            and sends it only if QBO does not have it.
+
+            Exit status: 0 sent (QBO has the payment), 4 queued (recorded; the next sync confirms or \
+            sends it — do not pay again), 5 rejected (QBO refused it, or the bill can no longer take \
+            it), 1 on any other error (nothing was recorded).
             """)
 
     @OptionGroup var workspace: WorkspaceOptions
@@ -29,23 +34,45 @@ struct PayCommand: AsyncParsableCommand {
         let billID = try EntityID(validating: bill)
         let date = try parseDate(payOn, option: "--on")
         let businessID = try business.id
-        let payment = try await withSession(workspace, advisor, waitingUpTo: waitLock) { session in
-            let ref = session.ref(businessID)
-            guard let known = try session.store.reader.bill(billID, of: ref) else {
-                throw ValidationError("bill \(billID) is not in the mirror of \(ref); run `rowcol sync` or check the id")
+        let outcome: (payment: BillPayment, flags: [HygieneFlag])
+        do {
+            outcome = try await withSession(workspace, advisor, waitingUpTo: waitLock) { session in
+                let ref = session.ref(businessID)
+                guard let known = try session.store.reader.bill(billID, of: ref) else {
+                    throw ValidationError("bill \(billID) is not in the mirror of \(ref); run `rowcol sync` or check the id")
+                }
+                let money = try parseMoney(amount, currency: known.balance.currency.rawValue)
+                let payment = try await session.gateways.schedulePayment(
+                    business: ref, billID: billID, amount: money, payOn: date, fromAccountID: fromAccount)
+                let flags = try await session.orchestrator.flags(for: .payment, business: businessID)
+                return (payment, flags)
             }
-            let money = try parseMoney(amount, currency: known.balance.currency.rawValue)
-            return try await session.gateways.schedulePayment(
-                business: ref, billID: billID, amount: money, payOn: date, fromAccountID: fromAccount)
+        } catch SyncError.writeUnresolved(let subject, let cause) {
+            printError("\(subject) is queued: its intent is recorded, but the workspace could not record what followed "
+                + "(\(cause)). The next `rowcol sync` confirms it in QBO or sends it. Do not pay it again.")
+            throw ExitCode(exitCodePaymentQueued)
         }
+        let payment = outcome.payment
         if output.json {
             try printJSON(payment)
         } else {
-            print("payment \(payment.id) \(payment.state.rawValue): bill \(payment.billID), \(payment.amount) on \(payment.payOn)"
-                + (payment.qboID.map { ", QBO BillPayment \($0)" } ?? "")
-                + (payment.failure.map { " — \($0)" } ?? ""))
+            let summary = "payment \(payment.id): bill \(payment.billID), \(payment.amount) on \(payment.payOn)"
+            switch payment.state {
+            case .sent, .confirmed:
+                print("\(summary) — \(payment.state.rawValue)" + (payment.qboID.map { ", QBO BillPayment \($0)" } ?? ""))
+            case .pending:
+                let reason = outcome.flags.first { BusinessSyncState.railFlags.contains($0.code) }?.message
+                print("\(summary) — queued" + (reason.map { " (\($0))" } ?? "")
+                    + ". It is recorded; the next `rowcol sync` confirms it in QBO or sends it. Do not pay it again.")
+            case .rejected:
+                print("\(summary) — rejected: \(payment.failure ?? "QBO refused it")")
+            }
         }
-        if payment.state == .rejected { throw ExitCode.failure }
+        switch payment.state {
+        case .sent, .confirmed: break
+        case .pending: throw ExitCode(exitCodePaymentQueued)
+        case .rejected: throw ExitCode(exitCodePaymentRejected)
+        }
     }
 }
 

@@ -99,3 +99,9 @@ func describe(_ flag: HygieneFlag) -> String {
 
 /// Exit code of `rowcol sync`/`recon` when every business answered but some carry hygiene flags.
 let exitCodeFlagsOnly: Int32 = 3
+
+/// Exit code of `rowcol pay` when the payment is recorded but QBO has not confirmed it yet.
+let exitCodePaymentQueued: Int32 = 4
+
+/// Exit code of `rowcol pay` when QBO refused the payment or its bill can no longer take it.
+let exitCodePaymentRejected: Int32 = 5

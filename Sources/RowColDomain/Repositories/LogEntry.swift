@@ -36,6 +36,9 @@ public enum LogPhase: String, Hashable, Sendable, Codable {
     case intent
     /// The outcome of a write (logged after the call).
     case result
+    /// What a look-up in QBO found before an unresolved write was sent again (`found`,
+    /// `not_found`, `unsendable`, `failed`): the confirm-before-retry step of DESIGN §5.
+    case lookup
 }
 
 /// One change to the mirror, carried inside the log line that explains it.

@@ -33,11 +33,14 @@ public struct HygieneFlag: Hashable, Sendable, Codable, CustomStringConvertible 
         public static let writeConflict = Code(rawValue: "write.conflict")
         /// The change cursor was too old: a full query replaced CDC.
         public static let reconFullResync = Code(rawValue: "recon.full_resync")
+        /// A business could not be synced at all because of its own files (an unreadable
+        /// `state.json`, a damaged document): raised in that run's report, the others go on.
+        public static let syncFailed = Code(rawValue: "sync.failed")
 
         public static let all: [Code] = [
             .mirrorStale, .mirrorStaleHard, .railOffline, .railThrottled, .railUnavailable,
             .authReconnectRequired, .authForbidden, .writePending, .writeRejected, .writeConflict,
-            .reconFullResync,
+            .reconFullResync, .syncFailed,
         ]
     }
 

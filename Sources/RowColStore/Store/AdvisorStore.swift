@@ -61,6 +61,7 @@ public actor AdvisorStore: LogRepo {
         try workspace.requireRealFolder(paths.businesses(advisor))
         let lockFD = try acquireLock(paths.lock(advisor), advisor: advisor)
         do {
+            try workspace.upgradeFormat()
             let log = try IntegrationLog(
                 folder: paths.log(advisor), advisor: advisor, segmentLimit: options.segmentLimit)
             let mirror = MirrorWriter(workspace: workspace, advisor: advisor)

@@ -13,7 +13,11 @@ import RowColDomain
 /// ```
 public struct Workspace: Sendable {
     /// The format this RowCol writes and the newest it reads.
-    public static let formatVersion = 1
+    ///
+    /// Format 2 adds the log's `lookup` phase (confirm before retry), which a format-1 reader
+    /// would take for a corrupt line. Format-1 workspaces open and read unchanged; the first
+    /// writer upgrades the manifest (``upgradeFormat()``) before it appends anything.
+    public static let formatVersion = 2
 
     /// The workspace folder, with symlinks resolved.
     public let root: URL
@@ -114,6 +118,18 @@ public struct Workspace: Sendable {
         }
         try workspace.requireRealFolder(workspace.paths.advisors)
         return workspace
+    }
+
+    /// Records in `rowcol.json` that this workspace is now written in ``formatVersion``, keeping
+    /// its policy; a no-op when it already is. Writers call it before their first append, so an
+    /// older RowCol refuses the workspace by name instead of misreading the new lines.
+    public func upgradeFormat() throws {
+        var manifest = try manifest()
+        guard manifest.formatVersion < Self.formatVersion else { return }
+        manifest.formatVersion = Self.formatVersion
+        try FileSystem.writeAtomically(
+            try JSONCoding.documentBytes(manifest, encoder: JSONCoding.documentEncoder()),
+            to: paths.manifest, temp: paths.manifest + ".tmp", durable: true)
     }
 
     /// The manifest as stored.

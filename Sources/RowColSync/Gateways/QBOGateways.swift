@@ -16,11 +16,19 @@ public struct QBOGateways: BillsGateway, InvoicesGateway, BalancesGateway {
     public let orchestrator: SyncOrchestrator
     public let mirror: any MirrorRepos
     let clients: QBOClientProvider
+    /// How an unresolved payment is looked for in QBO before it is sent again.
+    let paymentLookup: BillPaymentLookup
 
     public init(orchestrator: SyncOrchestrator, mirror: any MirrorRepos, clients: @escaping QBOClientProvider) {
+        self.init(orchestrator: orchestrator, mirror: mirror, clients: clients, paymentLookup: BillPaymentLookup())
+    }
+
+    init(orchestrator: SyncOrchestrator, mirror: any MirrorRepos, clients: @escaping QBOClientProvider,
+         paymentLookup: BillPaymentLookup) {
         self.orchestrator = orchestrator
         self.mirror = mirror
         self.clients = clients
+        self.paymentLookup = paymentLookup
     }
 
     func checkAdvisor(_ business: BusinessRef) throws {
@@ -88,25 +96,31 @@ public struct QBOGateways: BillsGateway, InvoicesGateway, BalancesGateway {
             flags: try await orchestrator.flags(for: .payment, business: business.business))
     }
 
-    /// Schedules a bill payment exactly once (see ``SyncOrchestrator/writeIdempotent(operation:business:entity:idemKey:steps:)``).
+    /// Schedules a bill payment exactly once (see ``SyncOrchestrator/writeIdempotent(operation:business:entity:idemKey:subject:steps:)``).
     ///
     /// The returned payment is `sent` when QBO took it, `pending` when it waits in the outbox
-    /// (offline, throttled, ambiguous), or `rejected` with QBO's fault.
+    /// (offline, throttled, or the outcome unknown: the next sync confirms or sends it), or
+    /// `rejected` with the reason (QBO's fault, or a bill that can no longer take it).
+    /// - Throws: ``SyncError`` when the bill is not in the mirror, the amount is not positive or in
+    ///   another currency, or no bank account is known; nothing is logged then.
     public func schedulePayment(
         business: BusinessRef, billID: EntityID, amount: Money, payOn: LocalDate, fromAccountID: String?
     ) async throws -> BillPayment {
         try checkAdvisor(business)
         guard amount.isPositive else { throw SyncError.invalidPayment("the amount must be positive, not \(amount)") }
+        let key = IdempotencyKey.billPayment(business: business, billID: billID, amount: amount, payOn: payOn)
+        if let existing = try mirror.payment(key.paymentID, of: business) {
+            // A second approval of the same payment: finish what the first one started.
+            return try await send(existing, business: business)
+        }
         guard let bill = try mirror.bill(billID, of: business) else {
             throw SyncError.unknownBill(business: business, bill: billID)
         }
         guard bill.balance.currency == amount.currency else {
             throw SyncError.invalidPayment("bill \(billID) is in \(bill.balance.currency), the amount in \(amount.currency)")
         }
-        let key = IdempotencyKey.billPayment(business: business, billID: billID, amount: amount, payOn: payOn)
-        let existing = try mirror.payment(key.paymentID, of: business)
         let account: String
-        if let fromAccountID = fromAccountID ?? existing?.fromAccountID {
+        if let fromAccountID {
             account = fromAccountID
         } else if let bank = try mirror.balances(of: business).filter(\.isActiveBank).sorted(by: { $0.id < $1.id }).first {
             account = bank.id.rawValue
@@ -116,11 +130,21 @@ public struct QBOGateways: BillsGateway, InvoicesGateway, BalancesGateway {
         let pending = BillPayment(
             id: key.paymentID, billID: billID, vendor: bill.vendor, amount: amount, payOn: payOn,
             fromAccountID: account, state: .pending, idemKey: key.rawValue)
-        let body = Self.billPaymentBody(pending, vendorID: bill.vendor.id, marker: key.privateNoteMarker)
+        return try await send(pending, business: business)
+    }
+
+    /// Drives one payment through the orchestrator's exactly-once write. `payment` is the mirror's
+    /// document when one exists (a replay from the outbox or a second approval), else the new intent.
+    func send(_ payment: BillPayment, business: BusinessRef) async throws -> BillPayment {
+        let key = IdempotencyKey(rawValue: payment.idemKey)
+        let billID = payment.billID
+        let pending = payment.state == .pending ? payment : Self.pendingCopy(of: payment)
+        let body = Self.billPaymentBody(pending, vendorID: pending.vendor?.id ?? "", marker: key.privateNoteMarker)
         let mirror = mirror
         let clients = clients
         let businessID = business.business
         let journal = orchestrator.journal
+        let lookUp = paymentLookup
         let steps = WriteSteps<BillPayment>(
             resolvedInMirror: {
                 guard let known = try mirror.payment(key.paymentID, of: business), known.state != .pending else { return nil }
@@ -132,16 +156,8 @@ public struct QBOGateways: BillsGateway, InvoicesGateway, BalancesGateway {
                                                  sourceVersion: nil, updatedAt: nil)],
                            request: JSONValue(body))
             },
-            findRemote: {
-                let client = try clients(businessID)
-                let remoteBill = try await client.read(QBOBill.self, id: billID.rawValue)
-                for link in remoteBill.linkedTxns where link.txnType?.hasPrefix("BillPayment") ?? false {
-                    let payment = try await client.read(QBOBillPayment.self, id: link.txnID)
-                    if payment.privateNote?.contains(key.privateNoteMarker) == true {
-                        return Self.sent(pending, payment)
-                    }
-                }
-                return nil
+            lookUp: {
+                try await lookUp.find(pending, marker: key.privateNoteMarker, client: try clients(businessID))
             },
             callRemote: { requestID in
                 let client = try clients(businessID)
@@ -170,7 +186,8 @@ public struct QBOGateways: BillsGateway, InvoicesGateway, BalancesGateway {
                                                         sourceVersion: nil, updatedAt: nil)])
             })
         let outcome = try await orchestrator.writeIdempotent(
-            operation: "billpayment.create", business: businessID, entity: .payment, idemKey: key, steps: steps)
+            operation: "billpayment.create", business: businessID, entity: .payment, idemKey: key,
+            subject: "the payment of bill \(billID) (\(pending.amount) on \(pending.payOn))", steps: steps)
         switch outcome {
         case .done(let payment, _): return payment
         case .rejected, .pending:
@@ -178,7 +195,8 @@ public struct QBOGateways: BillsGateway, InvoicesGateway, BalancesGateway {
         }
     }
 
-    /// Sends every payment still waiting in the outbox, oldest first, each exactly once.
+    /// Sends every payment still waiting in the outbox, oldest first, each exactly once. One that
+    /// can no longer be made ends `rejected` and never blocks the others.
     /// - Returns: the payments after the attempt.
     public func replayOutbox(of business: BusinessRef) async throws -> [BillPayment] {
         try checkAdvisor(business)
@@ -186,14 +204,20 @@ public struct QBOGateways: BillsGateway, InvoicesGateway, BalancesGateway {
             .sorted { ($0.payOn, $0.id) < ($1.payOn, $1.id) }
         var results: [BillPayment] = []
         for payment in waiting {
-            results.append(try await schedulePayment(
-                business: business, billID: payment.billID, amount: payment.amount, payOn: payment.payOn,
-                fromAccountID: payment.fromAccountID))
+            results.append(try await send(payment, business: business))
         }
         if try mirror.payments(of: business).allSatisfy({ $0.state != .pending }) {
             try await orchestrator.clear([.writePending], business: business.business, entity: .payment)
         }
         return results
+    }
+
+    static func pendingCopy(of payment: BillPayment) -> BillPayment {
+        var pending = payment
+        pending.state = .pending
+        pending.qboID = nil
+        pending.failure = nil
+        return pending
     }
 
     static func sent(_ pending: BillPayment, _ remote: QBOBillPayment) -> BillPayment {

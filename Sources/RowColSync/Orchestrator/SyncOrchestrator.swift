@@ -236,6 +236,9 @@ public enum SyncError: Error, CustomStringConvertible, Sendable {
     case notConnected(business: BusinessRef, detail: String)
     case unknownBill(business: BusinessRef, bill: EntityID)
     case invalidPayment(String)
+    /// A write's intent is durable, but what followed could not be recorded: it waits in the
+    /// outbox, and the next sync looks for it in QBO before sending it again.
+    case writeUnresolved(subject: String, cause: String)
 
     public var description: String {
         switch self {
@@ -247,6 +250,9 @@ public enum SyncError: Error, CustomStringConvertible, Sendable {
             "bill \(bill) is not in the mirror of \(business); run `rowcol sync` or check the id"
         case .invalidPayment(let detail):
             "invalid payment: \(detail)"
+        case .writeUnresolved(let subject, let cause):
+            "\(subject) is queued: its intent is recorded, but the workspace could not record what followed (\(cause)); "
+                + "the next `rowcol sync` confirms it in QBO or sends it. Do not pay it again."
         }
     }
 }
