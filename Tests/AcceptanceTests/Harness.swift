@@ -78,7 +78,7 @@ struct Books {
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("rowcol-acceptance-\(UUID().uuidString)")
-        workspace = try Workspace.create(at: folder)
+        workspace = try Workspace.create(at: folder, forTests: true)
         _ = try workspace.addAdvisor(advisor)
     }
 

@@ -14,7 +14,7 @@ struct Fixture {
     init(addAdvisor: Bool = true) throws {
         folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("rowcol-store-tests-\(UUID().uuidString)")
-        workspace = try Workspace.create(at: folder)
+        workspace = try Workspace.create(at: folder, forTests: true)
         if addAdvisor {
             try workspace.addAdvisor(advisor)
             try workspace.addBusiness(BusinessInfo(

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import RowCol
 
-/// Test support: drives the real binary so crash tests can kill it at a failpoint.
+/// Test support: drives the real binary so crash tests can kill it at a failpoint. Every
+/// subcommand refuses a workspace not made with `rowcol init --for-tests`.
 struct DebugCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "debug", abstract: "Test support commands.", shouldDisplay: false, subcommands: [Append.self, RefreshToken.self])
@@ -17,8 +18,9 @@ struct DebugCommand: AsyncParsableCommand {
         @Option var business: String
 
         func run() async throws {
-            let connections = Connections(
-                workspace: try options.open(), advisor: try parseID(AdvisorID.self, advisor))
+            let workspace = try options.open()
+            try workspace.requireForTests("`rowcol debug refresh-token` would spend its real refresh token")
+            let connections = Connections(workspace: workspace, advisor: try parseID(AdvisorID.self, advisor))
             let expiry = try await connections.refreshAccessToken(for: try parseID(BusinessID.self, business))
             print("access token valid until \(expiry)")
         }
@@ -38,8 +40,9 @@ struct DebugCommand: AsyncParsableCommand {
         func run() async throws {
             let advisorID = try parseID(AdvisorID.self, advisor)
             let businessID = try parseID(BusinessID.self, business)
-            let store = try AdvisorStore.open(
-                try options.open(), advisor: advisorID, options: .init(segmentLimit: segmentLimit))
+            let workspace = try options.open()
+            try workspace.requireForTests("`rowcol debug append` would write synthetic bills into its log and mirror")
+            let store = try AdvisorStore.open(workspace, advisor: advisorID, options: .init(segmentLimit: segmentLimit))
             if !store.recovery.isClean { printError(store.recovery.description) }
             let start = Int(await store.lastSeq().rawValue)
             let workers = max(1, concurrency)

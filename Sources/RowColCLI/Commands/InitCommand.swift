@@ -6,9 +6,12 @@ struct InitCommand: AsyncParsableCommand {
         commandName: "init", abstract: "Create a workspace in a new or empty folder.")
 
     @OptionGroup var options: WorkspaceOptions
+    @Flag(help: ArgumentHelp("Mark the workspace as made for tests (the hidden `rowcol debug` commands need it).",
+                             visibility: .hidden))
+    var forTests = false
 
     func run() async throws {
-        let workspace = try Workspace.create(at: options.folder())
+        let workspace = try Workspace.create(at: options.folder(), forTests: forTests)
         print("created workspace \(workspace.root.path)")
     }
 }

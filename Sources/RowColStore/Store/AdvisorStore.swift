@@ -89,20 +89,36 @@ public actor AdvisorStore: LogRepo {
             }
             let report = RecoveryReport(
                 advisor: advisor, cutLine: log.cutLine, replayedLines: replayed, rebuiltMirror: rebuilt)
-            let engine = CommitEngine(log: log, mirror: mirror, lockFD: lockFD, now: options.now)
+            let lockPath = paths.lock(advisor)
+            let engine = CommitEngine(
+                log: log, mirror: mirror, releaseLock: { releaseLock(lockFD, path: lockPath) }, now: options.now)
             return AdvisorStore(workspace: workspace, advisor: advisor, recovery: report, engine: engine)
         } catch {
-            FileSystem.closeFile(lockFD)
+            releaseLock(lockFD, path: paths.lock(advisor))
             throw error
         }
     }
 
+    /// Lock files this process holds, so that a refusal naming our own pid can be told apart from
+    /// a child's inherited copy of a closed lock (below).
+    private static let heldLocks = Locked(Set<String>())
+
     private static func acquireLock(_ path: String, advisor: AdvisorID) throws -> Int32 {
         let fd = try FileSystem.openFile(path, O_RDWR | O_CREAT, mode: 0o644)
-        guard try FileSystem.tryLock(fd, path: path) else {
+        // A process spawned by another thread holds a copy of every descriptor between its fork
+        // and its exec (O_CLOEXEC acts only at the exec), and with it our flock: a lock this
+        // process has just closed can stay taken for that instant. When the file names our pid
+        // and we hold no such lock, wait out the exec, briefly.
+        let deadline = Date(timeIntervalSinceNow: 1)
+        while try !FileSystem.tryLock(fd, path: path) {
             let text = (try? FileSystem.readFile(path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            FileSystem.closeFile(fd)
             let pid = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let ours = pid == String(FileSystem.processID) && !heldLocks.withLock { $0.contains(path) }
+            if ours && Date() < deadline {
+                usleep(1_000)
+                continue
+            }
+            FileSystem.closeFile(fd)
             throw StoreError(
                 code: .busy,
                 message: "workspace busy: advisor \(advisor) is held by pid \(pid.isEmpty ? "unknown" : pid); "
@@ -110,7 +126,14 @@ public actor AdvisorStore: LogRepo {
         }
         try FileSystem.truncate(fd, to: 0, path: path)
         try FileSystem.writeAll(fd, Array("\(FileSystem.processID)\n".utf8), path: path)
+        heldLocks.withLock { _ = $0.insert(path) }
         return fd
+    }
+
+    /// Releases a lock taken by ``acquireLock(_:advisor:)``.
+    static func releaseLock(_ fd: Int32, path: String) {
+        heldLocks.withLock { _ = $0.remove(path) }
+        FileSystem.closeFile(fd)
     }
 
     // MARK: Writing

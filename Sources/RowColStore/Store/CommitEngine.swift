@@ -28,15 +28,17 @@ final class CommitEngine: @unchecked Sendable {
 
     private let log: IntegrationLog
     private let mirror: MirrorWriter
-    private let lockFD: Int32
+    /// Frees the advisor's lock once the log is closed.
+    private let releaseLock: @Sendable () -> Void
     private let now: @Sendable () -> Date
     let advisor: AdvisorID
     let durableSeq: Locked<LogSeq>
 
-    init(log: IntegrationLog, mirror: MirrorWriter, lockFD: Int32, now: @escaping @Sendable () -> Date) {
+    init(log: IntegrationLog, mirror: MirrorWriter, releaseLock: @escaping @Sendable () -> Void,
+         now: @escaping @Sendable () -> Date) {
         self.log = log
         self.mirror = mirror
-        self.lockFD = lockFD
+        self.releaseLock = releaseLock
         self.now = now
         advisor = log.advisor
         durableSeq = Locked(log.lastSeq)
@@ -119,7 +121,7 @@ final class CommitEngine: @unchecked Sendable {
                 exitWaiters = []
                 condition.unlock()
                 log.close()
-                FileSystem.closeFile(lockFD)
+                releaseLock()
                 for waiter in waiters { waiter.resume() }
                 return
             }

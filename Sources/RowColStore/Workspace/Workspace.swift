@@ -31,9 +31,11 @@ public struct Workspace: Sendable {
     /// Makes `folder` a workspace: `rowcol.json`, `.gitignore`, `secrets/` (0700) and `advisors/`.
     ///
     /// The folder may exist if it is empty (a `.git` folder is allowed).
+    /// - Parameter forTests: marks the workspace as made for tests, the only kind the `rowcol debug`
+    ///   commands touch (see ``requireForTests(_:)``).
     /// - Throws: ``StoreError`` `.alreadyExists` when it is already a workspace or holds other files.
     @discardableResult
-    public static func create(at folder: URL) throws -> Workspace {
+    public static func create(at folder: URL, forTests: Bool = false) throws -> Workspace {
         let path = folder.standardizedFileURL.path
         switch FileSystem.kind(of: path) {
         case .missing:
@@ -58,7 +60,7 @@ public struct Workspace: Sendable {
             guard let target = FileSystem.realPath(path), FileSystem.kind(of: target) == .directory else {
                 throw StoreError(code: .invalidArgument, message: "\(path) does not lead to a folder", path: path)
             }
-            return try create(at: URL(fileURLWithPath: target))
+            return try create(at: URL(fileURLWithPath: target), forTests: forTests)
         default:
             throw StoreError(code: .alreadyExists, message: "\(path) exists and is not a folder", path: path)
         }
@@ -76,7 +78,8 @@ public struct Workspace: Sendable {
         try FileSystem.writeAtomically(Array(ignored.utf8), to: paths.gitignore, temp: paths.gitignore + ".tmp", durable: true)
         // rowcol.json last: a folder becomes a workspace only once the rest is in place.
         try FileSystem.writeAtomically(
-            try JSONCoding.documentBytes(WorkspaceManifest(), encoder: JSONCoding.documentEncoder()),
+            try JSONCoding.documentBytes(
+                WorkspaceManifest(forTests: forTests ? true : nil), encoder: JSONCoding.documentEncoder()),
             to: paths.manifest, temp: paths.manifest + ".tmp", durable: true)
         try FileSystem.syncDirectory(FileSystem.parent(of: canonical))
         return workspace
@@ -130,6 +133,17 @@ public struct Workspace: Sendable {
         try FileSystem.writeAtomically(
             try JSONCoding.documentBytes(manifest, encoder: JSONCoding.documentEncoder()),
             to: paths.manifest, temp: paths.manifest + ".tmp", durable: true)
+    }
+
+    /// Refuses a workspace that was not made for tests, naming `what` would have been done to it.
+    /// - Throws: ``StoreError`` `.invalidArgument`.
+    public func requireForTests(_ what: String) throws {
+        guard try manifest().forTests == true else {
+            throw StoreError(
+                code: .invalidArgument,
+                message: "\(root.path) is not a test workspace, and \(what): refused. These commands run only in "
+                    + "a workspace made with `rowcol init --for-tests`.", path: paths.manifest)
+        }
     }
 
     /// The manifest as stored.

@@ -7,15 +7,20 @@ public struct WorkspaceManifest: Hashable, Sendable, Codable {
     public var formatVersion: Int
     /// Policy overrides (DESIGN §8); kept as written.
     public var policy: JSONValue?
+    /// Set only on workspaces made for tests (`rowcol init --for-tests`): the `rowcol debug`
+    /// commands, which write synthetic data or spend refresh tokens, refuse any other.
+    public var forTests: Bool?
 
-    public init(formatVersion: Int = Workspace.formatVersion, policy: JSONValue? = nil) {
+    public init(formatVersion: Int = Workspace.formatVersion, policy: JSONValue? = nil, forTests: Bool? = nil) {
         self.formatVersion = formatVersion
         self.policy = policy
+        self.forTests = forTests
     }
 
     enum CodingKeys: String, CodingKey {
         case policy
         case formatVersion = "format_version"
+        case forTests = "for_tests"
     }
 }
 
