@@ -126,6 +126,7 @@ struct SandboxHTTPHandler: HTTPHandler {
             try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
             reply = answer
         case .drop:
+            if let realm { await engine.finish(realm: realm) }
             return HTTPResponse(webSocket: DroppingHandler())
         }
         if let realm { await engine.finish(realm: realm) }

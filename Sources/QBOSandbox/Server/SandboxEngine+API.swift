@@ -5,19 +5,11 @@ extension SandboxEngine {
         let endpoint = "\(request.method) \(rest.first?.lowercased() ?? "")"
         requestCounts[realm, default: [:]][endpoint, default: 0] += 1
         let now = self.now
-        var hold: Double?
-        if let injection = takeInjection(realm: realm) {
-            faultsInjected += 1
-            switch injection.kind {
-            case "429": return (.reply(QBOFault.throttled(format: .json, retryAfter: nil).reply(nowMs: now)), nil)
-            case "500": return (.reply(QBOFault.system(status: 500).reply(nowMs: now)), nil)
-            case "503": return (.reply(QBOFault.system(status: 503).reply(nowMs: now)), nil)
-            case "401": return (.reply(QBOFault.authentication("Token expired: the sandbox was told to refuse this token").reply(nowMs: now)), nil)
-            case "xml401": return (.reply(QBOFault.authentication("Token expired: the sandbox was told to refuse this token", format: .xml).reply(nowMs: now)), nil)
-            case "drop": return (.drop, nil)
-            default: hold = injection.holdSeconds ?? options.timeoutHoldSeconds
-            }
-        }
+        let head = rest.first?.lowercased() ?? ""
+        let isWrite = request.method == "POST" && EntityName(caseInsensitive: head) != nil
+        let repeats = isWrite && request.query["requestid"].map { companies[realm]?.replies[$0] != nil } == true
+        let faults = takeFaults(for: FaultTarget(realm: realm, path: head, isWrite: isWrite, repeatsRequestId: repeats))
+        if let (kind, _, _) = faults.answer, kind.phase == .instead { return (insteadReply(kind, now: now), nil) }
         let bearer = request.headers["authorization"].flatMap { header -> String? in
             guard header.lowercased().hasPrefix("bearer ") else { return nil }
             return String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
@@ -45,32 +37,17 @@ extension SandboxEngine {
         inFlight[realm, default: 0] += 1
         let reply: Reply
         do {
-            reply = try route(request, realm: realm, rest: rest, now: now)
+            reply = try route(request, realm: realm, rest: rest, now: now, missReplay: faults.missReplay)
         } catch {
             reply = error.reply(nowMs: now)
         }
         var answered = reply
         answered.headers["intuit_tid"] = UUID().uuidString.lowercased()
-        if let hold { return (.hold(answered, seconds: hold), realm) }
-        return (.reply(answered), realm)
+        return (afterProcessing(answered, faults: faults, now: now), realm)
     }
 
-    private func takeInjection(realm: String) -> Injection? {
-        for index in injections.indices {
-            let injection = injections[index]
-            guard injection.realm == nil || injection.realm == realm else { continue }
-            if let remaining = injection.remaining {
-                if remaining <= 1 { injections.remove(at: index) } else { injections[index].remaining = remaining - 1 }
-                return injection
-            }
-            if let rate = injection.rate, Double(faultGenerator.next() % 1_000_000) / 1_000_000 < rate {
-                return injection
-            }
-        }
-        return nil
-    }
-
-    private func route(_ request: SandboxRequest, realm: String, rest: [String], now: Int64) throws(QBOFault) -> Reply {
+    private func route(_ request: SandboxRequest, realm: String, rest: [String], now: Int64,
+                       missReplay: Bool) throws(QBOFault) -> Reply {
         let time = WireJSON.string(WireTime.format(now, milliseconds: true))
         let head = rest[0].lowercased()
         switch (request.method, head) {
@@ -104,7 +81,7 @@ extension SandboxEngine {
             throw .unsupported("\(request.method) \(request.path) is not supported")
         }
         let requestId = request.query["requestid"]
-        if let requestId, let stored = companies[realm]!.replies[requestId] {
+        if let requestId, !missReplay, let stored = companies[realm]!.replies[requestId] {
             replays += 1
             return Reply(status: stored.status, headers: ["Content-Type": "application/json;charset=UTF-8"], body: stored.body)
         }
@@ -123,16 +100,28 @@ extension SandboxEngine {
         case (nil, _), ("create", _), ("update", _):
             let creates = body["Id"] == nil
             let record = try companies[realm]!.write(entity, body: body, now: now)
-            if creates && entity == .billPayment { billPaymentsCreated += 1 }
+            if creates && entity == .billPayment { countBillPayment(record, realm: realm) }
             answer = [entity.rawValue: record.rendered(), "time": time]
         default:
             throw .unsupported("operation \(operation ?? "") is not supported")
         }
         let reply = Reply.json(answer)
-        if let requestId {
+        // A missed replay keeps the first answer: the requestid still names the original write.
+        if let requestId, companies[realm]!.replies[requestId] == nil {
             companies[realm]!.replies[requestId] = StoredReply(status: reply.status, body: reply.body)
         }
         return reply
+    }
+
+    private func countBillPayment(_ payment: Record, realm: String) {
+        billPaymentsCreated += 1
+        var bills = Set<String>()
+        for line in payment.body["Line"]?.arrayValue ?? [] {
+            for link in line["LinkedTxn"]?.arrayValue ?? [] {
+                if let id = link["TxnId"]?.lenientText { bills.insert(id) }
+            }
+        }
+        for bill in bills { billPaymentsByBill[realm, default: [:]][bill, default: 0] += 1 }
     }
 
     private func cdc(_ request: SandboxRequest, realm: String, now: Int64) throws(QBOFault) -> Reply {

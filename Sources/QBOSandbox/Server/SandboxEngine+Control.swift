@@ -23,13 +23,7 @@ extension SandboxEngine {
             injections.removeAll()
             return .json(["faults": []])
         case ("GET", "faults"):
-            return .json(["faults": .array(injections.map { injection in
-                var object: [String: WireJSON] = ["kind": .string(injection.kind)]
-                if let realm = injection.realm { object["realm"] = .string(realm) }
-                if let remaining = injection.remaining { object["count"] = .number(Decimal(remaining)) }
-                if let rate = injection.rate { object["rate"] = .string(String(rate)) }
-                return .object(object)
-            })])
+            return .json(["faults": .array(injections.map { $0.rendered() })])
         case ("GET", "stats"):
             return .json(stats())
         case ("GET", "clock"):
@@ -132,22 +126,11 @@ extension SandboxEngine {
     }
 
     private func injectFault(_ fields: [String: WireJSON]) throws -> Reply {
-        guard let kind = fields["kind"]?.lenientText, Self.kinds.contains(kind) else {
-            throw ControlError(status: 400, error: "invalid_request", description: "kind must be one of \(Self.kinds.joined(separator: ", "))")
-        }
-        var injection = Injection(realm: fields["realm"]?.lenientText, kind: kind)
-        if let rate = fields["rate"]?.decimalValue {
-            let value = NSDecimalNumber(decimal: rate).doubleValue
-            guard value > 0, value <= 1 else {
-                throw ControlError(status: 400, error: "invalid_request", description: "rate must be in (0, 1]")
-            }
-            injection.rate = value
-        } else {
-            injection.remaining = try integer(fields, "count", default: 1, range: 1...1_000_000)
-        }
-        if let hold = fields["hold_seconds"]?.decimalValue { injection.holdSeconds = NSDecimalNumber(decimal: hold).doubleValue }
+        let injection = try parseInjection(fields)
         injections.append(injection)
-        return .json(["kind": .string(kind), "queued": .number(Decimal(injections.count))], status: 201)
+        var answer = injection.rendered().objectValue ?? [:]
+        answer["queued"] = .number(Decimal(injections.count))
+        return .json(.object(answer), status: 201)
     }
 
     func stats() -> WireJSON {
@@ -155,7 +138,9 @@ extension SandboxEngine {
         for (realm, counts) in requestCounts {
             requests[realm] = .object(counts.mapValues { .number(Decimal($0)) })
         }
+        let byBill = billPaymentsByBill.mapValues { bills in WireJSON.object(bills.mapValues { .number(Decimal($0)) }) }
         return ["billpayments_created": .number(Decimal(billPaymentsCreated)), "requestid_replays": .number(Decimal(replays)),
+                "requestid_misses": .number(Decimal(requestidMisses)), "billpayments_by_bill": .object(byBill),
                 "throttled": .number(Decimal(throttled)), "faults_injected": .number(Decimal(faultsInjected)),
                 "requests": .object(requests)]
     }

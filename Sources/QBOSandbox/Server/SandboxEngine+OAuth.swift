@@ -49,6 +49,23 @@ extension SandboxEngine {
         return .redirect(to: components.string ?? redirect)
     }
 
+    /// The token endpoint with the faults injected for `"path": "token"`: a grant is a write (it
+    /// rotates the refresh token), so after-commit faults lose the answer of a rotation that happened.
+    func tokenWithFaults(_ request: SandboxRequest) -> Outcome {
+        let form = Self.form(request.body)
+        let realm = form["refresh_token"].flatMap { authority.tokens[$0]?.realm } ?? form["code"].flatMap { authority.codes[$0]?.realm }
+        let now = self.now
+        let faults = takeFaults(for: FaultTarget(realm: realm, path: "token", isWrite: true, repeatsRequestId: false))
+        if let (kind, _, _) = faults.answer, kind.phase == .instead { return insteadReply(kind, now: now) }
+        let reply: Reply
+        do {
+            reply = try token(request)
+        } catch {
+            reply = error.reply()
+        }
+        return afterProcessing(reply, faults: faults, now: now)
+    }
+
     func token(_ request: SandboxRequest) throws(ControlError) -> Reply {
         let form = Self.form(request.body)
         let clientId = try authenticateClient(request, form: form)

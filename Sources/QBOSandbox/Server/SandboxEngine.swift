@@ -19,19 +19,8 @@ enum Outcome: Sendable {
     case drop
 }
 
-/// A fault injected through `POST /__sandbox/faults`.
-struct Injection: Sendable, Codable {
-    var realm: String?
-    var kind: String
-    var remaining: Int?
-    var rate: Double?
-    var holdSeconds: Double?
-}
-
 /// The whole sandbox state; one actor, so every request sees a consistent company.
 actor SandboxEngine {
-    static let kinds = ["429", "500", "503", "timeout", "drop", "401", "xml401"]
-
     let options: QBOSandboxOptions
     var baseURL = ""
     var companies: [String: Company] = [:]
@@ -49,6 +38,9 @@ actor SandboxEngine {
     var replays = 0
     var throttled = 0
     var faultsInjected = 0
+    var requestidMisses = 0
+    /// Bill payments created per realm and bill (duplicates from a missed replay included).
+    var billPaymentsByBill: [String: [String: Int]] = [:]
     var requestCounts: [String: [String: Int]] = [:]
 
     init(options: QBOSandboxOptions) {
@@ -75,7 +67,7 @@ actor SandboxEngine {
             case (_, "connect") where parts == ["connect", "oauth2"]:
                 return (.reply(try authorize(request)), nil)
             case ("POST", "oauth2") where parts == ["oauth2", "v1", "tokens", "bearer"]:
-                return (.reply(try token(request)), nil)
+                return (tokenWithFaults(request), nil)
             case ("POST", "v2") where parts == ["v2", "oauth2", "tokens", "revoke"]:
                 return (.reply(try revoke(request)), nil)
             case (_, "__sandbox"):
@@ -104,6 +96,7 @@ actor SandboxEngine {
         var companies: [Company]
         var authority: TokenAuthority
         var billPaymentsCreated: Int
+        var billPaymentsByBill: [String: [String: Int]]?
     }
 
     static let stateFileName = "qbo-sandbox-state.json"
@@ -119,6 +112,7 @@ actor SandboxEngine {
         authority.accessLifetime = Int64(options.accessTokenLifetime)
         authority.refreshLifetime = Int64(options.refreshTokenLifetime)
         billPaymentsCreated = state.billPaymentsCreated
+        billPaymentsByBill = state.billPaymentsByBill ?? [:]
     }
 
     func save(to directory: URL) throws {
@@ -126,7 +120,7 @@ actor SandboxEngine {
         authority.prune(now: now)
         let state = Persisted(clockOffsetMs: clockOffsetMs, realmOrder: realmOrder,
                               companies: realmOrder.compactMap { companies[$0] }, authority: authority,
-                              billPaymentsCreated: billPaymentsCreated)
+                              billPaymentsCreated: billPaymentsCreated, billPaymentsByBill: billPaymentsByBill)
         let data = try JSONEncoder().encode(state)
         let file = directory.appendingPathComponent(Self.stateFileName)
         let temporary = directory.appendingPathComponent(Self.stateFileName + ".tmp")
