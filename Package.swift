@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(
             name: "AcceptanceTests",
             dependencies: [
-                "RowCol", "QBO", "QBOSandbox", "RowColCLI", "RowColTestSupport",
+                "RowCol", "RowColSync", "QBO", "QBOSandbox", "RowColCLI", "RowColTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // Drives the built `rowcol` binary (hence RowColCLI) against the sandbox: crash campaign,

@@ -46,6 +46,8 @@ import Testing
         let amount = Money(1, bill.balance.currency)
         let day = try #require(LocalDate("2026-12-01"))
 
+        // QBO's requestid replay fails: only RowCol's own deduplication stands between the two approvals.
+        try await sandbox.call("POST", "__sandbox/faults", ["path": "billpayment", "kind": "requestid_miss", "rate": 1])
         let first = try await session.gateways.schedulePayment(business: acme, billID: bill.id, amount: amount, payOn: day, fromAccountID: nil)
         let second = try await session.gateways.schedulePayment(business: acme, billID: bill.id, amount: amount, payOn: day, fromAccountID: nil)
         #expect(first.state == .sent)
@@ -65,6 +67,7 @@ import Testing
         #expect(sync.status == 0, "\(sync.stderr)")
         let bill = try #require(try books.workspace.mirrorReader(for: books.advisor).bills(of: books.business("acme")).first(where: \.isOpen))
         let pay = ["pay"] + base + ["--business", "acme", "--bill", bill.id.rawValue, "--amount", "2.50", "--on", "2026-12-02"]
+        try await sandbox.call("POST", "__sandbox/faults", ["path": "billpayment", "kind": "requestid_miss", "rate": 1])
         let a = try RowcolProcess(pay)
         let b = try RowcolProcess(pay)
         let (runA, runB) = await (a.wait(), b.wait())
@@ -80,12 +83,14 @@ import Testing
     @Test func persistentThrottlingIsRetriedWithinBoundsThenFlagged() async throws {
         let (sandbox, books, realm) = try await connectedAcme(bills: 5, invoices: 5)
         defer { Task { await sandbox.stop() }; books.remove() }
-        let session = try await books.session(attempts: 3)
+        let clock = SleepRecordingClock()
+        let session = try await books.session(attempts: 3, clock: clock, maxDelay: 30)
         let acme = books.business("acme")
         _ = try await session.sync(strict: true)
         let before = try await sandbox.stats()
+        let sleptBefore = clock.sleeps.count
 
-        try await sandbox.call("POST", "__sandbox/faults", ["realm": realm, "kind": "429", "count": 50])
+        try await sandbox.call("POST", "__sandbox/faults", ["realm": realm, "kind": "429", "count": 50, "retry_after": 7])
         let answer = try await session.gateways.list(ListBillsQuery(business: acme, hint: .strict))
         #expect(answer.items.count == 5)  // the mirror still answers
         #expect(!answer.freshness.refreshedNow)
@@ -95,7 +100,9 @@ import Testing
         let after = try await sandbox.stats()
         let sent = (after["throttled"] as? Int ?? 0) - (before["throttled"] as? Int ?? 0)
             + (after["faults_injected"] as? Int ?? 0) - (before["faults_injected"] as? Int ?? 0)
-        #expect(sent >= 2 && sent <= 3, "one call and at most two retries, got \(sent)")
+        #expect(sent == 3, "one call and exactly two retries (three attempts in all), got \(sent)")
+        // Each retry waited what QBO's Retry-After asked, not the client's own backoff.
+        #expect(Array(clock.sleeps.dropFirst(sleptBefore)) == [7, 7])
 
         // The flag clears once QBO answers again.
         try await sandbox.call("DELETE", "__sandbox/faults")

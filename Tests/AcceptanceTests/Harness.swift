@@ -94,11 +94,12 @@ struct Books {
 
     /// Opens the advisor with quick retries and a private realm registry (tests run in parallel).
     func session(
-        now: @escaping @Sendable () -> Date = { Date() }, environment: [String: String] = [:], attempts: Int = 3
+        now: @escaping @Sendable () -> Date = { Date() }, environment: [String: String] = [:], attempts: Int = 3,
+        clock: any QBOClock = QBOSystemClock(), maxDelay: Double = 0.05
     ) async throws -> AdvisorSession {
         let configuration = QBOClientConfiguration(
-            retry: QBORetryPolicy(maxAttempts: attempts, baseDelay: 0.01, maxDelay: 0.05, maxTotalTime: 5),
-            registry: QBORealmRegistry())
+            retry: QBORetryPolicy(maxAttempts: attempts, baseDelay: 0.01, maxDelay: maxDelay, maxTotalTime: 60),
+            registry: QBORealmRegistry(), clock: clock)
         return try await AdvisorSession.open(
             workspace: workspace, advisor: advisor, environment: environment, clientConfiguration: configuration,
             now: now)
@@ -139,6 +140,14 @@ func connectedAcme(bills: Int, invoices: Int) async throws -> (Sandbox, Books, S
 func freshRealm() -> String { String(100_000 + Int.random(in: 0..<899_999_999)) }
 
 func rowcolBinary() throws -> URL { try RowcolBinary.url() }
+
+/// The wall clock, except that the client's back-off sleeps are recorded and skipped.
+final class SleepRecordingClock: QBOClock, @unchecked Sendable {
+    private let recorded = Locked<[Double]>([])
+    func now() -> Date { Date() }
+    func sleep(seconds: Double) async throws { recorded.withLock { $0.append(seconds) } }
+    var sleeps: [Double] { recorded.withLock { $0 } }
+}
 
 typealias Run = ProcessResult
 

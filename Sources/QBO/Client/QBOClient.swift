@@ -30,13 +30,15 @@ public struct QBOClient: Sendable {
     let tokens: any QBOAccessTokenProvider
     let transport: any QBOHTTPTransport
 
+    /// - Parameter transport: how requests travel; by default URLSession with the configuration's
+    ///   ``QBOClientConfiguration/requestTimeout``. Share one between clients to share connections.
     public init(realmID: String, endpoints: QBOEndpoints, tokens: any QBOAccessTokenProvider,
-                transport: any QBOHTTPTransport = QBOURLSessionTransport(),
+                transport: (any QBOHTTPTransport)? = nil,
                 configuration: QBOClientConfiguration = QBOClientConfiguration()) {
         self.realmID = realmID
         self.endpoints = endpoints
         self.tokens = tokens
-        self.transport = transport
+        self.transport = transport ?? QBOURLSessionTransport(timeout: configuration.requestTimeout)
         self.configuration = configuration
     }
 

@@ -16,6 +16,8 @@ public struct QBOClientConfiguration: Sendable {
     public var clock: any QBOClock
     /// Called after every HTTP exchange, successful or not, with no tokens or bodies.
     public var observer: (@Sendable (QBOExchange) -> Void)?
+    /// Seconds before a request is abandoned by the default transport (QBO itself gives up at 120 s).
+    public var requestTimeout: TimeInterval = 120
 
     public init(retry: QBORetryPolicy = .standard, rateLimit: QBORateLimiter.Settings = .init(),
                 circuitBreaker: QBOCircuitBreaker.Settings = .init(), pageSize: Int = 1000,

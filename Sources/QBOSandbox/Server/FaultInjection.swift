@@ -68,6 +68,8 @@ struct Injection: Sendable {
     var rate: Double?
     var holdSeconds: Double?
     var status: Int?
+    /// For `429`: the `Retry-After` header to send, in seconds.
+    var retryAfter: Int?
     var sequence: [Step]?
 
     /// The step this injection would take for its next matching request.
@@ -91,6 +93,7 @@ struct Injection: Sendable {
         if let rate { object["rate"] = .string(String(rate)) }
         if let holdSeconds { object["hold_seconds"] = .string(String(holdSeconds)) }
         if let status { object["status"] = .number(Decimal(status)) }
+        if let retryAfter { object["retry_after"] = .number(Decimal(retryAfter)) }
         return .object(object)
     }
 }
@@ -100,6 +103,8 @@ struct Injection: Sendable {
 struct ChosenFaults: Sendable {
     var answer: (kind: FaultKind, holdSeconds: Double?, status: Int?)?
     var missReplay = false
+    /// The `Retry-After` of a chosen `429`.
+    var retryAfter: Int?
     /// A sequence's "ok" step was taken: the request passes, but the step is spent.
     var passedThrough = false
     var count: Int { (answer == nil ? 0 : 1) + (missReplay ? 1 : 0) }
@@ -137,7 +142,9 @@ extension SandboxEngine {
             switch step {
             case nil: chosen.passedThrough = true
             case .requestidMiss?: chosen.missReplay = true
-            case let kind?: chosen.answer = (kind, injection.holdSeconds, injection.status)
+            case let kind?:
+                chosen.answer = (kind, injection.holdSeconds, injection.status)
+                chosen.retryAfter = injection.retryAfter
             }
         }
         faultsInjected += chosen.count
@@ -146,10 +153,10 @@ extension SandboxEngine {
     }
 
     /// The answer an "instead" fault gives in place of the request.
-    func insteadReply(_ kind: FaultKind, now: Int64) -> Outcome {
+    func insteadReply(_ kind: FaultKind, retryAfter: Int? = nil, now: Int64) -> Outcome {
         let refusal = "Token expired: the sandbox was told to refuse this token"
         switch kind {
-        case .throttle: return .reply(QBOFault.throttled(format: .json, retryAfter: nil).reply(nowMs: now))
+        case .throttle: return .reply(QBOFault.throttled(format: .json, retryAfter: retryAfter).reply(nowMs: now))
         case .system500: return .reply(QBOFault.system(status: 500).reply(nowMs: now))
         case .system503: return .reply(QBOFault.system(status: 503).reply(nowMs: now))
         case .unauthorized: return .reply(QBOFault.authentication(refusal).reply(nowMs: now))
@@ -223,6 +230,13 @@ extension SandboxEngine {
         }
         if kinds.contains(.requestidMiss), let path = injection.path, FaultPath.nonEntity.contains(path) {
             throw invalid("requestid_miss acts on entity writes with a requestid; path \(path) has none")
+        }
+        if let retryAfter = fields["retry_after"] {
+            guard kinds.contains(.throttle) else { throw invalid("retry_after goes with 429 only") }
+            guard let text = retryAfter.lenientText, let seconds = Int(text), (1...3600).contains(seconds) else {
+                throw invalid("retry_after must be a whole number of seconds in 1...3600")
+            }
+            injection.retryAfter = seconds
         }
         if let hold = fields["hold_seconds"] {
             guard let value = hold.decimalValue.map({ NSDecimalNumber(decimal: $0).doubleValue }), value > 0, value <= 3600 else {

@@ -9,7 +9,9 @@ extension SandboxEngine {
         let isWrite = request.method == "POST" && EntityName(caseInsensitive: head) != nil
         let repeats = isWrite && request.query["requestid"].map { companies[realm]?.replies[$0] != nil } == true
         let faults = takeFaults(for: FaultTarget(realm: realm, path: head, isWrite: isWrite, repeatsRequestId: repeats))
-        if let (kind, _, _) = faults.answer, kind.phase == .instead { return (insteadReply(kind, now: now), nil) }
+        if let (kind, _, _) = faults.answer, kind.phase == .instead {
+            return (insteadReply(kind, retryAfter: faults.retryAfter, now: now), nil)
+        }
         let bearer = request.headers["authorization"].flatMap { header -> String? in
             guard header.lowercased().hasPrefix("bearer ") else { return nil }
             return String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)

@@ -56,7 +56,7 @@ extension SandboxEngine {
         let realm = form["refresh_token"].flatMap { authority.tokens[$0]?.realm } ?? form["code"].flatMap { authority.codes[$0]?.realm }
         let now = self.now
         let faults = takeFaults(for: FaultTarget(realm: realm, path: "token", isWrite: true, repeatsRequestId: false))
-        if let (kind, _, _) = faults.answer, kind.phase == .instead { return insteadReply(kind, now: now) }
+        if let (kind, _, _) = faults.answer, kind.phase == .instead { return insteadReply(kind, retryAfter: faults.retryAfter, now: now) }
         let reply: Reply
         do {
             reply = try token(request)

@@ -73,12 +73,15 @@ public struct Connections: Sendable {
     public let workspace: Workspace
     public let advisor: AdvisorID
     /// Client behaviour (retries, limits, observer) shared by every business.
-    public var clientConfiguration: QBOClientConfiguration
+    public let clientConfiguration: QBOClientConfiguration
+    /// One transport for every business's client: one connection pool, one timeout.
+    let transport: any QBOHTTPTransport
 
     public init(workspace: Workspace, advisor: AdvisorID, clientConfiguration: QBOClientConfiguration = .init()) {
         self.workspace = workspace
         self.advisor = advisor
         self.clientConfiguration = clientConfiguration
+        transport = QBOURLSessionTransport(timeout: clientConfiguration.requestTimeout)
     }
 
     func tokenFile(_ business: BusinessID) throws -> URL {
@@ -130,7 +133,7 @@ public struct Connections: Sendable {
     public func client(for business: BusinessID) throws -> QBOClient {
         let (info, endpoints, _) = try connectionParts(business)
         return QBOClient(
-            realmID: info.realmID, endpoints: endpoints, tokens: try tokenManager(for: business),
+            realmID: info.realmID, endpoints: endpoints, tokens: try tokenManager(for: business), transport: transport,
             configuration: clientConfiguration)
     }
 

@@ -37,6 +37,7 @@ public final class AdvisorSession: Sendable {
         let store = try AdvisorStore.open(workspace, advisor: advisor)
         var clientConfiguration = clientConfiguration
         if !configuration.enableRetry { clientConfiguration.retry = .disabled }
+        clientConfiguration.requestTimeout = TimeInterval(configuration.requestTimeout.components.seconds)
         return AdvisorSession(
             workspace: workspace, advisor: advisor, store: store, configuration: configuration,
             clientConfiguration: clientConfiguration, now: now)

@@ -25,6 +25,9 @@ public struct SyncConfiguration: Hashable, Sendable {
     public var nightlyReconHour = 3
     /// Whether snapshots go to QBO first (`STRICT_ON_SNAPSHOT`).
     public var strictOnSnapshot = true
+    /// Seconds before a call to QBO is given up (`SYNC_REQUEST_TIMEOUT`; QBO's own limit is 120).
+    /// A write whose answer does not come in time is looked for in QBO before it is sent again.
+    public var requestTimeout: Duration = .seconds(120)
 
     public init() {}
 
@@ -48,6 +51,7 @@ public struct SyncConfiguration: Hashable, Sendable {
         ("SYNC_SCHEDULER_ENABLED", "scheduler_enabled"),
         ("SYNC_NIGHTLY_RECON_HOUR", "nightly_recon_hour"),
         ("STRICT_ON_SNAPSHOT", "strict_on_snapshot"),
+        ("SYNC_REQUEST_TIMEOUT", "request_timeout"),
     ]
 
     /// Resolves the configuration from the environment over the workspace file's `policy` object.
@@ -109,6 +113,11 @@ public struct SyncConfiguration: Hashable, Sendable {
             }
             nightlyReconHour = hour
         case "strict_on_snapshot": strictOnSnapshot = try Self.bool(trimmed, name: name)
+        case "request_timeout":
+            guard let value = Int(trimmed), (1...600).contains(value) else {
+                throw ConfigurationError(name: name, value: text, expected: "a whole number of seconds from 1 to 600")
+            }
+            requestTimeout = .seconds(value)
         default: break
         }
     }
