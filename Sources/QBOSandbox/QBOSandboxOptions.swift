@@ -21,6 +21,10 @@ public struct QBOSandboxOptions: Sendable {
     public var accessTokenLifetime: Int = 3600
     /// Seconds a refresh token lives from its issue (Intuit: 8,726,400, about 100 days).
     public var refreshTokenLifetime: Int = 8_726_400
+    /// Seconds a refresh token still works after a refresh replaced it (Intuit: 24 hours). 0 refuses
+    /// it at once: the strictest rotation, under which two processes refreshing with the same token
+    /// lose the connection — what a test of refresh serialization wants.
+    public var previousRefreshTokenGrace: Int = 86_400
     /// Whether QBO's rate limits answer 429; benchmarks switch it off.
     public var throttleEnabled = true
     /// Requests per minute and realm before 429 (QBO: 500).

@@ -17,7 +17,8 @@ struct RowColCommand: AsyncParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, InitCommand.self, AdvisorCommand.self, BusinessCommand.self, ConnectCommand.self,
-            SyncCommand.self, ReconCommand.self, PayCommand.self, OutboxCommand.self, StatusCommand.self,
+            SyncCommand.self, ReconCommand.self, PayCommand.self, PaymentsCommand.self, OutboxCommand.self,
+            StatusCommand.self,
             BillsCommand.self, InvoicesCommand.self, BalancesCommand.self, SnapshotCommand.self,
             ConsoleCommand.self, LogCommand.self, VerifyCommand.self, RecoverCommand.self, RebuildCommand.self,
             BackupCommand.self, SandboxCommand.self, WebhookCommand.self,

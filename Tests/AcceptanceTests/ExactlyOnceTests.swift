@@ -20,7 +20,7 @@ import Testing
 
     static let scripts: [Script] = [
         Script(name: "drop after commit", faults: [["kind": "drop_after_commit", "count": 1]]),
-        Script(name: "stall after commit", faults: [["kind": "stall_after_commit", "count": 1, "hold_seconds": 4]]),
+        Script(name: "stall after commit", faults: [["kind": "stall_after_commit", "count": 1, "hold_seconds": 20]]),
         Script(name: "503 after commit", faults: [["kind": "status_after_commit", "status": 503, "count": 1]]),
         Script(name: "500 after commit", faults: [["kind": "status_after_commit", "status": 500, "count": 1]]),
         Script(name: "drop, then 503 on the look-up's first read, then ok", faults: [
@@ -39,11 +39,15 @@ import Testing
         let realm = freshRealm()
         try await sandbox.seed(realm, bills: 8, invoices: 2)
         try await books.connect("acme", realm: realm, sandbox: sandbox)
-        // A one-second timeout against answers held four seconds; retries fast.
-        let session = try await books.session(environment: ["SYNC_REQUEST_TIMEOUT": "1"])
-        defer { Task { await session.close() } }
         let acme = books.business("acme")
-        _ = try await session.sync(strict: true)
+        let first = try await books.session()
+        let synced = try await first.sync(strict: true)
+        await first.close()
+        try #require(synced.allSatisfy { $0.synced }, "\(synced)")
+        // A five-second timeout against answers held twenty (long enough for a loaded machine's
+        // ordinary answers); retries fast.
+        let session = try await books.session(environment: ["SYNC_REQUEST_TIMEOUT": "5"])
+        defer { Task { await session.close() } }
         let gateways = QBOGateways(
             orchestrator: session.orchestrator, mirror: session.store.reader,
             clients: { [connections = session.connections] in try connections.client(for: $0) }, paymentLookup: lookup)
@@ -59,12 +63,12 @@ import Testing
             if body["path"] == nil { body["path"] = "billpayment" }
             try await sandbox.call("POST", "__sandbox/faults", body)
         }
-        let first = try await gateways.schedulePayment(business: acme, billID: bill.id, amount: amount, payOn: day, fromAccountID: nil)
-        let second = try await gateways.schedulePayment(business: acme, billID: bill.id, amount: amount, payOn: day, fromAccountID: nil)
-        #expect(second.id == first.id)
+        let approved = try await gateways.schedulePayment(business: acme, billID: bill.id, amount: amount, payOn: day, fromAccountID: nil)
+        let again = try await gateways.schedulePayment(business: acme, billID: bill.id, amount: amount, payOn: day, fromAccountID: nil)
+        #expect(again.id == approved.id)
         _ = try await gateways.replayOutbox(of: acme)
         _ = try await gateways.refresh(.payment, business: acme.business)
-        let settled = try #require(try session.store.reader.payment(first.id, of: acme))
+        let settled = try #require(try session.store.reader.payment(approved.id, of: acme))
         #expect(settled.state != .pending, "\(script.name): still pending after the outbox replay")
 
         let stats = try await sandbox.stats()

@@ -15,14 +15,17 @@ final class Sandbox: Sendable {
 
     init(_ server: QBOSandboxServer) { self.server = server }
 
-    static func start(throttle: Bool = true, port: UInt16 = 0, data: URL? = nil, accessTokenLifetime: Int = 3600)
-        async throws -> Sandbox
-    {
+    /// - Parameter refreshGrace: how long a replaced refresh token still works; 0 (the default here,
+    ///   stricter than Intuit's 24 hours) makes any refresh that spends a token twice lose the connection.
+    static func start(
+        throttle: Bool = true, port: UInt16 = 0, data: URL? = nil, accessTokenLifetime: Int = 3600, refreshGrace: Int = 0
+    ) async throws -> Sandbox {
         var options = QBOSandboxOptions()
         options.throttleEnabled = throttle
         options.port = port
         options.dataDirectory = data
         options.accessTokenLifetime = accessTokenLifetime
+        options.previousRefreshTokenGrace = refreshGrace
         options.timeoutHoldSeconds = 2
         return Sandbox(try await QBOSandboxServer.start(options))
     }

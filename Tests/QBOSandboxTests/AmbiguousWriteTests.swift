@@ -163,7 +163,9 @@ import Testing
     }
 
     @Test func tokenEndpointFaultsActOnTheRefreshAndAfterCommitLosesARotation() async throws {
-        try await withSandbox { client in
+        var strict = QBOSandboxOptions()
+        strict.previousRefreshTokenGrace = 0
+        try await withSandbox(strict) { client in
             try await client.seed("306")
             let refresh = try await client.tokens("306").refresh
             func refreshing(_ token: String) async throws -> Answer {

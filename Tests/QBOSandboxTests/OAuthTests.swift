@@ -56,6 +56,11 @@ import Testing
             let newAccess = try #require(refreshed.json["access_token"] as? String)
             #expect(try await client.query("222", "SELECT * FROM Account", token: newAccess).status == 200)
 
+            // As at Intuit, the replaced refresh token works for 24 hours more, then no longer.
+            let replaced = try await client.send("POST", "/oauth2/v1/tokens/bearer", form: "grant_type=refresh_token&refresh_token=\(refresh)",
+                                                 headers: ["Authorization": client.basic])
+            #expect(replaced.status == 200, "a refresh token replaced a moment ago is refused: \(replaced.text)")
+            _ = try await client.send("POST", "/__sandbox/clock", json: ["advance_seconds": 86_401])
             let spent = try await client.send("POST", "/oauth2/v1/tokens/bearer", form: "grant_type=refresh_token&refresh_token=\(refresh)",
                                               headers: ["Authorization": client.basic])
             #expect(spent.status == 400)
@@ -65,6 +70,21 @@ import Testing
             let unauthorized = try await client.send("POST", "/oauth2/v1/tokens/bearer", form: "grant_type=refresh_token&refresh_token=\(newRefresh)",
                                                      headers: ["Authorization": wrongSecret])
             #expect(unauthorized.status == 401)
+        }
+    }
+
+    @Test func withoutAGracePeriodAReplacedRefreshTokenIsRefusedAtOnce() async throws {
+        var options = QBOSandboxOptions()
+        options.previousRefreshTokenGrace = 0
+        try await withSandbox(options) { client in
+            try await client.seed("223")
+            let refresh = try await client.tokens("223").refresh
+            let form = "grant_type=refresh_token&refresh_token=\(refresh)"
+            let first = try await client.send("POST", "/oauth2/v1/tokens/bearer", form: form, headers: ["Authorization": client.basic])
+            #expect(first.status == 200)
+            let second = try await client.send("POST", "/oauth2/v1/tokens/bearer", form: form, headers: ["Authorization": client.basic])
+            #expect(second.status == 400)
+            #expect(second.json["error"] as? String == "invalid_grant")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RowColTestSupport
 import Testing
 @testable import QBO
 
@@ -85,11 +86,18 @@ import Testing
         let limiter = QBORateLimiter(settings: .init(requestsPerMinute: 1000, maxInFlight: 2), clock: QBOManualClock())
         try await limiter.acquire()
         try await limiter.acquire()
-        let third = Task { try await limiter.acquire() }
-        // The third waits until a slot frees; polling the count is deterministic, not timed.
-        while await limiter.requestsInFlight != 2 { await Task.yield() }
+        let admitted = Locked(false)
+        let third = Task {
+            try await limiter.acquire()
+            admitted.withLock { $0 = true }
+        }
+        // Until the third is parked (or, were the cap broken, admitted), let it run.
+        while await limiter.requestsWaiting == 0 && !admitted.withLock({ $0 }) { await Task.yield() }
+        #expect(!admitted.withLock { $0 }, "a third request was admitted while two were in flight")
+        #expect(await limiter.requestsWaiting == 1)
         await limiter.release()
         try await third.value
+        #expect(admitted.withLock { $0 })
         #expect(await limiter.requestsInFlight == 2)
         await limiter.release()
         await limiter.release()

@@ -51,7 +51,10 @@ import Testing
 
     /// Starts a sandbox with one company, connects through the OAuth code flow, runs `body`, stops.
     static func withSandbox(bills: Int = 20, _ body: (Harness) async throws -> Void) async throws {
-        let sandbox = try await QBOSandboxServer.start(QBOSandboxOptions())
+        // Strict rotation: a replaced refresh token is refused at once (Intuit allows 24 hours).
+        var options = QBOSandboxOptions()
+        options.previousRefreshTokenGrace = 0
+        let sandbox = try await QBOSandboxServer.start(options)
         let folder = try TokenStoreTests.temporaryFolder()
         do {
             let endpoints = QBOEndpoints.local(sandbox.baseURL)

@@ -75,10 +75,13 @@ struct BackupTests {
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("workspace busy"), "\(refused.output)")
 
-        let waiting = Task { try await rowcol(folder, ["backup", temp.url.appendingPathComponent("b").path, "--wait-lock", "60"]) }
-        try await Task.sleep(for: .milliseconds(300))
+        let waiting = try ChildProcess(
+            rowcolBinary(), ["backup", temp.url.appendingPathComponent("b").path, "--wait-lock", "60", "--workspace", folder.path])
+        // The backup says it meets the held lock and waits; only then is the lock released.
+        let metTheLock = await waiting.waitFor(.stderr) { $0.contains("workspace busy") && $0.contains("waiting up to 60 s") }
+        #expect(metTheLock, "the backup never reported waiting for the lock: \(waiting.printed(.stderr))")
         await store.close()
-        let done = try await waiting.value
+        let done = await waiting.wait()
         #expect(done.status == 0, "\(done.output)")
         let copy = try Workspace.open(at: temp.url.appendingPathComponent("b"))
         #expect(try copy.advisors() == [advisor])

@@ -17,5 +17,10 @@ struct CrashCampaignTests {
         #expect(result.status == 0, "\(result.output)")
         #expect(result.stdout.contains("kills:                        \(kills) ("), "\(result.output)")
         #expect(result.stdout.contains("PASSED"), "\(result.output)")
+        // The campaign must have seen what the killed processes acknowledged, or it checked nothing.
+        let acks = try #require(result.stdout.split(separator: "\n").first { $0.contains("acknowledgements checked:") })
+        let numbers = acks.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        #expect(numbers.count >= 3 && numbers[0] > 0 && numbers[1] > 0, "\(acks)")
+        #expect(numbers.last == 0, "\(acks)")
     }
 }

@@ -17,11 +17,13 @@ public struct ProcessResult: Sendable {
 ///
 /// Waiting never blocks a thread of Swift's cooperative pool — on two cores that pool has two
 /// threads, and a blocked one starves every in-process server the test talks to: the end of the
-/// process is reported by `terminationHandler`, and stdout is drained by a thread of its own (so
-/// the pipe never fills), which also wakes ``waitForOutput(_:)``. stderr goes to a file.
+/// process is reported by `terminationHandler`, and stdout and stderr are drained by threads of
+/// their own (so no pipe ever fills), which also wake ``waitFor(_:_:)``.
 public final class ChildProcess: Sendable {
+    /// One of the child's output streams.
+    public enum Stream: Sendable { case stdout, stderr }
+
     private let process: Process
-    private let scratch: URL
     private let state = Locked(ChildState())
 
     /// Environment variables removed from the child's inherited environment unless given again:
@@ -32,10 +34,6 @@ public final class ChildProcess: Sendable {
     /// - Parameter environment: added to (and overriding) the test runner's environment, after
     ///   ``scrubbed`` variables are removed.
     public init(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rowcol-child-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        let errURL = scratch.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -45,8 +43,9 @@ public final class ChildProcess: Sendable {
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
-        process.standardError = try FileHandle(forWritingTo: errURL)
+        process.standardError = err
         process.standardInput = FileHandle.nullDevice
         let state = state
         process.terminationHandler = { finished in
@@ -56,13 +55,14 @@ public final class ChildProcess: Sendable {
         }
         self.process = process
         try process.run()
-        let reader = out.fileHandleForReading
-        Thread.detachNewThread {
-            while true {
-                let chunk = reader.availableData
-                let wakeups = state.withLock { $0.append(chunk) }
-                wakeups.forEach { $0() }
-                if chunk.isEmpty { break }
+        for (stream, pipe) in [(Stream.stdout, out), (.stderr, err)] {
+            let reader = pipe.fileHandleForReading
+            Thread.detachNewThread {
+                while true {
+                    let chunk = reader.availableData
+                    state.withLock { $0.append(chunk, to: stream) }.forEach { $0() }
+                    if chunk.isEmpty { break }
+                }
             }
         }
     }
@@ -75,31 +75,31 @@ public final class ChildProcess: Sendable {
         _ = Foundation.kill(process.processIdentifier, signal)
     }
 
-    /// What the child printed on stdout so far.
-    public var stdoutSoFar: String { state.withLock { String(decoding: $0.stdout, as: UTF8.self) } }
+    /// What the child printed on `stream` so far.
+    public func printed(_ stream: Stream = .stdout) -> String {
+        state.withLock { String(decoding: $0.bytes(stream), as: UTF8.self) }
+    }
 
-    /// Waits until stdout satisfies `condition` (true) or the child closes it (false).
-    public func waitForOutput(_ condition: @escaping @Sendable (String) -> Bool) async -> Bool {
+    /// Waits until what the child printed on `stream` satisfies `condition` (true), or the
+    /// stream closes first (false).
+    public func waitFor(_ stream: Stream, _ condition: @escaping @Sendable (String) -> Bool) async -> Bool {
         await withCheckedContinuation { continuation in
-            state.withLock { $0.waitForOutput(condition, continuation) }?()
+            state.withLock { $0.waitFor(stream, condition, continuation) }.forEach { $0() }
         }
     }
 
-    /// The first line the child prints (a server announcing its address), or "" when it prints none.
+    /// The first line the child prints on stdout (a server announcing its address), or "".
     public func firstLine() async -> String {
-        _ = await waitForOutput { $0.contains("\n") }
-        return stdoutSoFar.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        _ = await waitFor(.stdout) { $0.contains("\n") }
+        return printed(.stdout).split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
     }
 
-    /// Waits for the child to end and its stdout to close, and collects its output.
+    /// Waits for the child to end and both streams to close, and collects its output.
     public func wait() async -> ProcessResult {
         let (status, killed) = await withCheckedContinuation { continuation in
-            state.withLock { $0.waitForEnd(continuation) }?()
+            state.withLock { $0.waitForEnd(continuation) }.forEach { $0() }
         }
-        let stdout = stdoutSoFar
-        let stderr = (try? String(contentsOf: scratch.appendingPathComponent("stderr"), encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(at: scratch)
-        return ProcessResult(status: status, killed: killed, stdout: stdout, stderr: stderr)
+        return ProcessResult(status: status, killed: killed, stdout: printed(.stdout), stderr: printed(.stderr))
     }
 
     /// Runs `executable` to its end.
@@ -111,58 +111,69 @@ public final class ChildProcess: Sendable {
 }
 
 /// The child's output and end, and who waits for them. Every method runs under the lock and
-/// returns the wake-ups to run after it is released.
+/// returns the wake-ups to run once it is released.
 private struct ChildState {
     typealias Wakeup = () -> Void
-    var stdout: [UInt8] = []
-    var stdoutClosed = false
-    var exit: (Int32, Bool)?
-    private var outputWaiters: [(condition: @Sendable (String) -> Bool, continuation: CheckedContinuation<Bool, Never>)] = []
+    typealias Waiter = (stream: ChildProcess.Stream, condition: @Sendable (String) -> Bool,
+                        continuation: CheckedContinuation<Bool, Never>)
+    private var stdout: [UInt8] = []
+    private var stderr: [UInt8] = []
+    private var closed: Set<ChildProcess.Stream> = []
+    private var exit: (Int32, Bool)?
+    private var outputWaiters: [Waiter] = []
     private var endWaiters: [CheckedContinuation<(Int32, Bool), Never>] = []
+
+    func bytes(_ stream: ChildProcess.Stream) -> [UInt8] { stream == .stdout ? stdout : stderr }
 
     mutating func exited(_ status: Int32, _ killed: Bool) -> [Wakeup] {
         exit = (status, killed)
         return wakeups()
     }
 
-    mutating func append(_ chunk: Data) -> [Wakeup] {
-        if chunk.isEmpty { stdoutClosed = true } else { stdout.append(contentsOf: chunk) }
+    mutating func append(_ chunk: Data, to stream: ChildProcess.Stream) -> [Wakeup] {
+        if chunk.isEmpty {
+            closed.insert(stream)
+        } else if stream == .stdout {
+            stdout.append(contentsOf: chunk)
+        } else {
+            stderr.append(contentsOf: chunk)
+        }
         return wakeups()
     }
 
-    mutating func waitForOutput(
-        _ condition: @escaping @Sendable (String) -> Bool, _ continuation: CheckedContinuation<Bool, Never>
-    ) -> Wakeup? {
-        outputWaiters.append((condition, continuation))
-        let ready = wakeups()
-        return ready.isEmpty ? nil : { ready.forEach { $0() } }
+    mutating func waitFor(
+        _ stream: ChildProcess.Stream, _ condition: @escaping @Sendable (String) -> Bool,
+        _ continuation: CheckedContinuation<Bool, Never>
+    ) -> [Wakeup] {
+        outputWaiters.append((stream, condition, continuation))
+        return wakeups()
     }
 
-    mutating func waitForEnd(_ continuation: CheckedContinuation<(Int32, Bool), Never>) -> Wakeup? {
+    mutating func waitForEnd(_ continuation: CheckedContinuation<(Int32, Bool), Never>) -> [Wakeup] {
         endWaiters.append(continuation)
-        let ready = wakeups()
-        return ready.isEmpty ? nil : { ready.forEach { $0() } }
+        return wakeups()
     }
 
     private mutating func wakeups() -> [Wakeup] {
         var ready: [Wakeup] = []
-        let text = String(decoding: stdout, as: UTF8.self)
+        let texts: [ChildProcess.Stream: String] = [
+            .stdout: String(decoding: stdout, as: UTF8.self), .stderr: String(decoding: stderr, as: UTF8.self),
+        ]
         outputWaiters.removeAll { waiter in
-            if waiter.condition(text) {
+            if waiter.condition(texts[waiter.stream]!) {
                 ready.append { waiter.continuation.resume(returning: true) }
                 return true
             }
-            if stdoutClosed {
+            if closed.contains(waiter.stream) {
                 ready.append { waiter.continuation.resume(returning: false) }
                 return true
             }
             return false
         }
-        if let exit, stdoutClosed {
+        if let exit, closed.count == 2 {
             for waiter in endWaiters { ready.append { waiter.resume(returning: exit) } }
             endWaiters.removeAll()
         }
         return ready
     }
 }
-

@@ -33,6 +33,9 @@ public actor QBORateLimiter {
     /// Requests currently admitted and not yet released.
     public var requestsInFlight: Int { inFlight }
 
+    /// Requests waiting for a slot to free.
+    public var requestsWaiting: Int { waiters.count }
+
     /// Waits for a token and a free slot. Call ``release()`` when the request ends.
     public func acquire() async throws {
         guard settings.enabled else { return }

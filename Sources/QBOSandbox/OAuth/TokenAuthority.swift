@@ -10,6 +10,8 @@ struct IssuedToken: Sendable, Codable {
     var family: String
     var expires: Int64
     var spent = false
+    /// When a refresh token was spent: it stays usable for the grace period after that.
+    var spentAt: Int64?
     var revoked = false
 }
 
@@ -63,14 +65,27 @@ struct TokenAuthority: Sendable, Codable {
         return issue(realm: grant.realm, clientId: clientId, now: now)
     }
 
-    /// Every refresh rotates the refresh token; the spent one is refused afterwards.
-    mutating func refresh(_ token: String, clientId: String, now: Int64) throws(ControlError) -> WireJSON {
-        guard var issued = tokens[token], issued.kind == .refresh, !issued.spent, !issued.revoked,
+    /// Every refresh rotates the refresh token. As Intuit documents ("your previous refresh tokens
+    /// expire 24 hours after you receive a new one", intuit/oauth-jsclient README), a spent one
+    /// still works for `graceMs` after it was first spent, then gets `invalid_grant`; a grace of 0
+    /// refuses it at once, the strictest reading, which tests of refresh serialization use.
+    mutating func refresh(_ token: String, clientId: String, now: Int64, graceMs: Int64) throws(ControlError) -> WireJSON {
+        guard var issued = tokens[token], issued.kind == .refresh, !issued.revoked,
               issued.expires > now, issued.clientId == clientId else {
             throw ControlError(status: 400, error: "invalid_grant", description: "Incorrect or invalid refresh token")
         }
-        issued.spent = true
-        tokens[token] = issued
+        if issued.spent {
+            // A token spent before grace periods existed (no spentAt) has none.
+            guard let spentAt = issued.spentAt, now < spentAt + graceMs else {
+                throw ControlError(status: 400, error: "invalid_grant", description: "Incorrect or invalid refresh token")
+            }
+        } else {
+            issued.spent = true
+            issued.spentAt = now
+            // Kept at least through its grace, so that pruning does not end it early.
+            issued.expires = max(issued.expires, now + graceMs)
+            tokens[token] = issued
+        }
         return issue(realm: issued.realm, clientId: clientId, family: issued.family, now: now)
     }
 

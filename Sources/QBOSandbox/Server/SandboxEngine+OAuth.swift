@@ -78,7 +78,8 @@ extension SandboxEngine {
             guard let token = form["refresh_token"] else {
                 throw ControlError(status: 400, error: "invalid_request", description: "refresh_token is missing")
             }
-            answer = try authority.refresh(token, clientId: clientId, now: now)
+            answer = try authority.refresh(
+                token, clientId: clientId, now: now, graceMs: Int64(options.previousRefreshTokenGrace) * 1000)
         default:
             throw ControlError(status: 400, error: "unsupported_grant_type", description: "grant_type must be authorization_code or refresh_token")
         }

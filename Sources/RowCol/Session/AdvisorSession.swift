@@ -27,14 +27,18 @@ public final class AdvisorSession: Sendable {
     /// - Parameters:
     ///   - environment: where `SYNC_*` and `STRICT_ON_SNAPSHOT` are read (usually the process's).
     ///   - clientConfiguration: QBO client behaviour; retries follow `SYNC_ENABLE_RETRY`.
+    ///   - waitingUpTo: how long to wait while another process writes the advisor.
+    ///   - whileWaiting: called once when the advisor is found held, before waiting.
     /// - Throws: `StoreError` (busy, not a workspace, unknown advisor), ``ConfigurationError``.
     public static func open(
         workspace: Workspace, advisor: AdvisorID, environment: [String: String] = ProcessInfo.processInfo.environment,
         clientConfiguration: QBOClientConfiguration = QBOClientConfiguration(),
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        waitingUpTo patience: Duration = .zero, whileWaiting: (@Sendable (StoreError) -> Void)? = nil
     ) async throws -> AdvisorSession {
         let configuration = try RowColConfiguration.sync(workspace: workspace, environment: environment)
-        let store = try AdvisorStore.open(workspace, advisor: advisor)
+        let store = try await AdvisorStore.open(
+            workspace, advisor: advisor, waitingUpTo: patience, whileWaiting: whileWaiting)
         var clientConfiguration = clientConfiguration
         if !configuration.enableRetry { clientConfiguration.retry = .disabled }
         clientConfiguration.requestTimeout = TimeInterval(configuration.requestTimeout.components.seconds)

@@ -53,7 +53,8 @@ public struct BusinessSyncReport: Sendable, Codable {
 /// Progress of a sync, for a terminal or a log.
 public enum SyncProgress: Sendable {
     case started(BusinessID, EntityKind)
-    case finished(BusinessID, EntityKind, changed: Int, reachedQBO: Bool)
+    /// `logSeq` is the last log line the step committed: durable once this is reported.
+    case finished(BusinessID, EntityKind, changed: Int, reachedQBO: Bool, logSeq: LogSeq?)
     case skipped(BusinessID, EntityKind, reason: String)
 }
 
@@ -119,7 +120,7 @@ extension AdvisorSession {
             let after = try await gateways.replayOutbox(of: ref)
             sent = after.filter { $0.state != .pending }.count
             changed[EntityKind.payment.rawValue, default: 0] += sent
-            progress(.finished(business, .payment, changed: sent, reachedQBO: sent == pendingBefore.count))
+            progress(.finished(business, .payment, changed: sent, reachedQBO: sent == pendingBefore.count, logSeq: nil))
         }
         for kind in kinds {
             if !strict, kind != .payment, try await orchestrator.freshness(of: kind, business: business).level == .fresh {
@@ -130,7 +131,9 @@ extension AdvisorSession {
             let report = try await gateways.refresh(kind, business: business)
             for (changedKind, count) in report.changed { changed[changedKind.rawValue, default: 0] += count }
             if report.reachedQBO { refreshed.append(kind.rawValue) } else { synced = false }
-            progress(.finished(business, kind, changed: report.changed.values.reduce(0, +), reachedQBO: report.reachedQBO))
+            progress(.finished(
+                business, kind, changed: report.changed.values.reduce(0, +), reachedQBO: report.reachedQBO,
+                logSeq: report.lastSeq))
         }
         let pending = try store.reader.payments(of: ref).filter { $0.state == .pending }.count
         if pending > 0 {

@@ -70,13 +70,7 @@ public actor WebhookRefresher {
     }
 
     private func openWaiting(_ advisor: AdvisorID, lockWait: Duration) async throws -> AdvisorSession {
-        let deadline = ContinuousClock.now + lockWait
-        while true {
-            do {
-                return try await AdvisorSession.open(workspace: workspace, advisor: advisor, environment: environment)
-            } catch let error as StoreError where error.code == .busy && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(200))
-            }
-        }
+        try await AdvisorSession.open(
+            workspace: workspace, advisor: advisor, environment: environment, waitingUpTo: lockWait)
     }
 }

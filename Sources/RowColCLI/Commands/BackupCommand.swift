@@ -26,7 +26,7 @@ struct BackupCommand: AsyncParsableCommand {
         let advisors = try advisor.map { [try parseID(AdvisorID.self, $0)] }
         let report = try await workspace.backup(
             to: URL(fileURLWithPath: destination), advisors: advisors, includeSecrets: !withoutSecrets,
-            waitingUpTo: Double(waitLock))
+            waitingUpTo: .seconds(max(0, waitLock)), whileWaiting: { printWaiting($0, seconds: waitLock) })
         print("backed up \(report.advisors.map(\.rawValue).joined(separator: ", ")) to \(report.destination.path): "
             + "\(report.files) files, \(report.bytes) bytes\(report.includedSecrets ? "" : ", without secrets")")
     }

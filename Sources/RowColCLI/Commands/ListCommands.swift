@@ -79,3 +79,25 @@ struct BalancesCommand: AsyncParsableCommand {
         }
     }
 }
+
+struct PaymentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "payments",
+        abstract: "List the bill payments approved through RowCol and where each stands.",
+        discussion: "States: pending (in the outbox), sent (QBO took it), confirmed (recon saw it), rejected (with why).")
+    @OptionGroup var workspace: WorkspaceOptions
+    @OptionGroup var advisor: AdvisorOption
+    @OptionGroup var business: BusinessOption
+    @OptionGroup var output: JSONFlag
+
+    func run() async throws {
+        let business = try business.id
+        let answer = try await withSession(workspace, advisor) { session in
+            try await session.gateways.scheduledPayments(of: session.ref(business))
+        }
+        try printAnswer(answer, business: business, json: output.json) { payment in
+            "\(payment.id)\tbill \(payment.billID)\t\(payment.amount)\ton \(payment.payOn)\t\(payment.state.rawValue)"
+                + (payment.qboID.map { "\tQBO \($0)" } ?? "") + (payment.failure.map { "\t\($0)" } ?? "")
+        }
+    }
+}

@@ -24,6 +24,8 @@ struct SandboxServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Persist companies and tokens in this folder.", valueName: "dir")) var data: String?
     @Flag(help: "Do not throttle (500/min, 10 at once per realm), e.g. for benchmarks.") var noThrottle = false
     @Option(help: "Access-token lifetime in seconds.") var accessTokenLifetime: Int = 3600
+    @Option(help: "Seconds a replaced refresh token still works (Intuit: 86400; 0 refuses it at once).")
+    var refreshTokenGrace: Int = 86_400
 
     func run() async throws {
         var options = QBOSandboxOptions()
@@ -31,6 +33,8 @@ struct SandboxServeCommand: AsyncParsableCommand {
         options.dataDirectory = data.map { URL(fileURLWithPath: $0, isDirectory: true) }
         options.throttleEnabled = !noThrottle
         options.accessTokenLifetime = accessTokenLifetime
+        guard refreshTokenGrace >= 0 else { throw ValidationError("--refresh-token-grace must be 0 or more seconds") }
+        options.previousRefreshTokenGrace = refreshTokenGrace
         let server = try await QBOSandboxServer.start(options)
         // Written unbuffered: scripts wait for this line to learn the URL.
         FileHandle.standardOutput.write(Data("""

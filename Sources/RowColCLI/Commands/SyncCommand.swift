@@ -68,8 +68,12 @@ func progressPrinter(quiet: Bool) -> @Sendable (SyncProgress) -> Void {
     switch event {
     case .started(let business, let kind):
         print("  \(business): \(kind) …")
-    case .finished(let business, let kind, let changed, let reached):
-        print("  \(business): \(kind) \(reached ? "done, \(changed) changed" : "not reached (see flags)")")
+    case .finished(let business, let kind, let changed, let reached, let seq):
+        // The seq is an acknowledgement: the crash campaign holds a killed run to every one printed.
+        print("  \(business): \(kind) \(reached ? "done, \(changed) changed" : "not reached (see flags)")"
+            + (seq.map { " (log seq \($0))" } ?? ""))
+        // Out of the process now, even into a pipe or a file: a line printed as done is seen as done.
+        fflush(nil)
     case .skipped(let business, let kind, let reason):
         print("  \(business): \(kind) skipped (\(reason))")
     }

@@ -41,16 +41,9 @@ func withSession<T>(
 ) async throws -> T {
     let workspace = try workspaceOption.open()
     let advisor = try advisorOption.resolve(in: workspace)
-    let deadline = Date().addingTimeInterval(TimeInterval(max(0, waitingUpTo)))
-    var opened: AdvisorSession?
-    while opened == nil {
-        do {
-            opened = try await AdvisorSession.open(workspace: workspace, advisor: advisor)
-        } catch let error as StoreError where error.code == .busy && Date() < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-    }
-    let session = opened!
+    let session = try await AdvisorSession.open(
+        workspace: workspace, advisor: advisor, waitingUpTo: .seconds(max(0, waitingUpTo)),
+        whileWaiting: { printWaiting($0, seconds: waitingUpTo) })
     do {
         let result = try await body(session)
         await session.close()
@@ -59,6 +52,11 @@ func withSession<T>(
         await session.close()
         throw error
     }
+}
+
+/// Tells the user, once, that the command waits for another process to release the advisor.
+@Sendable func printWaiting(_ busy: StoreError, seconds: Int) {
+    printError("\(busy.message) — waiting up to \(seconds) s")
 }
 
 /// Writes `value` as JSON with sorted keys and a final newline.

@@ -99,6 +99,30 @@ public actor AdvisorStore: LogRepo {
         }
     }
 
+    /// Opens the advisor for writing, waiting up to `patience` while another writer holds it.
+    ///
+    /// - Parameter whileWaiting: called once, with the busy error, when the first attempt finds
+    ///   the advisor held (a command tells its user what it waits for).
+    /// - Throws: ``StoreError`` `.busy` when the advisor is still held after `patience`, and every
+    ///   error of ``open(_:advisor:options:)``.
+    public static func open(
+        _ workspace: Workspace, advisor: AdvisorID, options: Options = Options(), waitingUpTo patience: Duration,
+        whileWaiting: (@Sendable (StoreError) -> Void)? = nil
+    ) async throws -> AdvisorStore {
+        let deadline = ContinuousClock.now + patience
+        var told = false
+        while true {
+            do {
+                return try open(workspace, advisor: advisor, options: options)
+            } catch let error as StoreError where error.code == .busy && ContinuousClock.now < deadline {
+                if !told { whileWaiting?(error) }
+                told = true
+                // The holder is another process: nothing to wait on but time.
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
     /// Lock files this process holds, so that a refusal naming our own pid can be told apart from
     /// a child's inherited copy of a closed lock (below).
     private static let heldLocks = Locked(Set<String>())

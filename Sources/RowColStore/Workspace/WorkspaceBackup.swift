@@ -28,13 +28,15 @@ extension Workspace {
     ///   - destination: a new or empty folder, outside this workspace.
     ///   - advisors: the advisors to copy; `nil` for all of them.
     ///   - includeSecrets: copy `secrets/<advisor>/` (OAuth tokens and app credentials) too.
-    ///   - waitingUpTo: seconds to keep trying while another process writes an advisor.
+    ///   - waitingUpTo: how long to keep trying while another process writes an advisor.
+    ///   - whileWaiting: called once per advisor found held, before waiting for it.
     /// - Throws: ``StoreError`` `.busy` when an advisor stayed locked, `.alreadyExists` when
     ///   `destination` holds files, `.invalidArgument` when it lies inside the workspace,
     ///   `.symlinkRefused` when a part of the workspace is a symlink.
     @discardableResult
     public func backup(
-        to destination: URL, advisors: [AdvisorID]? = nil, includeSecrets: Bool = true, waitingUpTo seconds: Double = 0
+        to destination: URL, advisors: [AdvisorID]? = nil, includeSecrets: Bool = true,
+        waitingUpTo patience: Duration = .zero, whileWaiting: (@Sendable (StoreError) -> Void)? = nil
     ) async throws -> BackupReport {
         let chosen = try (advisors ?? self.advisors()).sorted { $0.rawValue < $1.rawValue }
         for advisor in chosen { try requireAdvisor(advisor) }
@@ -43,7 +45,10 @@ extension Workspace {
         var stores: [AdvisorStore] = []
         do {
             // Sorted order: two backups taking several locks never wait on each other in a cycle.
-            for advisor in chosen { stores.append(try await Self.openWaiting(self, advisor, seconds)) }
+            for advisor in chosen {
+                stores.append(try await AdvisorStore.open(
+                    self, advisor: advisor, waitingUpTo: patience, whileWaiting: whileWaiting))
+            }
             var copier = TreeCopier()
             try FileSystem.makeDirectory(target + "/advisors")
             if FileSystem.kind(of: paths.gitignore) == .file {
@@ -68,19 +73,6 @@ extension Workspace {
         } catch {
             for store in stores { await store.close() }
             throw error
-        }
-    }
-
-    private static func openWaiting(_ workspace: Workspace, _ advisor: AdvisorID, _ seconds: Double) async throws
-        -> AdvisorStore
-    {
-        let deadline = Date().addingTimeInterval(max(0, seconds))
-        while true {
-            do {
-                return try AdvisorStore.open(workspace, advisor: advisor)
-            } catch let error as StoreError where error.code == .busy && Date() < deadline {
-                try await Task.sleep(for: .milliseconds(100))
-            }
         }
     }
 

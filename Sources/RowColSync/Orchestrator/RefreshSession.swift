@@ -14,6 +14,8 @@ public actor RefreshSession {
     private var raised: [HygieneFlag] = []
     /// How many documents this refresh changed, per kind.
     public private(set) var changed: [EntityKind: Int] = [:]
+    /// The last log line this refresh committed.
+    public private(set) var lastSeq: LogSeq?
 
     init(business: BusinessID, entity: EntityKind, orchestrator: SyncOrchestrator, state: BusinessSyncState) {
         self.business = business
@@ -30,8 +32,10 @@ public actor RefreshSession {
     /// Logs (INBOUND) and applies the changes the mirror does not have yet; returns how many.
     @discardableResult
     public func record(operation: String, changes: [MirrorChange], detail: JSONValue? = nil) async throws -> Int {
-        let fresh = try await orchestrator.record(business: business, operation: operation, changes: changes, detail: detail)
+        let (fresh, seq) = try await orchestrator.record(
+            business: business, operation: operation, changes: changes, detail: detail)
         for change in fresh { changed[change.entity, default: 0] += 1 }
+        if let seq { lastSeq = seq }
         return fresh.count
     }
 

@@ -159,7 +159,8 @@ public actor SyncOrchestrator {
             try await update(business) { state in
                 state.raise(failure.flag, business: business, entity: entity, at: at, message: failure.message)
             }
-            return RefreshReport(reachedQBO: false, changed: await session.changed, failure: failure)
+            return RefreshReport(
+                reachedQBO: false, changed: await session.changed, lastSeq: await session.lastSeq, failure: failure)
         }
         let outcome = await session.outcome()
         let at = now()
@@ -175,13 +176,14 @@ public actor SyncOrchestrator {
                 state.raise(flag.code, business: business, entity: flag.entity, at: at, message: flag.message)
             }
         }
-        return RefreshReport(reachedQBO: true, changed: await session.changed, failure: nil)
+        return RefreshReport(reachedQBO: true, changed: await session.changed, lastSeq: await session.lastSeq, failure: nil)
     }
 
     /// Logs INBOUND lines for changes a refresh found, dropping those the mirror already has.
+    /// - Returns: the changes logged, and the seq of their line (nil when none was new).
     func record(
         business: BusinessID, operation: String, changes: [MirrorChange], detail: JSONValue?
-    ) async throws -> [MirrorChange] {
+    ) async throws -> (changes: [MirrorChange], seq: LogSeq?) {
         var fresh: [MirrorChange] = []
         fresh.reserveCapacity(changes.count)
         do {
@@ -196,15 +198,15 @@ public actor SyncOrchestrator {
                 case .delete: if current != nil { fresh.append(change) }
                 }
             }
-            guard !fresh.isEmpty else { return [] }
+            guard !fresh.isEmpty else { return ([], nil) }
             let record = LogRecord(
                 business: business, direction: .inbound, operation: operation, phase: .fetched, httpCode: 200,
                 status: "ok", payload: LogPayload(changes: fresh, detail: detail))
-            _ = try await journal.commit([record])
+            let entries = try await journal.commit([record])
+            return (fresh, entries.last?.seq)
         } catch {
             throw JournalFailure(underlying: error)
         }
-        return fresh
     }
 }
 
@@ -214,6 +216,8 @@ public struct RefreshReport: Sendable {
     public var reachedQBO: Bool
     /// Documents changed, per kind.
     public var changed: [EntityKind: Int]
+    /// The last log line the refresh committed (durable, and applied to the mirror), if any.
+    public var lastSeq: LogSeq?
     /// Why QBO could not be used, when it could not.
     public var failure: RemoteFailure?
 }
