@@ -3,7 +3,9 @@ import QBOSandbox
 import RowCol
 import Testing
 
-/// Two `rowcol` processes sync and pay while the sandbox fails 20% of API requests.
+/// Two `rowcol` processes sync and pay while the sandbox fails about 20% of API requests, a third
+/// of those failures after the write was committed (its answer dropped, held past the client's
+/// timeout, or replaced by a 5xx), and QBO's `requestid` replay fails for every payment.
 ///
 /// CI pays 40 bills (4 in each of 10 businesses); `ROWCOL_SOAK_BILLS=200` runs the long mode.
 @Suite("fault soak")
@@ -17,7 +19,7 @@ struct FaultSoakTests {
         let temp = try TempFolder("soak")
         defer { temp.remove() }
         var options = QBOSandboxOptions()
-        options.timeoutHoldSeconds = 1
+        options.timeoutHoldSeconds = 3
         let sandbox = try await QBOSandboxServer.start(options)
         let control = Control(baseURL: sandbox.baseURL)
         do {
@@ -43,13 +45,23 @@ struct FaultSoakTests {
             #expect(bills.count >= billCount * 3 / 4, "the sandbox seeded too few open bills")
             let requestsBefore = try await requestCount(control)
 
-            // Faults on 20% of API calls, of every kind.
-            let kinds = ["429", "500", "503", "timeout", "drop", "401", "xml401"]
-            for kind in kinds {
-                var body: [String: Any] = ["kind": kind, "rate": 0.2 / Double(kinds.count)]
-                if kind == "timeout" { body["hold_seconds"] = 1 }
+            // Faults before processing on every kind of call (about 14% of them), and after the commit
+            // on nine payment writes in ten (about a third of all faults, payments being few among
+            // the calls); every repeated requestid is treated as new.
+            let before = ["429", "500", "503", "timeout", "drop", "401", "xml401"]
+            for kind in before {
+                var body: [String: Any] = ["kind": kind, "rate": 0.14 / Double(before.count)]
+                if kind == "timeout" { body["hold_seconds"] = 3 }
                 try await control.call("POST", "/__sandbox/faults", body)
             }
+            let afterCommit: [[String: Any]] = [
+                ["kind": "drop_after_commit"], ["kind": "stall_after_commit", "hold_seconds": 3],
+                ["kind": "status_after_commit", "status": 503], ["kind": "status_after_commit", "status": 500],
+            ]
+            for fault in afterCommit {
+                try await control.call("POST", "/__sandbox/faults", fault.merging(["path": "billpayment", "rate": 0.9 / Double(afterCommit.count)]) { $1 })
+            }
+            try await control.call("POST", "/__sandbox/faults", ["path": "billpayment", "kind": "requestid_miss", "rate": 1])
 
             let today = LocalDate(Date()).description
             let payCommands: [[String]] = bills.map { entry in
@@ -58,16 +70,28 @@ struct FaultSoakTests {
             }
             // Two processes at a time: each approves every bill once, in opposite orders, and syncs
             // now and then; the second syncs without client retries so that faults show as flags.
-            async let forward = worker(folder, payCommands, syncEvery: 8, environment: [:])
+            // A two-second timeout: held answers are given up on, and looked for before any resend.
+            async let forward = worker(folder, payCommands, syncEvery: 8, environment: ["SYNC_REQUEST_TIMEOUT": "2"])
             async let backward = worker(
-                folder, payCommands.reversed(), syncEvery: 5, environment: ["SYNC_ENABLE_RETRY": "false"])
+                folder, payCommands.reversed(), syncEvery: 5,
+                environment: ["SYNC_ENABLE_RETRY": "false", "SYNC_REQUEST_TIMEOUT": "2"])
             let results = try await [forward, backward]
             let invocations = results.reduce(0) { $0 + $1.invocations }
             let flagsDuringFaults = results.flatMap(\.flagCodes)
             for failure in results.flatMap(\.unexpected) { Issue.record("\(failure)") }
             #expect(!flagsDuringFaults.isEmpty, "no hygiene flag was raised while 20% of requests failed")
             let faultStats = try await control.stats()
-            #expect((faultStats["faults_injected"] as? Int ?? 0) > 0)
+            let requestsUnderFaults = try await requestCount(control) - requestsBefore
+            let byKind = faultStats["faults_by_kind"] as? [String: Int] ?? [:]
+            let faulted = byKind.values.reduce(0, +)
+            let afterCommitted = byKind.filter { $0.key.hasSuffix("_after_commit") }.values.reduce(0, +)
+            let measuredRate = Double(faulted) / Double(max(1, requestsUnderFaults))
+            let afterCommitShare = Double(afterCommitted) / Double(max(1, faulted))
+            print("fault soak: \(faulted) of \(requestsUnderFaults) API requests faulted (\(percent(measuredRate))), "
+                + "\(afterCommitted) after commit (\(percent(afterCommitShare)) of the faults), "
+                + "\(faultStats["requestid_misses"] ?? 0) requestid replays missed; by kind: \(byKind.sorted { $0.key < $1.key })")
+            #expect((0.14...0.28).contains(measuredRate), "measured fault rate \(measuredRate)")
+            #expect((0.25...0.5).contains(afterCommitShare), "after-commit share \(afterCommitShare)")
 
             // Faults over: one strict sync sends what waits in the outbox, recon confirms it.
             try await control.call("DELETE", "/__sandbox/faults")
@@ -118,7 +142,7 @@ struct FaultSoakTests {
             // A strict sync of 10 businesses is about 35 requests and a payment about 2; allow retries.
             let bound = (invocations + 2) * 20
             print("fault soak: \(bills.count) bills, \(invocations) rowcol runs, \(requests) API requests (bound \(bound)), "
-                + "\(faultStats["faults_injected"] ?? 0) faults injected, \(stats["requestid_replays"] ?? 0) requestid replays, "
+                + "\(faulted) faults (\(percent(measuredRate)) of the requests under faults), "
                 + "flags seen: \(Set(flagsDuringFaults).sorted())")
             #expect(requests <= bound, "\(requests) API requests for \(invocations) runs")
         } catch {
@@ -172,3 +196,5 @@ struct FaultSoakTests {
         return perRealm.values.reduce(0) { $0 + $1.values.reduce(0, +) }
     }
 }
+
+func percent(_ fraction: Double) -> String { "\(Int((fraction * 1000).rounded()) / 10).\(Int((fraction * 1000).rounded()) % 10)%" }

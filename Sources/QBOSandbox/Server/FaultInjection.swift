@@ -149,6 +149,7 @@ extension SandboxEngine {
         }
         faultsInjected += chosen.count
         if chosen.missReplay { requestidMisses += 1 }
+        if let (kind, _, _) = chosen.answer { faultsByKind[kind.rawValue, default: 0] += 1 }
         return chosen
     }
 

@@ -142,6 +142,7 @@ extension SandboxEngine {
         return ["billpayments_created": .number(Decimal(billPaymentsCreated)), "requestid_replays": .number(Decimal(replays)),
                 "requestid_misses": .number(Decimal(requestidMisses)), "billpayments_by_bill": .object(byBill),
                 "throttled": .number(Decimal(throttled)), "faults_injected": .number(Decimal(faultsInjected)),
+                "faults_by_kind": .object(faultsByKind.mapValues { .number(Decimal($0)) }),
                 "requests": .object(requests)]
     }
 }

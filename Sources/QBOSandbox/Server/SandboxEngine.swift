@@ -39,6 +39,8 @@ actor SandboxEngine {
     var throttled = 0
     var faultsInjected = 0
     var requestidMisses = 0
+    /// Answer-shaping faults that acted, per kind (a missed replay is counted in `requestidMisses`).
+    var faultsByKind: [String: Int] = [:]
     /// Bill payments created per realm and bill (duplicates from a missed replay included).
     var billPaymentsByBill: [String: [String: Int]] = [:]
     var requestCounts: [String: [String: Int]] = [:]
