@@ -9,6 +9,8 @@ enum FaultKind: String, Sendable, CaseIterable {
     case drop
     case unauthorized = "401"
     case unauthorizedXML = "xml401"
+    case forbidden = "403"
+    case staleObject = "5010"
     case requestidMiss = "requestid_miss"
     case dropAfterCommit = "drop_after_commit"
     case stallAfterCommit = "stall_after_commit"
@@ -27,7 +29,7 @@ enum FaultKind: String, Sendable, CaseIterable {
 
     var phase: Phase {
         switch self {
-        case .throttle, .system500, .system503, .drop, .unauthorized, .unauthorizedXML: .instead
+        case .throttle, .system500, .system503, .drop, .unauthorized, .unauthorizedXML, .forbidden, .staleObject: .instead
         case .timeout: .held
         case .requestidMiss: .replay
         case .dropAfterCommit, .stallAfterCommit, .statusAfterCommit: .afterCommit
@@ -162,6 +164,8 @@ extension SandboxEngine {
         case .system503: return .reply(QBOFault.system(status: 503).reply(nowMs: now))
         case .unauthorized: return .reply(QBOFault.authentication(refusal).reply(nowMs: now))
         case .unauthorizedXML: return .reply(QBOFault.authentication(refusal, format: .xml).reply(nowMs: now))
+        case .forbidden: return .reply(QBOFault.forbidden("the sandbox was told to refuse this request").reply(nowMs: now))
+        case .staleObject: return .reply(QBOFault.stale("object", "(injected)", current: 1).reply(nowMs: now))
         default: return .drop
         }
     }

@@ -129,6 +129,11 @@ struct QBOFault: Error, Sendable {
                  message: "message=AuthenticationFailed; errorCode=003200; statusCode=401", detail: detail, format: format)
     }
 
+    static func forbidden(_ detail: String) -> QBOFault {
+        QBOFault(httpStatus: 403, code: "3100", type: "AuthorizationFault",
+                 message: "message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403", detail: detail)
+    }
+
     static func throttled(format: FaultFormat, retryAfter: Int?) -> QBOFault {
         QBOFault(httpStatus: 429, code: "3001", type: format == .xml ? "SERVICE" : "ThrottleExceeded",
                  message: "message=ThrottleExceeded; errorCode=003001; statusCode=429",

@@ -168,8 +168,11 @@ public actor SyncOrchestrator {
             for kind in outcome.refreshed.union([entity]) {
                 state.refreshedAt[kind.rawValue] = at
                 state.clear(BusinessSyncState.railFlags, entity: kind)
-                state.clear([.railOffline, .railThrottled, .railUnavailable, .authReconnectRequired,
-                             .authForbidden], entity: nil)
+                state.clear(BusinessSyncState.railFlags, entity: nil)
+                // A refresh that did not fall back to a full query again is incremental once more.
+                if !outcome.raised.contains(where: { $0.code == .reconFullResync && $0.entity == kind }) {
+                    state.clear([.reconFullResync], entity: kind)
+                }
             }
             for (kind, cursor) in outcome.cursors { state.cursors[kind.rawValue] = cursor }
             for flag in outcome.raised {
