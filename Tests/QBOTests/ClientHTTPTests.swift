@@ -182,7 +182,7 @@ import Testing
             #expect(first.id == second.id)
             #expect(first.totalAmt == Decimal(string: "900.10"))
             #expect(first.paidBillIDs == ["24"])
-            #expect(await setup.qbo.payments.count == 1)
+            #expect(await setup.qbo.paymentCount == 1)
             #expect(await setup.qbo.apiRequests().last?.query["requestid"] == "approve-24-1")
             await #expect(throws: QBOError.self) {
                 _ = try await client.createBillPayment(Self.paymentBody, requestID: String(repeating: "x", count: 51))

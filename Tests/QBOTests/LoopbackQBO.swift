@@ -4,6 +4,9 @@ import FlyingFox
 
 /// A small QBO stand-in on loopback for the HTTP tests: real sockets, real HTTP, Intuit's paths
 /// and recorded payload shapes, with knobs for faults. (The full sandbox is the QBOSandbox module.)
+///
+/// It reads and writes JSON through Foundation's `JSONSerialization`, never through the client's
+/// own JSON code, so that a bug shared by the client's encoder and parser cannot hide here.
 actor LoopbackQBO {
     struct Seen: Sendable {
         var method: String
@@ -26,7 +29,7 @@ actor LoopbackQBO {
 
     // Company state.
     var billCount = 0
-    var payments: [String: QBOJSON] = [:]
+    var payments: [String: [String: Any]] = [:]
     var paymentsByRequestID: [String: String] = [:]
     var billSyncToken = 0
     var seen: [Seen] = []
@@ -62,6 +65,9 @@ actor LoopbackQBO {
 
     func apiRequests() -> [Seen] { seen.filter { $0.path.hasPrefix("/v3/") } }
 
+    /// How many payments the stand-in created.
+    var paymentCount: Int { payments.count }
+
     private func respond(_ status: Int, _ body: Data, headers: [String: String] = [:]) -> HTTPResponse {
         var all = HTTPHeaders()
         all[HTTPHeader("intuit_tid")] = "tid-\(seen.count)"
@@ -69,8 +75,16 @@ actor LoopbackQBO {
         return HTTPResponse(statusCode: HTTPStatusCode(status, phrase: "Status"), headers: all, body: body)
     }
 
-    private func json(_ status: Int, _ value: QBOJSON) -> HTTPResponse {
-        respond(status, value.encoded(), headers: ["Content-Type": "application/json"])
+    private func json(_ status: Int, _ value: [String: Any]) -> HTTPResponse {
+        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return respond(status, data, headers: ["Content-Type": "application/json"])
+    }
+
+    /// An exact decimal for a JSON body (JSONSerialization writes NSDecimalNumber's digits).
+    private func amount(_ text: String) -> NSDecimalNumber { NSDecimalNumber(string: text) }
+
+    private func parseObject(_ body: Data) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
     }
 
     private func handle(_ request: HTTPRequest) async -> HTTPResponse {
@@ -124,7 +138,7 @@ actor LoopbackQBO {
         generation += 1
         accessToken = "access-\(generation)"
         refreshToken = "refresh-\(generation)"
-        return json(200, ["token_type": "bearer", "access_token": .string(accessToken), "refresh_token": .string(refreshToken),
+        return json(200, ["token_type": "bearer", "access_token": accessToken, "refresh_token": refreshToken,
                           "expires_in": 3600, "x_refresh_token_expires_in": 8_726_400])
     }
 
@@ -134,54 +148,52 @@ actor LoopbackQBO {
             words.firstIndex(of: keyword).flatMap { words.indices.contains($0 + 1) ? Int(words[$0 + 1]) : nil }
         }
         if statement.contains("COUNT(*)") {
-            return json(200, ["QueryResponse": ["totalCount": .number(Decimal(billCount))], "time": "2026-11-28T00:00:00.000-08:00"])
+            return json(200, ["QueryResponse": ["totalCount": billCount], "time": "2026-11-28T00:00:00.000-08:00"])
         }
         let start = number(after: "STARTPOSITION") ?? 1
         let size = min(1000, number(after: "MAXRESULTS") ?? 100)
         let ids = start <= billCount ? Array(start...min(billCount, start + size - 1)) : []
-        var response: [String: QBOJSON] = ["startPosition": .number(Decimal(start)), "maxResults": .number(Decimal(ids.count))]
+        var response: [String: Any] = ["startPosition": start, "maxResults": ids.count]
         if !ids.isEmpty {
-            response["Bill"] = .array(ids.map { id in
-                ["Id": .string(String(id)), "SyncToken": "0", "TotalAmt": .number(Decimal(string: "\(id).25")!),
-                 "Balance": .number(Decimal(string: "\(id).25")!), "DueDate": "2026-12-01",
-                 "MetaData": ["LastUpdatedTime": "2026-11-27T10:00:00-08:00"]]
-            })
+            response["Bill"] = ids.map { id -> [String: Any] in
+                ["Id": String(id), "SyncToken": "0", "TotalAmt": amount("\(id).25"), "Balance": amount("\(id).25"),
+                 "DueDate": "2026-12-01", "MetaData": ["LastUpdatedTime": "2026-11-27T10:00:00-08:00"]]
+            }
         }
-        return json(200, ["QueryResponse": .object(response), "time": "2026-11-28T00:00:00.000-08:00"])
+        return json(200, ["QueryResponse": response, "time": "2026-11-28T00:00:00.000-08:00"])
     }
 
     private func cdcAnswer() -> HTTPResponse {
-        json(200, ["CDCResponse": [["QueryResponse": [
-            ["Bill": [["Id": "7", "SyncToken": "2", "TotalAmt": 70, "Balance": 0],
-                      ["Id": "8", "status": "Deleted", "domain": "QBO", "MetaData": ["LastUpdatedTime": "2026-11-27T09:00:00-08:00"]]],
-             "startPosition": 1, "maxResults": 2],
-            [:],
-        ]]], "time": "2026-11-28T01:02:03.456-08:00"])
+        // Hand-written, as QBO sends it.
+        respond(200, Data("""
+            {"CDCResponse":[{"QueryResponse":[{"Bill":[{"Id":"7","SyncToken":"2","TotalAmt":70,"Balance":0},\
+            {"Id":"8","status":"Deleted","domain":"QBO","MetaData":{"LastUpdatedTime":"2026-11-27T09:00:00-08:00"}}],\
+            "startPosition":1,"maxResults":2},{}]}],"time":"2026-11-28T01:02:03.456-08:00"}
+            """.utf8), headers: ["Content-Type": "application/json"])
     }
 
     private func billPayment(_ body: Data, query: [String: String]) -> HTTPResponse {
         if let requestID = query["requestid"], let existing = paymentsByRequestID[requestID], let payment = payments[existing] {
             return json(200, ["BillPayment": payment, "time": "2026-11-28T00:00:00.000-08:00"])
         }
-        guard var object = (try? QBOJSON.parse(body))?.objectValue else {
+        guard var object = parseObject(body) else {
             return json(400, ["Fault": ["Error": [["Message": "Request has invalid or unsupported property", "code": "2010"]], "type": "ValidationFault"]])
         }
         let id = String(1000 + payments.count)
-        object["Id"] = .string(id)
+        object["Id"] = id
         object["SyncToken"] = "0"
-        payments[id] = .object(object)
+        payments[id] = object
         if let requestID = query["requestid"] { paymentsByRequestID[requestID] = id }
-        return json(200, ["BillPayment": .object(object), "time": "2026-11-28T00:00:00.000-08:00"])
+        return json(200, ["BillPayment": object, "time": "2026-11-28T00:00:00.000-08:00"])
     }
 
     private func billUpdate(_ body: Data) -> HTTPResponse {
-        guard let object = try? QBOJSON.parse(body), object["SyncToken"]?.stringValue == String(billSyncToken) else {
+        guard var updated = parseObject(body), updated["SyncToken"] as? String == String(billSyncToken) else {
             return json(400, ["Fault": ["Error": [["Message": "Stale Object Error", "Detail": "Stale Object Error : You and another user were working on the same thing.", "code": "5010", "element": ""]], "type": "ValidationFault"],
                               "time": "2026-11-28T00:00:00.000-08:00"])
         }
         billSyncToken += 1
-        var updated = object.objectValue ?? [:]
-        updated["SyncToken"] = .string(String(billSyncToken))
-        return json(200, ["Bill": .object(updated), "time": "2026-11-28T00:00:00.000-08:00"])
+        updated["SyncToken"] = String(billSyncToken)
+        return json(200, ["Bill": updated, "time": "2026-11-28T00:00:00.000-08:00"])
     }
 }
