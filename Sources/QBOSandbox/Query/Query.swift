@@ -235,22 +235,25 @@ extension Company {
         var condition: Query.Condition
         var path: FieldPath
         var numbers: [Decimal?]
+        var numberSet: Set<Decimal>?
 
         init(_ condition: Query.Condition) {
             self.condition = condition
             path = condition.path
             let isTime = path.special == .updated || path.special == .created
             numbers = condition.values.map { isTime ? WireTime.parse($0).map { Decimal($0) } : Decimal(string: $0) }
+            if condition.op == .in, condition.values.count > 8 { numberSet = Set(numbers.compactMap { $0 }) }
         }
     }
 
     static func matches(_ record: Record, _ prepared: PreparedCondition) -> Bool {
         let condition = prepared.condition
         guard let field = value(of: record, prepared.path) else { return false }
-        func compare(_ literal: String) -> ComparisonResult? {
+        func compare(_ index: Int) -> ComparisonResult? {
+            let literal = condition.values[index]
             switch field {
             case .number(let number):
-                guard let index = condition.values.firstIndex(of: literal), let other = prepared.numbers[index] else { return nil }
+                guard let other = prepared.numbers[index] else { return nil }
                 return number < other ? .orderedAscending : (number > other ? .orderedDescending : .orderedSame)
             case .bool(let flag):
                 let other = literal.lowercased() == "true"
@@ -262,13 +265,16 @@ extension Company {
             }
         }
         switch condition.op {
-        case .eq: return compare(condition.values[0]) == .orderedSame
-        case .ne: return compare(condition.values[0]).map { $0 != .orderedSame } ?? false
-        case .lt: return compare(condition.values[0]) == .orderedAscending
-        case .gt: return compare(condition.values[0]) == .orderedDescending
-        case .le: return compare(condition.values[0]).map { $0 != .orderedDescending } ?? false
-        case .ge: return compare(condition.values[0]).map { $0 != .orderedAscending } ?? false
-        case .in: return condition.values.contains { compare($0) == .orderedSame }
+        case .eq: return compare(0) == .orderedSame
+        case .ne: return compare(0).map { $0 != .orderedSame } ?? false
+        case .lt: return compare(0) == .orderedAscending
+        case .gt: return compare(0) == .orderedDescending
+        case .le: return compare(0).map { $0 != .orderedDescending } ?? false
+        case .ge: return compare(0).map { $0 != .orderedAscending } ?? false
+        case .in:
+            // A long IN list of numbers (ids) is looked up, not scanned, for every row.
+            if case .number(let number) = field, let set = prepared.numberSet { return set.contains(number) }
+            return condition.values.indices.contains { compare($0) == .orderedSame }
         case .like:
             guard case .string(let text) = field else { return false }
             let pattern = condition.values[0].lowercased()
