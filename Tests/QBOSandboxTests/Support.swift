@@ -60,20 +60,18 @@ struct Client {
         return Answer(status: http.statusCode, headers: all, body: data)
     }
 
-    @discardableResult
-    func seed(_ realm: String, seed: Int = 7, bills: Int = 20, invoices: Int = 10, accounts: Int = 2) async throws -> Answer {
-        let answer = try await send("POST", "/__sandbox/realms",
-                                    json: ["realm": realm, "seed": seed, "bills": bills, "invoices": invoices, "accounts": accounts])
-        #expect(answer.status == 201, "seeding failed: \(answer.text)")
-        return answer
+    /// The typed control client the sandbox ships.
+    var control: QBOSandboxControl { sandbox.control }
+
+    func seed(_ realm: String, seed: Int = 7, bills: Int = 20, invoices: Int = 10, accounts: Int = 2) async throws {
+        let summary = try await control.createRealm(realm, seed: seed, bills: bills, invoices: invoices, accounts: accounts)
+        #expect(summary.bills == bills && summary.invoices == invoices, "seeding gave \(summary)")
     }
 
     /// Tokens from the playground-like control endpoint.
     func tokens(_ realm: String) async throws -> (access: String, refresh: String) {
-        let answer = try await send("POST", "/__sandbox/realms/\(realm)/tokens")
-        let access = try #require(answer.json["access_token"] as? String)
-        let refresh = try #require(answer.json["refresh_token"] as? String)
-        return (access, refresh)
+        let tokens = try await control.tokens(realm: realm)
+        return (tokens.accessToken, tokens.refreshToken)
     }
 
     func api(_ method: String, _ realm: String, _ path: String, token: String, json: Any? = nil) async throws -> Answer {
