@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(name: "RowColDomain"),
@@ -30,7 +32,10 @@ let package = Package(
             dependencies: ["RowColDomain", "RowColStore", "QBO", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "RowCol", dependencies: ["RowColDomain", "RowColRunway", "RowColStore", "QBO", "RowColSync"]),
         .target(
-            name: "QBOSandbox", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")],
+            name: "QBOSandbox",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             exclude: ["README.md"]),
         .executableTarget(
             name: "RowColCLI",
@@ -52,8 +57,7 @@ let package = Package(
             name: "QBOTests",
             dependencies: [
                 "QBO", "QBOSandbox", "RowColTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
-            ],
-            exclude: ["Fixtures"]),
+            ]),
         .testTarget(name: "QBOSandboxTests", dependencies: ["QBOSandbox"]),
         .testTarget(
             name: "RowColSyncTests", dependencies: ["RowColSync", "RowColStore", "QBO", "QBOSandbox", "RowColTestSupport"]),

@@ -1,5 +1,8 @@
-import FlyingFox
 import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
 
 /// A local QuickBooks Online emulator on loopback HTTP: OAuth 2.0, the Accounting API subset
 /// RowCol uses, and a control API under `/__sandbox/` (see the module's README).
@@ -13,14 +16,12 @@ public final class QBOSandboxServer: Sendable {
     /// Where the sandbox answers, for example `http://127.0.0.1:53412`; OAuth, the API under
     /// `/v3/company/{realm}/` and the control API all share it.
     public let baseURL: URL
-    private let server: HTTPServer
     private let engine: SandboxEngine
     private let runTask: Task<Void, any Error>
     private let options: QBOSandboxOptions
 
-    private init(baseURL: URL, server: HTTPServer, engine: SandboxEngine, runTask: Task<Void, any Error>, options: QBOSandboxOptions) {
+    private init(baseURL: URL, engine: SandboxEngine, runTask: Task<Void, any Error>, options: QBOSandboxOptions) {
         self.baseURL = baseURL
-        self.server = server
         self.engine = engine
         self.runTask = runTask
         self.options = options
@@ -37,36 +38,46 @@ public final class QBOSandboxServer: Sendable {
                 throw QBOSandboxError("cannot read the sandbox state in \(directory.path): \(error). Move the file \(SandboxEngine.stateFileName) away to start empty.")
             }
         }
-        let address: sockaddr_in
-        do {
-            address = try .inet(ip4: options.host, port: options.port)
-        } catch {
-            throw QBOSandboxError("\(options.host) is not an IPv4 address to bind the sandbox to")
+        var logger = Logger(label: "QBOSandbox")
+        logger.logLevel = .critical
+        // The first of: the server reports its bound port, or running it fails (address in use, …).
+        let (started, report) = AsyncStream<Result<Int, any Error>>.makeStream()
+        let app = Application(
+            responder: SandboxResponder(engine: engine),
+            configuration: ApplicationConfiguration(address: .hostname(options.host, port: Int(options.port))),
+            onServerRunning: { channel in
+                report.yield(channel.localAddress?.port.map { .success($0) }
+                             ?? .failure(QBOSandboxError("the server reports no local address")))
+            },
+            logger: logger)
+        let runTask = Task {
+            do {
+                try await app.run()
+            } catch {
+                report.yield(.failure(error))
+                throw error
+            }
+            report.yield(.failure(QBOSandboxError("the server stopped as it started")))
         }
-        let server = HTTPServer(address: address, timeout: max(120, options.timeoutHoldSeconds + 60), logger: .disabled,
-                                handler: SandboxHTTPHandler(engine: engine))
-        let runTask = Task { try await server.run() }
-        do {
-            try await server.waitUntilListening(timeout: 60)
-        } catch {
+        var first: Result<Int, any Error>?
+        for await result in started { first = result; break }
+        guard case .success(let port)? = first else {
             runTask.cancel()
-            let reason = (try? await runTask.value).map { "\($0)" } ?? "\(error)"
+            let reason: String
+            if case .failure(let error)? = first { reason = "\(error)" } else { reason = "it stopped" }
             throw QBOSandboxError("the sandbox could not listen on \(options.host):\(options.port): \(reason)")
         }
-        guard case .ip4(let host, let port)? = await server.listeningAddress else {
-            runTask.cancel()
-            throw QBOSandboxError("the sandbox started but reports no IPv4 listening address")
-        }
-        let base = "http://\(host):\(port)"
+        let base = "http://\(options.host):\(port)"
         await engine.setBaseURL(base)
-        return QBOSandboxServer(baseURL: URL(string: base)!, server: server, engine: engine, runTask: runTask, options: options)
+        return QBOSandboxServer(baseURL: URL(string: base)!, engine: engine, runTask: runTask, options: options)
     }
 
-    /// Stops listening, lets open connections finish and, with a data directory, saves the state.
+    /// Stops listening, closes open connections and, with a data directory, saves the state.
     /// - Throws: ``QBOSandboxError`` when the state cannot be written.
     public func stop() async throws {
-        await server.stop(timeout: 1)
+        // Cancelling the service group closes the listener and every connection, held answers included.
         runTask.cancel()
+        _ = await runTask.result
         try await save()
     }
 
@@ -106,17 +117,32 @@ public struct QBOSandboxError: Error, CustomStringConvertible, Sendable {
     public var description: String { message }
 }
 
-/// Bridges FlyingFox requests to the engine, and applies holds and dropped connections.
-struct SandboxHTTPHandler: HTTPHandler {
+/// The per-request context: Hummingbird's core storage plus the connection, which a `drop` fault closes.
+struct SandboxContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = CoreRequestContextStorage(source: source)
+        channel = source.channel
+    }
+}
+
+/// Bridges Hummingbird requests to the engine, and applies holds and dropped connections.
+struct SandboxResponder: HTTPResponder {
+    /// Larger than any body QBO takes (its batch and attachments limits are well under this).
+    static let maxBody = 64 * 1024 * 1024
     let engine: SandboxEngine
 
-    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
+    func respond(to request: Request, context: SandboxContext) async throws -> Response {
         var headers: [String: String] = [:]
-        for (name, value) in request.headers { headers[name.rawValue.lowercased()] = value }
-        var query: [String: String] = [:]
-        for item in request.query where query[item.name] == nil { query[item.name] = item.value }
-        let sandboxRequest = SandboxRequest(method: request.method.rawValue, path: request.path, query: query,
-                                            headers: headers, body: try await request.bodyData)
+        for field in request.headers where headers[field.name.canonicalName] == nil {
+            headers[field.name.canonicalName] = field.value
+        }
+        let body = try await request.body.collect(upTo: Self.maxBody)
+        let sandboxRequest = SandboxRequest(method: request.method.rawValue, path: request.uri.path,
+                                            query: FormEncoding.fields(Substring(request.uri.query ?? "")),
+                                            headers: headers, body: Data(body.readableBytesView))
         let (outcome, realm) = await engine.handle(sandboxRequest)
         let reply: Reply
         switch outcome {
@@ -127,39 +153,19 @@ struct SandboxHTTPHandler: HTTPHandler {
             reply = answer
         case .drop:
             if let realm { await engine.finish(realm: realm) }
-            return HTTPResponse(webSocket: DroppingHandler())
+            // Closed before any byte of an answer: the client sees the connection end, nothing else.
+            try? await context.channel.close()
+            throw DroppedConnection()
         }
         if let realm { await engine.finish(realm: realm) }
-        var responseHeaders = HTTPHeaders()
-        for (name, value) in reply.headers { responseHeaders[HTTPHeader(name)] = value }
-        return HTTPResponse(statusCode: HTTPStatusCode(reply.status, phrase: Self.phrase(reply.status)),
-                            headers: responseHeaders, body: reply.body)
-    }
-
-    static func phrase(_ status: Int) -> String {
-        switch status {
-        case 200: "OK"
-        case 201: "Created"
-        case 302: "Found"
-        case 400: "Bad Request"
-        case 401: "Unauthorized"
-        case 403: "Forbidden"
-        case 404: "Not Found"
-        case 405: "Method Not Allowed"
-        case 409: "Conflict"
-        case 429: "Too Many Requests"
-        case 500: "Internal Server Error"
-        case 503: "Service Unavailable"
-        default: "Status"
+        var fields = HTTPFields()
+        for (name, value) in reply.headers {
+            if let fieldName = HTTPField.Name(name) { fields[fieldName] = value }
         }
+        return Response(status: HTTPResponse.Status(code: reply.status), headers: fields,
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
     }
 }
 
-/// FlyingFox asks a WebSocket handler for its frames before it writes a single byte, so failing
-/// there closes the connection with no answer at all: the `drop` fault.
-struct DroppingHandler: WSHandler {
-    struct Dropped: Error {}
-    func makeFrames(for client: AsyncThrowingStream<WSFrame, any Error>) async throws -> AsyncStream<WSFrame> {
-        throw Dropped()
-    }
-}
+/// Thrown after a `drop` closed the connection, so that nothing is written to it.
+struct DroppedConnection: Error {}

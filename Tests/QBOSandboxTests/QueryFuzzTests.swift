@@ -25,8 +25,9 @@ private struct FuzzRandom {
 
 /// Statements built from the query grammar's tokens, valid statements with damage, and noise.
 ///
-/// Every statement must end in a result or the 4001 "Invalid query" fault with a detail naming the
-/// problem: never a crash (it would kill the test process) and never a hang (the time limit).
+/// Every statement must end in a result, QBO's 4000 "Error parsing query" (grammar) or its 4001
+/// "Invalid query" (meaning) fault with a detail naming the problem: never a crash (it would kill
+/// the test process) and never a hang (the time limit).
 @Suite(.timeLimit(ProcessInfo.processInfo.environment["ROWCOL_FUZZ_LONG"] == "1" ? .minutes(120) : .minutes(5)))
 struct QueryFuzzTests {
     static let cases = ProcessInfo.processInfo.environment["ROWCOL_FUZZ_LONG"] == "1" ? 100_000 : 5_000
@@ -48,18 +49,27 @@ struct QueryFuzzTests {
                                       "\u{0}", "\u{1}", "\u{7F}", "é", "e\u{301}", "\u{FEFF}", "\u{2028}", "😀", "👨‍👩‍👧", "Ⅻ", "٣", "a", "Z", "9"]
 
     private static func validStatement(_ rng: inout FuzzRandom) -> String {
-        var parts = ["SELECT", rng.chance(4) ? "COUNT(*)" : (rng.chance(5) ? "Id, DocNumber" : "*"), "FROM", rng.pick(Array(entities.prefix(6)))]
+        let entity = rng.pick(Array(entities.prefix(6)))
+        // Mostly properties the entity can be queried by, so that most statements get answered.
+        let queryable = ["Id", "MetaData.LastUpdatedTime"] + (EntityCatalog.entry(named: entity)?.queryable ?? []).sorted()
+        func property() -> String { rng.chance(4) ? rng.pick(fields) : rng.pick(queryable) }
+        var parts = ["SELECT", rng.chance(4) ? "COUNT(*)" : (rng.chance(5) ? "Id, DocNumber" : "*"), "FROM", entity]
         if rng.chance(2) {
             parts.append("WHERE")
             for index in 0..<(1 + rng.int(3)) {
                 if index > 0 { parts.append("AND") }
                 let op = rng.pick(["=", "<", ">", "<=", ">=", "!=", "IN", "LIKE"])
-                let value = op == "IN" ? "(" + (0..<(1 + rng.int(4))).map { _ in rng.pick(["'1'", "2", "'abc'", "true"]) }.joined(separator: ", ") + ")"
-                    : rng.pick(["'abc'", "'%Lease%'", "42", "0", "true", "'2026-01-01T00:00:00Z'"])
-                parts += [rng.pick(fields), op, value]
+                let field = property()
+                // A date property mostly gets a date: anything else is refused (a date that is not a date is a fault).
+                let isDate = EntityCatalog.dateProperties.contains(field.lowercased()) || field.hasPrefix("MetaData")
+                let scalars = isDate && !rng.chance(4) ? ["'2026-01-01'", "'2026-01-01T00:00:00Z'", "'2025-12-31T09:00-08:00'"]
+                    : ["'abc'", "'%Lease%'", "42", "0", "true", "'2026-01-01T00:00:00Z'"]
+                let value = op == "IN" ? "(" + (0..<(1 + rng.int(4))).map { _ in rng.pick(isDate ? scalars : ["'1'", "2", "'abc'", "true"]) }.joined(separator: ", ") + ")"
+                    : rng.pick(scalars)
+                parts += [field, op, value]
             }
         }
-        if rng.chance(2) { parts += [rng.chance(2) ? "ORDERBY" : "ORDER BY", rng.pick(fields)] + (rng.chance(2) ? [rng.pick(["ASC", "DESC"])] : []) }
+        if rng.chance(2) { parts += [rng.chance(2) ? "ORDERBY" : "ORDER BY", property()] + (rng.chance(2) ? [rng.pick(["ASC", "DESC"])] : []) }
         if rng.chance(2) { parts += ["STARTPOSITION", String(1 + rng.int(40))] }
         if rng.chance(2) { parts += ["MAXRESULTS", String(1 + rng.int(1000))] }
         return parts.joined(separator: " ")
@@ -121,13 +131,13 @@ struct QueryFuzzTests {
         }
     }
 
-    @Test func parserAnswersAResultOrA4001Fault() async {
+    @Test func parserAnswersAResultOrA4000Or4001Fault() async {
         // On a thread of its own, so the CPU-bound loop does not starve tests serving HTTP.
         let (answered, refused, breaches, elapsed) = await withCheckedContinuation { (continuation: CheckedContinuation<(Int, Int, [String], Duration), Never>) in
             Thread { continuation.resume(returning: Self.fuzzParser()) }.start()
         }
 
-        print("fuzz query parser: \(Self.cases) statements, \(answered) answered, \(refused) refused with 4001, \(breaches.count) breaches, \(elapsed)")
+        print("fuzz query parser: \(Self.cases) statements, \(answered) answered, \(refused) refused with 4000/4001, \(breaches.count) breaches, \(elapsed)")
         #expect(breaches.isEmpty, "\(breaches.joined(separator: "\n"))")
         #expect(answered > Self.cases / 10)
         #expect(refused > Self.cases / 10)
@@ -151,8 +161,9 @@ struct QueryFuzzTests {
                     answered += 1
                 } catch {
                     refused += 1
-                    let wellFormed = error.code == "4001" && error.httpStatus == 400 && error.message == "Invalid query"
-                        && error.detail.count > "QueryValidationError: ".count
+                    let wellFormed = error.httpStatus == 400
+                        && (error.code == "4001" && error.message == "Invalid query" && error.detail.count > "QueryValidationError: ".count
+                            || error.code == "4000" && error.message == "Error parsing query" && error.detail.hasPrefix("QueryParserError: Encountered "))
                     if !wellFormed, breaches.count < 20 {
                         breaches.append("case \(index) \(text.debugDescription): fault \(error.code) \(error.httpStatus) \(error.message): \(error.detail)")
                     }
@@ -173,7 +184,7 @@ struct QueryFuzzTests {
     }
 
     /// A slice of the same statements over loopback HTTP: the fault arrives as QBO sends it.
-    @Test func hostileStatementsOverHTTPGetA400With4001OrA200() async throws {
+    @Test func hostileStatementsOverHTTPGetA400With4000Or4001OrA200() async throws {
         var options = QBOSandboxOptions()
         options.throttleEnabled = false
         try await withSandbox(options) { client in
@@ -183,8 +194,7 @@ struct QueryFuzzTests {
             for index in 0..<200 {
                 var text = Self.statement(index, &rng)
                 if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { text = "SELECT" }
-                // Long statements go in the body, as QBO asks: FlyingFox reads the request line a byte at
-                // a time, and a 60 KB URL takes it longer than the client's timeout.
+                // Long statements go in the body, as QBO asks (a URL over 80 KB is past any server's limit).
                 let answer = text.utf8.count <= 2_000 ? try await client.query("77", text, token: token)
                     : try await client.send("POST", "/v3/company/77/query?minorversion=75", text: text,
                                             headers: ["Authorization": "Bearer \(token)"])
@@ -193,9 +203,12 @@ struct QueryFuzzTests {
                 } else {
                     let fault = answer.json["Fault"] as? [String: Any]
                     let error = (fault?["Error"] as? [[String: Any]])?.first
-                    #expect(answer.status == 400 && error?["code"] as? String == "4001",
+                    let code = error?["code"] as? String
+                    #expect(answer.status == 400 && (code == "4001" || code == "4000"),
                             "case \(index) \(text.debugDescription): HTTP \(answer.status) \(answer.text)")
-                    #expect((error?["Detail"] as? String)?.hasPrefix("QueryValidationError: ") == true)
+                    let detail = error?["Detail"] as? String ?? ""
+                    #expect(detail.hasPrefix(code == "4000" ? "QueryParserError: " : "QueryValidationError: "), "\(detail)")
+                    #expect(!detail.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) }, "no control characters: \(detail.debugDescription)")
                 }
             }
         }

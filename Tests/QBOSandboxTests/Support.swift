@@ -60,20 +60,18 @@ struct Client {
         return Answer(status: http.statusCode, headers: all, body: data)
     }
 
-    @discardableResult
-    func seed(_ realm: String, seed: Int = 7, bills: Int = 20, invoices: Int = 10, accounts: Int = 2) async throws -> Answer {
-        let answer = try await send("POST", "/__sandbox/realms",
-                                    json: ["realm": realm, "seed": seed, "bills": bills, "invoices": invoices, "accounts": accounts])
-        #expect(answer.status == 201, "seeding failed: \(answer.text)")
-        return answer
+    /// The typed control client the sandbox ships.
+    var control: QBOSandboxControl { sandbox.control }
+
+    func seed(_ realm: String, seed: Int = 7, bills: Int = 20, invoices: Int = 10, accounts: Int = 2) async throws {
+        let summary = try await control.createRealm(realm, seed: seed, bills: bills, invoices: invoices, accounts: accounts)
+        #expect(summary.bills == bills && summary.invoices == invoices, "seeding gave \(summary)")
     }
 
     /// Tokens from the playground-like control endpoint.
     func tokens(_ realm: String) async throws -> (access: String, refresh: String) {
-        let answer = try await send("POST", "/__sandbox/realms/\(realm)/tokens")
-        let access = try #require(answer.json["access_token"] as? String)
-        let refresh = try #require(answer.json["refresh_token"] as? String)
-        return (access, refresh)
+        let tokens = try await control.tokens(realm: realm)
+        return (tokens.accessToken, tokens.refreshToken)
     }
 
     func api(_ method: String, _ realm: String, _ path: String, token: String, json: Any? = nil) async throws -> Answer {
@@ -107,5 +105,63 @@ extension Dictionary where Key == String, Value == Any {
     func decimal(_ key: String) -> Decimal? {
         if let number = self[key] as? NSNumber { return Decimal(string: number.stringValue) }
         return nil
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What came back on a raw TCP connection: the bytes, and whether the peer closed it.
+struct RawExchange {
+    var received: Data
+    var closedByPeer: Bool
+}
+
+/// Sends bytes on a fresh TCP connection and reads until the sandbox closes it or `timeout`
+/// passes. URLSession cannot tell "closed with no answer" from "no answer yet" on Linux (it waits
+/// out its timeout on a POST), so the drop faults are checked on the socket itself.
+func rawExchange(port: Int, _ request: String, timeout: Int = 10) async throws -> RawExchange {
+    try await withCheckedThrowingContinuation { continuation in
+        // Blocking socket calls stay off the cooperative pool.
+        DispatchQueue.global().async {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { return continuation.resume(throwing: POSIXError(.EBADF)) }
+            defer { close(fd) }
+            var wait = timeval(tv_sec: timeout, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else { return continuation.resume(throwing: POSIXError(.ECONNREFUSED)) }
+            let bytes = Array(request.utf8)
+            guard send(fd, bytes, bytes.count, 0) == bytes.count else { return continuation.resume(throwing: POSIXError(.EIO)) }
+            var received = Data()
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = recv(fd, &buffer, buffer.count, 0)
+                if count > 0 { received.append(contentsOf: buffer[0..<count]); continue }
+                // 0: the peer closed; -1: the receive timed out (or failed) with the connection open.
+                return continuation.resume(returning: RawExchange(received: received, closedByPeer: count == 0))
+            }
+        }
+    }
+}
+
+extension Client {
+    /// A POST on a raw connection (see ``rawExchange(port:_:timeout:)``).
+    func rawPOST(_ path: String, body: String, contentType: String = "application/json", headers: [String: String] = [:],
+                 timeout: Int = 10) async throws -> RawExchange {
+        let port = try #require(sandbox.baseURL.port)
+        var head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: \(contentType)\r\n"
+        head += "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        return try await rawExchange(port: port, head + "\r\n" + body, timeout: timeout)
     }
 }

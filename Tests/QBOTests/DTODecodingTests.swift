@@ -56,9 +56,17 @@ import Testing
     }
 
     @Test func everyEntityFixtureDecodes() throws {
-        for name in try Fixture.names(in: "json") where !name.hasPrefix("fault") {
+        // Kinds RowCol does not mirror yet (customer payments, purchases) and non-entity answers.
+        let notEntities = ["fault", "companyinfo", "preferences", "query_", "payment_", "purchase_"]
+        var decoded = 0
+        for name in try Fixture.names(in: "json") where !notEntities.contains(where: name.hasPrefix) {
             let data = try Fixture.data("json/\(name)")
-            let json = try QBOJSON.parse(data)
+            var json = try QBOJSON.parse(data)
+            // Some recordings are whole answers: {"Invoice": {...}, "time": ...}.
+            if let object = json.objectValue, let key = ["Bill", "Invoice", "Account", "BillPayment"].first(where: { object[$0] != nil }) {
+                json = object[key]!
+            }
+            decoded += 1
             let entity: any QBOEntity
             switch name {
             case let n where n.hasPrefix("billpayment"): entity = try QBOBillPayment(json: json)
@@ -69,6 +77,7 @@ import Testing
             }
             #expect(entity.raw == json, "\(name) must be kept whole")
         }
+        #expect(decoded >= 8, "only \(decoded) recordings were decoded")
     }
 
     @Test func rawRoundTripsWithoutLosingDigits() throws {

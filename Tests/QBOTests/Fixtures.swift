@@ -1,8 +1,9 @@
 import Foundation
 
-/// Recorded QBO payloads, copied from shared/fixtures/qbo into Tests/QBOTests/Fixtures.
+/// Recorded QBO payloads, copied from shared/fixtures/qbo into Tests/Fixtures (shared with QBOSandboxTests).
 enum Fixture {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
 
     static func data(_ path: String) throws -> Data {
         try Data(contentsOf: root.appendingPathComponent(path))

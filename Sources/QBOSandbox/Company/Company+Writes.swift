@@ -29,6 +29,17 @@ extension Company {
             if body["TxnDate"] == nil { body["TxnDate"] = .string(today) }
             if body["DueDate"] == nil { body["DueDate"] = body["TxnDate"] }
             if body["CurrencyRef"] == nil { body["CurrencyRef"] = ["value": "USD", "name": "United States Dollar"] }
+            if entity == .bill, body["APAccountRef"] == nil, let payable = firstAccount(ofType: "Accounts Payable") {
+                body["APAccountRef"] = ["value": .string(String(payable.id)), "name": payable.body["Name"] ?? ""]
+            }
+            if entity == .invoice {
+                // The fields QBO fills in on a new invoice of a company without online payments.
+                let defaults: [String: WireJSON] = [
+                    "AllowIPNPayment": false, "AllowOnlinePayment": false, "AllowOnlineCreditCardPayment": false,
+                    "AllowOnlineACHPayment": false, "ApplyTaxAfterDiscount": false, "PrintStatus": "NotSet",
+                    "EmailStatus": "NotSet", "TxnTaxDetail": ["TotalTax": 0], "LinkedTxn": []]
+                for (key, value) in defaults where body[key] == nil { body[key] = value }
+            }
         case .billPayment:
             return try createBillPayment(body: body, now: now)
         case .account:
@@ -174,6 +185,10 @@ extension Company {
         }
         body["TotalAmt"] = .number(sum)
         body["PayType"] = .string(payType)
+        if payType == "Check", var check = body["CheckPayment"]?.objectValue, check["PrintStatus"] == nil {
+            check["PrintStatus"] = "NotSet"
+            body["CheckPayment"] = .object(check)
+        }
         if body["TxnDate"] == nil { body["TxnDate"] = .string(WireTime.formatDate(day: WireTime.localDay(now))) }
         if body["CurrencyRef"] == nil { body["CurrencyRef"] = ["value": "USD", "name": "United States Dollar"] }
         let id = allocateId()
@@ -214,6 +229,11 @@ extension Company {
            let total = payment.body["TotalAmt"]?.decimalValue {
             adjustBalance(accountId, by: total)
         }
+    }
+
+    func firstAccount(ofType type: String) -> Record? {
+        guard let table = tables[.account] else { return nil }
+        return table.orderedIds.lazy.compactMap { table.records[$0] }.first { $0.body["AccountType"]?.stringValue == type }
     }
 
     /// As in QBO, a balance change does not move the account's SyncToken or LastUpdatedTime.

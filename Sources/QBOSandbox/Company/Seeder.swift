@@ -88,6 +88,17 @@ enum Seeder {
         let vendors = parties(.vendor, vendorNames, min(500, max(5, request.bills / 50)))
         let customers = parties(.customer, customerNames, min(500, max(5, request.invoices / 50)))
         let terms = [15, 30, 30, 45, 60]
+        // What QBO fills in on every invoice of a US company without online payments (fixture invoice_open.json).
+        let address: WireJSON = ["Id": "2", "Line1": "4581 Finch St.", "City": "Bayshore", "CountrySubDivisionCode": "CA",
+                                 "PostalCode": "94326"]
+        let invoiceDefaults: [String: WireJSON] = [
+            "AllowIPNPayment": false, "AllowOnlinePayment": false, "AllowOnlineCreditCardPayment": false,
+            "AllowOnlineACHPayment": false, "ApplyTaxAfterDiscount": false, "PrintStatus": "NotSet",
+            "CustomField": [["DefinitionId": "1", "Name": "Crew #", "Type": "StringType"]], "LinkedTxn": [],
+            "TxnTaxDetail": ["TotalTax": 0], "CustomerMemo": ["value": "Thank you for your business and have a great day!"],
+            "BillAddr": address, "ShipAddr": address, "BillEmail": ["Address": "accounts@example.com"],
+            "SalesTermRef": ["value": "3"], "Deposit": 0, "PrivateNote": "Consulting engagement"]
+        let netTerms: WireJSON = ["value": "3"]
 
         for _ in 0..<max(0, request.bills) {
             let vendorRef = vendors[Int.random(in: 0..<vendors.count, using: &rng)]
@@ -104,7 +115,8 @@ enum Seeder {
                                   "AccountBasedExpenseLineDetail": expenseDetail]
             _ = add(.bill, ["VendorRef": vendorRef, "APAccountRef": apRef,
                             "TxnDate": .string(WireTime.formatDate(day: txnDay)), "DueDate": .string(WireTime.formatDate(day: dueDay)),
-                            "TotalAmt": .number(total), "Balance": .number(balance), "CurrencyRef": usd, "Line": [line]],
+                            "TotalAmt": .number(total), "Balance": .number(balance), "CurrencyRef": usd, "Line": [line],
+                            "SalesTermRef": netTerms],
                     created: created, updated: updated)
         }
         for number in 0..<max(0, request.invoices) {
@@ -123,11 +135,12 @@ enum Seeder {
                                   "SalesItemLineDetail": ["ItemRef": itemRef, "UnitPrice": .number(price),
                                                           "Qty": .number(Decimal(quantity)), "TaxCodeRef": nonTaxable]]
             let subtotal: WireJSON = ["Amount": .number(total), "DetailType": "SubTotalLineDetail", "SubTotalLineDetail": [:]]
-            _ = add(.invoice, ["CustomerRef": customerRef, "DocNumber": .string(String(1001 + number)),
-                               "TxnDate": .string(WireTime.formatDate(day: txnDay)), "DueDate": .string(WireTime.formatDate(day: dueDay)),
-                               "TotalAmt": .number(total), "Balance": .number(balance), "CurrencyRef": usd,
-                               "EmailStatus": balance == total ? "NotSet" : "EmailSent", "Line": [line, subtotal]],
-                    created: created, updated: updated)
+            let fields: [String: WireJSON] = [
+                "CustomerRef": customerRef, "DocNumber": .string(String(1001 + number)),
+                "TxnDate": .string(WireTime.formatDate(day: txnDay)), "DueDate": .string(WireTime.formatDate(day: dueDay)),
+                "TotalAmt": .number(total), "Balance": .number(balance), "CurrencyRef": usd,
+                "EmailStatus": balance == total ? "NotSet" : "EmailSent", "Line": [line, subtotal]]
+            _ = add(.invoice, fields.merging(invoiceDefaults) { own, _ in own }, created: created, updated: updated)
         }
         return company
     }

@@ -111,13 +111,6 @@ extension SandboxEngine {
     }
 
     static func form(_ body: Data) -> [String: String] {
-        var result: [String: String] = [:]
-        for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map {
-                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
-            }
-            if parts.count == 2 { result[parts[0]] = parts[1] } else if parts.count == 1 { result[parts[0]] = "" }
-        }
-        return result
+        FormEncoding.fields(Substring(String(decoding: body, as: UTF8.self)))
     }
 }

@@ -42,7 +42,17 @@ struct QBOFault: Error, Sendable {
     var format: FaultFormat = .json
     var headers: [String: String] = [:]
 
+    /// Messages carry no control characters (a statement's newline or NUL is echoed as a space),
+    /// and an echoed value is cut short, so a fault stays one readable line.
+    static func clean(_ text: String) -> String {
+        let scalars = text.unicodeScalars.map { CharacterSet.controlCharacters.contains($0) ? " " : $0 }
+        var result = String(String.UnicodeScalarView(scalars))
+        if result.count > 1_000 { result = String(result.prefix(1_000)) + "…" }
+        return result
+    }
+
     func reply(nowMs: Int64) -> Reply {
+        let message = Self.clean(message), detail = Self.clean(detail)
         switch format {
         case .json:
             let error: WireJSON = ["Message": .string(message), "Detail": .string(detail), "code": .string(code),
@@ -87,6 +97,17 @@ struct QBOFault: Error, Sendable {
     static func invalidQuery(_ detail: String) -> QBOFault {
         QBOFault(httpStatus: 400, code: "4001", type: "ValidationFault", message: "Invalid query",
                  detail: "QueryValidationError: \(detail)")
+    }
+
+    static func notQueryable(_ property: String) -> QBOFault {
+        invalidQuery("property '\(property.prefix(100))' is not queryable")
+    }
+
+    /// QBO's 4000, from its query grammar's parser (fixture fault_query_parser.json), on one line.
+    static func parserError(found: String, column: Int, expecting: String) -> QBOFault {
+        let shown = found.count > 60 ? String(found.prefix(60)) + "…" : found
+        return QBOFault(httpStatus: 400, code: "4000", type: "ValidationFault", message: "Error parsing query",
+                        detail: "QueryParserError: Encountered \"\(shown)\" at line 1, column \(column). Was expecting: \(expecting)")
     }
 
     static func notFound(_ entity: String, _ id: String) -> QBOFault {

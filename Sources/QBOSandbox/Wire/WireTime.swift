@@ -1,15 +1,54 @@
 import Foundation
 
-/// Time on the sandbox's wire: instants are milliseconds since 1970, rendered the way QBO does
-/// (Pacific standard offset, `-08:00`), so clients exercise their offset handling.
+/// Time on the sandbox's wire: instants are milliseconds since 1970, rendered the way QBO does, in
+/// US Pacific time (`-08:00` in winter, `-07:00` under daylight saving time), so clients exercise
+/// their offset handling.
 enum WireTime {
-    static let offsetSeconds: Int64 = -8 * 3600
-    static let offsetText = "-08:00"
     static let dayMs: Int64 = 86_400_000
+    static let standardOffset: Int64 = -8 * 3600
+    static let daylightOffset: Int64 = -7 * 3600
+
+    /// The Pacific offset in seconds at an instant. Since 2007 daylight time runs from the second
+    /// Sunday of March, 02:00 standard time, to the first Sunday of November, 02:00 daylight time;
+    /// from 1987 to 2006 from the first Sunday of April to the last Sunday of October.
+    static func offsetSeconds(at ms: Int64) -> Int64 {
+        let (year, _, _) = civil(fromDays: floorDiv(ms + standardOffset * 1000, dayMs))
+        let y = Int64(year)
+        let startDay: Int64, endDay: Int64
+        if y >= 2007 {
+            startDay = sunday(onOrAfter: days(fromCivil: y, 3, 8))
+            endDay = sunday(onOrAfter: days(fromCivil: y, 11, 1))
+        } else {
+            startDay = sunday(onOrAfter: days(fromCivil: y, 4, 1))
+            endDay = sunday(onOrAfter: days(fromCivil: y, 10, 25))
+        }
+        // 02:00 local, in UTC: 10:00 on the start day (standard time), 09:00 on the end day (daylight time).
+        let start = startDay * dayMs + 10 * 3_600_000
+        let end = endDay * dayMs + 9 * 3_600_000
+        return ms >= start && ms < end ? daylightOffset : standardOffset
+    }
+
+    /// 1970-01-01 was a Thursday.
+    private static func sunday(onOrAfter day: Int64) -> Int64 {
+        let weekday = ((day + 4) % 7 + 7) % 7
+        return day + (7 - weekday) % 7
+    }
+
+    /// The instant of a Pacific wall-clock time (ms since 1970 as if it were UTC). Transitions
+    /// happen at 02:00, so midnight and office hours are never ambiguous.
+    static func instant(ofLocal local: Int64) -> Int64 {
+        let standard = local - standardOffset * 1000
+        return offsetSeconds(at: standard) == daylightOffset ? local - daylightOffset * 1000 : standard
+    }
+
+    static func offsetText(_ seconds: Int64) -> String {
+        seconds == daylightOffset ? "-07:00" : "-08:00"
+    }
 
     /// `2023-02-18T12:36:59-08:00` (entities) or with milliseconds (envelope `time`).
     static func format(_ ms: Int64, milliseconds: Bool = false) -> String {
-        let local = ms + offsetSeconds * 1000
+        let offset = offsetSeconds(at: ms)
+        let local = ms + offset * 1000
         let days = floorDiv(local, dayMs)
         let msOfDay = local - days * dayMs
         let (y, m, d) = civil(fromDays: days)
@@ -20,17 +59,17 @@ enum WireTime {
         pad(Int(seconds / 3600), 2, &text); text += ":"; pad(Int(seconds / 60 % 60), 2, &text); text += ":"
         pad(Int(seconds % 60), 2, &text)
         if milliseconds { text += "."; pad(Int(msOfDay % 1000), 3, &text) }
-        return text + offsetText
+        return text + offsetText(offset)
     }
 
-    /// The local (`-08:00`) calendar day of an instant, as days since 1970-01-01.
+    /// The Pacific calendar day of an instant, as days since 1970-01-01.
     static func localDay(_ ms: Int64) -> Int64 {
-        floorDiv(ms + offsetSeconds * 1000, dayMs)
+        floorDiv(ms + offsetSeconds(at: ms) * 1000, dayMs)
     }
 
-    /// The instant a local day starts.
+    /// The instant a Pacific day starts.
     static func startOfLocalDay(_ day: Int64) -> Int64 {
-        day * dayMs - offsetSeconds * 1000
+        instant(ofLocal: day * dayMs)
     }
 
     static func formatDate(day: Int64) -> String {
@@ -47,12 +86,13 @@ enum WireTime {
         out += digits
     }
 
-    /// Accepts `YYYY-MM-DD`, and `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`; a date alone means its
-    /// local midnight, as QBO reads it.
+    /// Accepts `YYYY-MM-DD`, and `YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±HH:MM]` (Intuit's own CDC example
+    /// has no seconds: `2015-12-23T09:00-07:00`); a date alone means its Pacific midnight, and a
+    /// date-time without an offset is Pacific wall-clock time, as QBO reads them.
     static func parse(_ text: String) -> Int64? {
         var chars = Array(text.utf8)
-        // An unencoded "+" in a query string often arrives as a space: read it back as the offset sign.
-        if chars.count > 19, let space = chars[19...].firstIndex(of: 32) { chars[space] = 43 }
+        // An unencoded "+" in a query string arrives as a space: read it back as the offset sign.
+        if chars.count > 16, let space = chars[16...].firstIndex(of: 32) { chars[space] = 43 }
         func number(_ from: Int, _ count: Int) -> Int64? {
             guard from + count <= chars.count else { return nil }
             var value: Int64 = 0
@@ -66,9 +106,15 @@ enum WireTime {
               let d = number(8, 2), (1...12).contains(mo), (1...31).contains(d) else { return nil }
         let days = days(fromCivil: y, mo, d)
         if chars.count == 10 { return startOfLocalDay(days) }
-        guard chars.count >= 19, chars[10] == 84 || chars[10] == 32, let h = number(11, 2), chars[13] == 58,
-              let mi = number(14, 2), chars[16] == 58, let s = number(17, 2) else { return nil }
-        var index = 19
+        guard chars.count >= 16, chars[10] == 84 || chars[10] == 32, let h = number(11, 2), chars[13] == 58,
+              let mi = number(14, 2), h < 24, mi < 60 else { return nil }
+        var index = 16
+        var s: Int64 = 0
+        if index < chars.count, chars[index] == 58 {
+            guard let seconds = number(17, 2), seconds < 61 else { return nil }
+            s = seconds
+            index = 19
+        }
         var fraction: Int64 = 0
         if index < chars.count, chars[index] == 46 {
             index += 1
@@ -81,7 +127,7 @@ enum WireTime {
             guard digits > 0 else { return nil }
             for _ in 0..<max(0, 3 - digits) { fraction *= 10 }
         }
-        var offset: Int64 = 0
+        var offset: Int64? = 0
         if index < chars.count {
             if chars[index] == 90 || chars[index] == 122 {
                 index += 1
@@ -102,10 +148,12 @@ enum WireTime {
                 return nil
             }
         } else {
-            offset = offsetSeconds
+            offset = nil
         }
         guard index == chars.count else { return nil }
-        return (days * 86_400 + h * 3600 + mi * 60 + s - offset) * 1000 + fraction
+        let wallClock = (days * 86_400 + h * 3600 + mi * 60 + s) * 1000 + fraction
+        guard let offset else { return instant(ofLocal: wallClock) }
+        return wallClock - offset * 1000
     }
 
     static func isDate(_ text: String) -> Bool {
