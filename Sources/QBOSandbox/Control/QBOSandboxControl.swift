@@ -33,8 +33,11 @@ public struct QBOSandboxControl: Sendable {
 
     /// A company as the control API summarises it.
     public struct RealmSummary: Sendable, Equatable {
+        /// The company id (`realmId`).
         public var realm: String
+        /// `CompanyInfo.CompanyName`.
         public var name: String
+        /// How many of each kind it holds (deleted ones not counted; inactive ones are).
         public var bills: Int
         public var invoices: Int
         public var accounts: Int
@@ -66,10 +69,13 @@ public struct QBOSandboxControl: Sendable {
 
     /// An access and a refresh token for a company, as Intuit's OAuth playground hands them out.
     public struct Tokens: Sendable, Equatable {
+        /// For `Authorization: Bearer …` on the Accounting API.
         public var accessToken: String
+        /// For the token endpoint's `refresh_token` grant; it rotates on every refresh.
         public var refreshToken: String
         /// Seconds the access token lives.
         public var expiresIn: Int
+        /// The company the tokens open.
         public var realm: String
     }
 
@@ -93,7 +99,18 @@ public struct QBOSandboxControl: Sendable {
 
     /// The kinds the control API can read, change and delete.
     public enum Entity: String, Sendable, CaseIterable {
-        case bill, invoice, account, billpayment, vendor, customer
+        /// `Bill`
+        case bill
+        /// `Invoice`
+        case invoice
+        /// `Account`; deleting makes it inactive.
+        case account
+        /// `BillPayment`; deleting reverses its effects on the bills and the account.
+        case billpayment
+        /// `Vendor`; deleting makes it inactive.
+        case vendor
+        /// `Customer`; deleting makes it inactive.
+        case customer
     }
 
     /// An entity as QBO renders it (`Id`, `SyncToken`, `MetaData`, …).
@@ -234,17 +251,23 @@ public struct QBOSandboxControl: Sendable {
 
     /// The sandbox's counters since it started.
     public struct Stats: Sendable, Equatable {
+        /// Bill payments created, duplicates from a missed replay included.
         public var billPaymentsCreated: Int
         /// realm → bill id → payments created that link the bill, duplicates from a missed replay included.
         public var billPaymentsByBill: [String: [String: Int]]
+        /// Writes answered from a stored `requestid` answer.
         public var requestidReplays: Int
+        /// Repeated `requestid`s treated as new by a `requestid_miss` fault.
         public var requestidMisses: Int
+        /// Requests answered 429 by the rate limits (injected 429s are faults, not counted here).
         public var throttled: Int
+        /// Faults that acted on a request.
         public var faultsInjected: Int
         /// realm → `"GET query"`, `"POST billpayment"`, … → count.
         public var requests: [String: [String: Int]]
     }
 
+    /// The counters now.
     public func stats() async throws -> Stats {
         let answer = try await call("GET", "stats")
         func table(_ key: String) -> [String: [String: Int]] {
@@ -258,10 +281,13 @@ public struct QBOSandboxControl: Sendable {
 
     /// The sandbox clock: its time as QBO renders it, and how far it was moved from the machine's.
     public struct Clock: Sendable, Equatable {
+        /// `2026-11-27T09:15:02.123-08:00`.
         public var now: String
+        /// Seconds the clock was moved forward in all.
         public var offsetSeconds: Decimal
     }
 
+    /// The sandbox clock now.
     public func clock() async throws -> Clock {
         Self.clock(try await call("GET", "clock"))
     }
@@ -356,6 +382,7 @@ public struct QBOSandboxControlError: Error, CustomStringConvertible, Sendable {
         message = description
     }
 
+    /// `sandbox control: HTTP 409 realm_exists: realm 123 already exists: choose another id`.
     public var description: String { "sandbox control: HTTP \(status) \(code): \(message)" }
 }
 

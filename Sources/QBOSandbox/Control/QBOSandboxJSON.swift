@@ -14,10 +14,15 @@ public enum QBOSandboxJSON: Sendable, Equatable, CustomStringConvertible, Expres
     ExpressibleByNilLiteral {
     /// `null`; in ``QBOSandboxControl/patch(_:id:realm:fields:)`` it removes the field.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number, exactly as written.
     case number(Decimal)
+    /// A string (QBO's ids and SyncTokens are strings).
     case string(String)
+    /// An array.
     case array([QBOSandboxJSON])
+    /// An object; member order carries no meaning.
     case object([String: QBOSandboxJSON])
 
     /// The member of an object, or `nil`.
@@ -46,16 +51,19 @@ public enum QBOSandboxJSON: Sendable, Equatable, CustomStringConvertible, Expres
         decimalValue.flatMap { Int(exactly: NSDecimalNumber(decimal: $0).doubleValue) }
     }
 
+    /// The flag of a boolean.
     public var boolValue: Bool? {
         if case .bool(let flag) = self { return flag }
         return nil
     }
 
+    /// The elements of an array.
     public var arrayValue: [QBOSandboxJSON]? {
         if case .array(let items) = self { return items }
         return nil
     }
 
+    /// The members of an object.
     public var objectValue: [String: QBOSandboxJSON]? {
         if case .object(let object) = self { return object }
         return nil
@@ -64,13 +72,19 @@ public enum QBOSandboxJSON: Sendable, Equatable, CustomStringConvertible, Expres
     /// Compact JSON with sorted keys.
     public var description: String { wire.serialized() }
 
+    /// `"text"` is ``string(_:)``.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// `42` is ``number(_:)``; write amounts as `.number(Decimal(string: "10.25")!)`, never through `Double`.
     public init(integerLiteral value: Int) { self = .number(Decimal(value)) }
+    /// `true` is ``bool(_:)``.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// `[…]` is ``array(_:)``.
     public init(arrayLiteral elements: QBOSandboxJSON...) { self = .array(elements) }
+    /// `[key: value]` is ``object(_:)``; a repeated key keeps the last value.
     public init(dictionaryLiteral elements: (String, QBOSandboxJSON)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { $1 }))
     }
+    /// `nil` is ``null``.
     public init(nilLiteral: ()) { self = .null }
 
     init(_ wire: WireJSON) {

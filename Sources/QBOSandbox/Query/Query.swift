@@ -263,17 +263,25 @@ struct Query: Sendable {
 extension Company {
     /// Runs a query; the answer is the `QueryResponse` object.
     func run(_ query: Query) -> WireJSON {
-        let table = query.entity.flatMap { tables[$0] }
-        return Self.run(query, over: (table?.orderedIds ?? []).lazy.map { table!.records[$0]! })
-    }
-
-    /// Runs a query over records in Id order (a table, or the engine's singletons).
-    static func run(_ query: Query, over records: some Sequence<Record>) -> WireJSON {
+        guard let table = query.entity.flatMap({ tables[$0] }) else { return Self.answer(query, matches: []) }
         var matches: [Record] = []
         let conditions = query.conditions.map { PreparedCondition($0) }
-        for record in records where conditions.allSatisfy({ Self.matches(record, $0) }) {
-            matches.append(record)
+        for id in table.orderedIds {
+            let record = table.records[id]!
+            if conditions.allSatisfy({ Self.matches(record, $0) }) { matches.append(record) }
         }
+        return Self.answer(query, matches: matches)
+    }
+
+    /// Runs a query over records in Id order (the engine's singletons).
+    static func run(_ query: Query, over records: [Record]) -> WireJSON {
+        let conditions = query.conditions.map { PreparedCondition($0) }
+        return answer(query, matches: records.filter { record in conditions.allSatisfy { matches(record, $0) } })
+    }
+
+    /// Counts, orders and pages the matching records.
+    private static func answer(_ query: Query, matches: [Record]) -> WireJSON {
+        var matches = matches
         if query.count { return ["QueryResponse": ["totalCount": .number(Decimal(matches.count))]] }
         if !query.ordering.isEmpty {
             let paths = query.ordering.map { FieldPath($0.field) }
