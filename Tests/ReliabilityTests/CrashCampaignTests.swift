@@ -20,7 +20,7 @@ struct CrashCampaignTests {
         // The campaign must have seen what the killed processes acknowledged, or it checked nothing.
         let acks = try #require(result.stdout.split(separator: "\n").first { $0.contains("acknowledgements checked:") })
         let numbers = acks.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-        #expect(numbers.count >= 3 && numbers[0] > 0 && numbers[1] > 0, "\(acks)")
+        #expect(numbers.count >= 3 && numbers[0] + numbers[1] > 0, "no acknowledgement was seen: \(acks)")
         #expect(numbers.last == 0, "\(acks)")
     }
 }
