@@ -1,0 +1,86 @@
+import Foundation
+import RowColDomain
+import RowColRunway
+import RowColStore
+import RowColSync
+
+/// Reads one advisor's businesses without taking the advisor's lock: runway snapshots, the
+/// console and the sync state, straight from the mirror (documents are replaced by atomic
+/// renames, so every read sees whole files).
+///
+/// Unlike ``AdvisorSession/snapshot(_:strict:rates:)`` it never goes to QBO: a stale mirror is
+/// answered as it is, with the staleness flags the orchestrator would raise. Use it where a writer
+/// may be running beside you — `rowcol serve` reads through it while `rowcol sync` runs in a
+/// terminal.
+///
+/// ```swift
+/// let reader = try AdvisorReader(workspace: workspace, advisor: ada)
+/// let console = try reader.console()
+/// ```
+public struct AdvisorReader: Sendable {
+    public let workspace: Workspace
+    public let advisor: AdvisorID
+    /// The TTLs the freshness and staleness flags are judged by.
+    public let configuration: SyncConfiguration
+    let now: @Sendable () -> Date
+
+    /// - Parameters:
+    ///   - environment: where `SYNC_*` variables are read (usually the process's).
+    ///   - now: the clock; the snapshot's as-of instant and every staleness judgement use it.
+    /// - Throws: ``ConfigurationError`` for a bad variable; `StoreError` when the advisor does not exist.
+    public init(
+        workspace: Workspace, advisor: AdvisorID, environment: [String: String] = ProcessInfo.processInfo.environment,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
+        self.workspace = workspace
+        self.advisor = advisor
+        configuration = try RowColConfiguration.sync(workspace: workspace, environment: environment)
+        self.now = now
+        _ = try workspace.advisor(advisor)
+    }
+
+    /// The advisor's businesses, sorted.
+    public func businesses() throws -> [BusinessID] { try workspace.businesses(of: advisor) }
+
+    public func ref(_ business: BusinessID) -> BusinessRef { BusinessRef(advisor: advisor, business: business) }
+
+    /// The business's `state.json`: the applied log seq and the sync section (freshness, cursors, flags).
+    /// - Throws: `StoreError` when the business does not exist or the file is unreadable,
+    ///   `SyncError.corruptState` when its sync section is.
+    public func syncState(of business: BusinessID) throws -> (checkpoint: LogSeq, sync: BusinessSyncState) {
+        let state = try workspace.businessState(ref(business))
+        return (state.checkpoint, try BusinessSyncState.decode(state.sync, business: business))
+    }
+
+    /// The runway snapshot of one business, from the mirror as it is.
+    /// - Throws: `StoreError` when the business does not exist or a document is unreadable.
+    public func snapshot(of business: BusinessID, rates: [CurrencyCode: Decimal] = [:]) throws -> RunwaySnapshot {
+        let ref = ref(business)
+        let info = try workspace.business(ref)
+        let sync = try syncState(of: business).sync
+        let reader = workspace.mirrorReader(for: advisor)
+        let at = now()
+        var flags: [HygieneFlag] = []
+        for kind in [EntityKind.bill, .invoice, .balance, .payment] {
+            for flag in sync.flagsInForce(for: kind, business: business, configuration: configuration, now: at)
+            where !flags.contains(flag) {
+                flags.append(flag)
+            }
+        }
+        let inputs = RunwayInputs(
+            business: ref, businessName: info.displayName ?? business.rawValue, asOf: at, homeCurrency: .usd,
+            bills: try reader.openBills(of: ref), invoices: try reader.openInvoices(of: ref),
+            balances: try reader.balances(of: ref), payments: try reader.payments(of: ref),
+            freshness: .init(
+                bills: sync.freshness(of: .bill, configuration: configuration, now: at),
+                invoices: sync.freshness(of: .invoice, configuration: configuration, now: at),
+                balances: sync.freshness(of: .balance, configuration: configuration, now: at)),
+            flags: flags, rates: rates)
+        return RunwayCalculator.snapshot(inputs: inputs)
+    }
+
+    /// Every business of the advisor, ranked by runway risk, from the mirror as it is.
+    public func console(rates: [CurrencyCode: Decimal] = [:]) throws -> AdvisorConsole {
+        try AdvisorConsole(advisor: advisor, asOf: now(), snapshots: businesses().map { try snapshot(of: $0, rates: rates) })
+    }
+}
