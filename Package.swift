@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "RowCol", targets: ["RowCol"]),
         .library(name: "RowColDomain", targets: ["RowColDomain"]),
+        .library(name: "RowColJSON", targets: ["RowColJSON"]),
         .library(name: "QBO", targets: ["QBO"]),
         .library(name: "QBOSandbox", targets: ["QBOSandbox"]),
         .executable(name: "rowcol", targets: ["RowColCLI"]),
@@ -19,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
+        // Exact JSON (value, parser, writers, cursor, tree decoder, field reader, timestamps):
+        // Foundation only, no RowCol vocabulary.
+        .target(name: "RowColJSON"),
         .target(name: "RowColDomain"),
         .target(name: "RowColRunway", dependencies: ["RowColDomain"], exclude: ["JSON.md"]),
         .target(
@@ -40,6 +44,7 @@ let package = Package(
             ]),
         .executableTarget(name: "LibrarySample", dependencies: ["RowCol", "QBOSandbox"], path: "Samples/LibrarySample"),
 
+        .testTarget(name: "RowColJSONTests", dependencies: ["RowColJSON"]),
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain"]),
         .testTarget(name: "RowColRunwayTests", dependencies: ["RowColRunway"]),
         .testTarget(name: "RowColStoreTests", dependencies: ["RowColStore", "RowColCLI"]),
