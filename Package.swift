@@ -27,12 +27,16 @@ let package = Package(
         .target(name: "RowColRunway", dependencies: ["RowColDomain"], exclude: ["JSON.md"]),
         .target(
             name: "RowColStore",
-            dependencies: ["RowColDomain", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["RowColDomain", "RowColJSON", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "QBO"),
         .target(
             name: "RowColSync",
-            dependencies: ["RowColDomain", "RowColStore", "QBO", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "RowCol", dependencies: ["RowColDomain", "RowColRunway", "RowColStore", "QBO", "RowColSync"]),
+            dependencies: [
+                "RowColDomain", "RowColJSON", "RowColStore", "QBO", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(
+            name: "RowCol",
+            dependencies: ["RowColDomain", "RowColJSON", "RowColRunway", "RowColStore", "QBO", "RowColSync"]),
         .target(
             name: "QBOSandbox", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")],
             exclude: ["README.md"]),
@@ -47,7 +51,7 @@ let package = Package(
         .testTarget(name: "RowColJSONTests", dependencies: ["RowColJSON"]),
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain"]),
         .testTarget(name: "RowColRunwayTests", dependencies: ["RowColRunway"]),
-        .testTarget(name: "RowColStoreTests", dependencies: ["RowColStore", "RowColCLI"]),
+        .testTarget(name: "RowColStoreTests", dependencies: ["RowColStore", "RowColJSON", "RowColCLI"]),
         // The client is tested against the sandbox over loopback HTTP; FlyingFox also serves the
         // small scripted stand-in used where a test needs exact control of each answer.
         .testTarget(
@@ -55,7 +59,7 @@ let package = Package(
             dependencies: ["QBO", "QBOSandbox", .product(name: "FlyingFox", package: "FlyingFox")],
             exclude: ["Fixtures"]),
         .testTarget(name: "QBOSandboxTests", dependencies: ["QBOSandbox"]),
-        .testTarget(name: "RowColSyncTests", dependencies: ["RowColSync"]),
+        .testTarget(name: "RowColSyncTests", dependencies: ["RowColSync", "RowColStore", "RowColJSON"]),
         .testTarget(
             name: "AcceptanceTests",
             dependencies: [

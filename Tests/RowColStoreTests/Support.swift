@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 @testable import RowColStore
 
 /// A fresh workspace in a temporary folder with advisor `ada` and business `acme`.

@@ -1,6 +1,8 @@
 import Foundation
 import QBO
 import RowColDomain
+import RowColJSON
+import RowColStore
 
 /// The mirror's read side, as the gateways need it.
 public typealias MirrorRepos = BillsMirrorRepo & InvoicesMirrorRepo & PaymentsMirrorRepo & BalancesMirrorRepo

@@ -1,6 +1,8 @@
 import Foundation
 import QBO
 import RowColDomain
+import RowColJSON
+import RowColStore
 
 /// Fetches one business's entities from QBO and records them through a ``RefreshSession``:
 /// CDC while the cursor is young, a full paged query otherwise (DESIGN §5).

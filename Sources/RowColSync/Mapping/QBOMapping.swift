@@ -1,6 +1,8 @@
 import Foundation
 import QBO
 import RowColDomain
+import RowColJSON
+import RowColStore
 
 /// Turns QBO's wire objects into domain values and mirror changes. The only place in the kit
 /// where QBO types meet domain types.

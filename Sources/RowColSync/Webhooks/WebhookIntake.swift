@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import RowColDomain
+import RowColJSON
 
 /// A hint that QBO changed an entity: refresh it soon. Webhooks carry ids only, arrive at least
 /// once and unordered, so a hint never carries data.
