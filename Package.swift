@@ -2,7 +2,8 @@
 import PackageDescription
 
 // The dependency lists below are the architecture (DESIGN §1): RowColRunway sees only the domain,
-// the QBO client and the sandbox see nothing of ours, and only the composition root sees everything.
+// the QBO client only the JSON leaf, the sandbox nothing of ours, and only the composition root
+// sees everything.
 let package = Package(
     name: "RowCol",
     platforms: [.macOS(.v14)],
@@ -28,7 +29,7 @@ let package = Package(
         .target(
             name: "RowColStore",
             dependencies: ["RowColDomain", "RowColJSON", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "QBO"),
+        .target(name: "QBO", dependencies: ["RowColJSON"]),
         .target(
             name: "RowColSync",
             dependencies: [
@@ -56,7 +57,7 @@ let package = Package(
         // small scripted stand-in used where a test needs exact control of each answer.
         .testTarget(
             name: "QBOTests",
-            dependencies: ["QBO", "QBOSandbox", .product(name: "FlyingFox", package: "FlyingFox")],
+            dependencies: ["QBO", "RowColJSON", "QBOSandbox", .product(name: "FlyingFox", package: "FlyingFox")],
             exclude: ["Fixtures"]),
         .testTarget(name: "QBOSandboxTests", dependencies: ["QBOSandbox"]),
         .testTarget(name: "RowColSyncTests", dependencies: ["RowColSync", "RowColStore", "RowColJSON"]),

@@ -1,5 +1,6 @@
-import Foundation
 import FlyingFox
+import Foundation
+import RowColJSON
 @testable import QBO
 
 /// A small QBO stand-in on loopback for the HTTP tests: real sockets, real HTTP, Intuit's paths
@@ -26,7 +27,7 @@ actor LoopbackQBO {
 
     // Company state.
     var billCount = 0
-    var payments: [String: QBOJSON] = [:]
+    var payments: [String: RowColJSON.JSONValue] = [:]
     var paymentsByRequestID: [String: String] = [:]
     var billSyncToken = 0
     var seen: [Seen] = []
@@ -69,8 +70,8 @@ actor LoopbackQBO {
         return HTTPResponse(statusCode: HTTPStatusCode(status, phrase: "Status"), headers: all, body: body)
     }
 
-    private func json(_ status: Int, _ value: QBOJSON) -> HTTPResponse {
-        respond(status, value.encoded(), headers: ["Content-Type": "application/json"])
+    private func json(_ status: Int, _ value: RowColJSON.JSONValue) -> HTTPResponse {
+        respond(status, Data(value.serialized(.compact)), headers: ["Content-Type": "application/json"])
     }
 
     private func handle(_ request: HTTPRequest) async -> HTTPResponse {
@@ -139,7 +140,7 @@ actor LoopbackQBO {
         let start = number(after: "STARTPOSITION") ?? 1
         let size = min(1000, number(after: "MAXRESULTS") ?? 100)
         let ids = start <= billCount ? Array(start...min(billCount, start + size - 1)) : []
-        var response: [String: QBOJSON] = ["startPosition": .number(Decimal(start)), "maxResults": .number(Decimal(ids.count))]
+        var response: [String: RowColJSON.JSONValue] = ["startPosition": .number(Decimal(start)), "maxResults": .number(Decimal(ids.count))]
         if !ids.isEmpty {
             response["Bill"] = .array(ids.map { id in
                 ["Id": .string(String(id)), "SyncToken": "0", "TotalAmt": .number(Decimal(string: "\(id).25")!),
@@ -163,7 +164,7 @@ actor LoopbackQBO {
         if let requestID = query["requestid"], let existing = paymentsByRequestID[requestID], let payment = payments[existing] {
             return json(200, ["BillPayment": payment, "time": "2026-11-28T00:00:00.000-08:00"])
         }
-        guard var object = (try? QBOJSON.parse(body))?.objectValue else {
+        guard var object = (try? QBOJSONBody.parse(body))?.objectValue else {
             return json(400, ["Fault": ["Error": [["Message": "Request has invalid or unsupported property", "code": "2010"]], "type": "ValidationFault"]])
         }
         let id = String(1000 + payments.count)
@@ -175,7 +176,7 @@ actor LoopbackQBO {
     }
 
     private func billUpdate(_ body: Data) -> HTTPResponse {
-        guard let object = try? QBOJSON.parse(body), object["SyncToken"]?.stringValue == String(billSyncToken) else {
+        guard let object = try? QBOJSONBody.parse(body), object["SyncToken"]?.stringValue == String(billSyncToken) else {
             return json(400, ["Fault": ["Error": [["Message": "Stale Object Error", "Detail": "Stale Object Error : You and another user were working on the same thing.", "code": "5010", "element": ""]], "type": "ValidationFault"],
                               "time": "2026-11-28T00:00:00.000-08:00"])
         }

@@ -132,7 +132,7 @@ public struct QBOGateways: BillsGateway, InvoicesGateway, BalancesGateway {
             intent: {
                 LogPayload(changes: [try .upsert(.payment, id: key.paymentID, value: pending, qbo: nil,
                                                  sourceVersion: nil, updatedAt: nil)],
-                           request: JSONValue(body))
+                           request: body)
             },
             findRemote: {
                 let client = try clients(businessID)
@@ -205,8 +205,8 @@ public struct QBOGateways: BillsGateway, InvoicesGateway, BalancesGateway {
         return sent
     }
 
-    static func billPaymentBody(_ payment: BillPayment, vendorID: String, marker: String) -> QBOJSON {
-        let amount = QBOJSON.number(payment.amount.amount)
+    static func billPaymentBody(_ payment: BillPayment, vendorID: String, marker: String) -> JSONValue {
+        let amount = JSONValue.number(payment.amount.amount)
         return [
             "VendorRef": ["value": .string(vendorID)],
             "PayType": "Check",

@@ -183,7 +183,7 @@ public struct QBORefresher: Sendable {
             known.state = .confirmed
             known.qboID = payment.id
             known.failure = nil
-            changes.append(try .upsert(.payment, id: id, value: known, qbo: JSONValue(payment.raw),
+            changes.append(try .upsert(.payment, id: id, value: known, qbo: payment.raw,
                                        sourceVersion: payment.syncToken, updatedAt: payment.metaData?.lastUpdatedTime))
         }
         if !changes.isEmpty {
@@ -191,7 +191,7 @@ public struct QBORefresher: Sendable {
         }
     }
 
-    func change(_ kind: EntityKind, _ body: QBOJSON) throws -> MirrorChange {
+    func change(_ kind: EntityKind, _ body: JSONValue) throws -> MirrorChange {
         kind == .bill ? try QBOMapping.change(QBOBill(json: body)) : try QBOMapping.change(QBOInvoice(json: body))
     }
 
