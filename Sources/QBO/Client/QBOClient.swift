@@ -123,9 +123,9 @@ public struct QBOClient: Sendable {
         return try QBOCDCResult(json: json)
     }
 
-    /// Change data capture since an instant (formatted in UTC with milliseconds).
+    /// Change data capture since an instant (sent as RFC 3339 in UTC with milliseconds).
     public func changes(entities: [String] = ["Bill", "Invoice", "BillPayment"], since date: Date) async throws -> QBOCDCResult {
-        try await changes(entities: entities, changedSince: QBOTimestamp.format(date))
+        try await changes(entities: entities, changedSince: Timestamp(date).description)
     }
 
     // MARK: Writes

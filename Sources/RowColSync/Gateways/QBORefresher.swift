@@ -77,7 +77,7 @@ public struct QBORefresher: Sendable {
 
     /// Where CDC should start for `kind`, or nil when a full query is needed.
     func cdcStart(for kind: EntityKind, session: RefreshSession) -> Date? {
-        guard let cursor = session.state.cursor(kind), let date = QBOTimestamp.parse(cursor) else { return nil }
+        guard let cursor = session.state.cursor(kind), let date = Timestamp(cursor)?.date else { return nil }
         guard session.now.timeIntervalSince(date) < cdcLimit else { return nil }
         return date.addingTimeInterval(-overlap)
     }
@@ -102,7 +102,7 @@ public struct QBORefresher: Sendable {
                 guard changes.changed.count + changes.deleted.count >= cdcCap else { continue }
                 let times = changes.changed.compactMap { $0["MetaData"]?["LastUpdatedTime"]?.stringValue }
                     + changes.deleted.compactMap(\.lastUpdatedTime)
-                guard let newest = times.compactMap(QBOTimestamp.parse).max(), newest > since else { return nil }
+                guard let newest = times.compactMap({ Timestamp($0)?.date }).max(), newest > since else { return nil }
                 capped.append(newest)
             }
             guard let next = capped.min() else { return result.time }
@@ -155,7 +155,7 @@ public struct QBORefresher: Sendable {
             try await session.record(operation: operation, changes: missing.map { .delete(kind, id: $0) },
                                      detail: .object(["mode": "full", "missing": .number(Decimal(missing.count))]))
         }
-        await session.advanceCursor(kind, to: firstTime ?? QBOTimestamp.format(session.now))
+        await session.advanceCursor(kind, to: firstTime ?? Timestamp(session.now).description)
     }
 
     /// Bank balances are few and an Account's LastUpdatedTime does not move with its balance:

@@ -114,7 +114,7 @@ public actor WebhookIntake {
     public static func parse(_ body: Data) throws(WebhookError) -> [RefreshHint] {
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: body)
+            value = try JSONValue.parse(body)
         } catch {
             throw WebhookError(reason: .malformedBody, detail: "not JSON")
         }
