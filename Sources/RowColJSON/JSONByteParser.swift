@@ -98,10 +98,14 @@ struct JSONByteParser {
             }
             while true {
                 skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                    throw error("expected a string key")
+                }
                 try skipString()
                 skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                    throw error("expected ':' after a key")
+                }
                 index += 1
                 try skipValue(depth: depth + 1)
                 skipWhitespace()
@@ -386,7 +390,9 @@ struct JSONByteParser {
     }
 
     /// Adds a digit to the significand while it stays exact in 64 bits (19 digits).
-    private static func accumulate(_ byte: UInt8, _ significand: inout UInt64, _ digits: inout Int, _ overflow: inout Bool) {
+    private static func accumulate(
+        _ byte: UInt8, _ significand: inout UInt64, _ digits: inout Int, _ overflow: inout Bool
+    ) {
         if overflow { return }
         let digit = UInt64(byte - UInt8(ascii: "0"))
         if digits == 0 && digit == 0 { return }

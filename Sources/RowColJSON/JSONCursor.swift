@@ -34,7 +34,9 @@ public struct JSONCursor {
         return try read(Array(bytes), body)
     }
 
-    private static func readBuffer<R>(_ buffer: UnsafeRawBufferPointer, _ body: (inout JSONCursor) throws -> R) throws -> R {
+    private static func readBuffer<R>(
+        _ buffer: UnsafeRawBufferPointer, _ body: (inout JSONCursor) throws -> R
+    ) throws -> R {
         var cursor = JSONCursor(parser: JSONByteParser(buffer))
         let result = try body(&cursor)
         try cursor.parser.expectEnd()
@@ -118,6 +120,7 @@ public struct JSONCursor {
         return true
     }
 
+    /// A string (escapes decoded, UTF-8 checked).
     public mutating func readString() throws(JSONError) -> String {
         guard try peek() == UInt8(ascii: "\"") else { throw parser.error("expected a string") }
         return try parser.string()
@@ -136,6 +139,7 @@ public struct JSONCursor {
         }
     }
 
+    /// `true` or `false`.
     public mutating func readBool() throws(JSONError) -> Bool {
         switch try peek() {
         case UInt8(ascii: "t"): try parser.literal("true"); return true
@@ -173,6 +177,7 @@ public struct JSONKey {
     /// The key as a `String` (built on demand for plain ASCII keys).
     public var string: String { decoded ?? String(decoding: raw!, as: UTF8.self) }
 
+    /// Lets `case "id":` match a key, comparing bytes in place.
     public static func ~= (pattern: StaticString, key: JSONKey) -> Bool {
         guard let raw = key.raw else { return key.decoded == pattern.description }
         return raw.count == pattern.utf8CodeUnitCount

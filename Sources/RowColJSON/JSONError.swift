@@ -28,6 +28,7 @@ public struct JSONError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// What kind of failure this is.
     public var code: Code
     /// What is wrong, naming the field or the construct.
     public var message: String

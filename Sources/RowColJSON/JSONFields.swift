@@ -15,12 +15,14 @@ public struct JSONFields: Sendable {
     public let members: [String: JSONValue]
     /// Where the object sits (`Bill`, `Bill.Line`), the prefix of the field names in errors.
     public let path: String
+    /// Whether values in their other form are accepted (see the type's discussion).
     public let lenient: Bool
 
     /// - Throws: ``JSONError`` (``JSONError/Code/shape``) when `value` is not an object.
     public init(_ value: JSONValue, path: String, lenient: Bool = false) throws(JSONError) {
         guard case .object(let members) = value else {
-            throw JSONError(code: .shape, message: "\(path.isEmpty ? "the value" : path) should be an object, got \(value.kindName)")
+            let what = path.isEmpty ? "the value" : path
+            throw JSONError(code: .shape, message: "\(what) should be an object, got \(value.kindName)")
         }
         self.members = members
         self.path = path
@@ -50,11 +52,7 @@ public struct JSONFields: Sendable {
         }
     }
 
-    public func required(_ key: String) throws(JSONError) -> JSONValue {
-        guard let value = value(key) else { throw missing(key) }
-        return value
-    }
-
+    /// A string member (lenient: a number too, as its digits); nil when missing or `null`.
     public func optionalString(_ key: String) throws(JSONError) -> String? {
         switch value(key) {
         case nil: return nil
@@ -64,11 +62,13 @@ public struct JSONFields: Sendable {
         }
     }
 
+    /// A string member that must be there.
     public func string(_ key: String) throws(JSONError) -> String {
         guard let text = try optionalString(key) else { throw missing(key) }
         return text
     }
 
+    /// A number member, exact (lenient: a string holding a JSON number too); nil when missing or `null`.
     public func optionalDecimal(_ key: String) throws(JSONError) -> Decimal? {
         switch value(key) {
         case nil: return nil
@@ -83,11 +83,7 @@ public struct JSONFields: Sendable {
         }
     }
 
-    public func decimal(_ key: String) throws(JSONError) -> Decimal {
-        guard let number = try optionalDecimal(key) else { throw missing(key) }
-        return number
-    }
-
+    /// A whole number member that fits `T`; nil when missing or `null`.
     public func optionalInteger<T: FixedWidthInteger>(_ key: String, _ type: T.Type) throws(JSONError) -> T? {
         guard let number = try optionalDecimal(key) else { return nil }
         guard let integer = number.wholeNumber(T.self) else {
@@ -96,11 +92,13 @@ public struct JSONFields: Sendable {
         return integer
     }
 
+    /// A whole number member that fits `T` and must be there.
     public func integer<T: FixedWidthInteger>(_ key: String, _ type: T.Type) throws(JSONError) -> T {
         guard let integer = try optionalInteger(key, type) else { throw missing(key) }
         return integer
     }
 
+    /// A boolean member (lenient: `"true"` or `"false"` too); nil when missing or `null`.
     public func optionalBool(_ key: String) throws(JSONError) -> Bool? {
         switch value(key) {
         case nil: return nil
@@ -109,11 +107,6 @@ public struct JSONFields: Sendable {
         case .string("false")? where lenient: return false
         default: throw mismatch(key, expected: "true or false")
         }
-    }
-
-    public func bool(_ key: String) throws(JSONError) -> Bool {
-        guard let flag = try optionalBool(key) else { throw missing(key) }
-        return flag
     }
 
     /// A string member read as a `RawRepresentable` (an enum of known strings).
@@ -133,11 +126,6 @@ public struct JSONFields: Sendable {
         return try JSONFields(value, path: name(key), lenient: lenient)
     }
 
-    public func object(_ key: String) throws(JSONError) -> JSONFields {
-        guard let fields = try optionalObject(key) else { throw missing(key) }
-        return fields
-    }
-
     /// The member's elements; nil when it is missing or `null`.
     public func optionalArray(_ key: String) throws(JSONError) -> [JSONValue]? {
         switch value(key) {
@@ -146,10 +134,5 @@ public struct JSONFields: Sendable {
         case .object(let object)? where lenient: return [.object(object)]
         default: throw mismatch(key, expected: "an array")
         }
-    }
-
-    public func array(_ key: String) throws(JSONError) -> [JSONValue] {
-        guard let items = try optionalArray(key) else { throw missing(key) }
-        return items
     }
 }

@@ -22,7 +22,8 @@ public struct JSONObjectWriter {
         buffer.append(UInt8(ascii: "{"))
     }
 
-    /// Writes the key and its separator; the caller writes the value next, at ``valueLevel``.
+    /// Writes the key and its separator; the caller writes the value next (one level deeper than
+    /// the object, for ``JSONLayout/pretty``).
     public mutating func key(_ key: String, into buffer: inout [UInt8]) {
         if count > 0 { buffer.append(UInt8(ascii: ",")) }
         if layout == .pretty {
@@ -37,9 +38,6 @@ public struct JSONObjectWriter {
             buffer.append(UInt8(ascii: ":"))
         }
     }
-
-    /// The indent level a member's value is written at.
-    public var valueLevel: Int { level + 1 }
 
     /// Writes a member.
     public mutating func member(_ key: String, _ value: JSONValue, into buffer: inout [UInt8]) {

@@ -27,26 +27,31 @@ public enum JSONValue: Hashable, Sendable {
         return nil
     }
 
+    /// The string, when the value is one.
     public var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 
+    /// The number, exact, when the value is one.
     public var decimalValue: Decimal? {
         if case .number(let value) = self { return value }
         return nil
     }
 
+    /// The boolean, when the value is one.
     public var boolValue: Bool? {
         if case .bool(let value) = self { return value }
         return nil
     }
 
+    /// The members, when the value is an object.
     public var objectValue: [String: JSONValue]? {
         if case .object(let value) = self { return value }
         return nil
     }
 
+    /// The elements, when the value is an array.
     public var arrayValue: [JSONValue]? {
         if case .array(let value) = self { return value }
         return nil

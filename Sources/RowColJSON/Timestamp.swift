@@ -17,6 +17,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     /// Milliseconds since 1970-01-01 00:00:00 UTC.
     public var millisecondsSince1970: Int64
 
+    /// The instant `millisecondsSince1970` milliseconds after 1970-01-01 00:00:00 UTC.
     public init(millisecondsSince1970: Int64) {
         self.millisecondsSince1970 = millisecondsSince1970
     }
@@ -186,7 +187,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
         let text = try container.decode(String.self)
         guard let timestamp = Timestamp(text) else {
             throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "invalid time \"\(text)\", expected RFC 3339 such as 2026-11-28T03:32:32.123Z")
+                in: container,
+                debugDescription: "invalid time \"\(text)\", expected RFC 3339 such as 2026-11-28T03:32:32.123Z")
         }
         self = timestamp
     }

@@ -11,20 +11,22 @@ import Testing
     @Test func strictReadsTakeEachTypeAsItIs() throws {
         let fields = try JSONFields(Self.object, path: "Account")
         #expect(try fields.string("Name") == "Checking")
-        #expect(try fields.decimal("Balance") == Decimal(string: "10.5"))
+        #expect(try fields.optionalDecimal("Balance") == Decimal(string: "10.5"))
         #expect(try fields.integer("Seq", UInt64.self) == 7)
-        #expect(try fields.bool("Flag"))
+        #expect(try fields.optionalBool("Flag") == true)
         #expect(try fields.optionalString("Gone") == nil)
         #expect(try fields.optionalString("Absent") == nil)
-        #expect(try fields.object("Line").decimal("Amount") == 5)
-        #expect(try fields.array("Lines").count == 1)
+        #expect(try fields.optionalObject("Line")?.optionalDecimal("Amount") == 5)
+        #expect(try fields.optionalArray("Lines")?.count == 1)
+        #expect(try fields.optionalArray("Absent") == nil)
         let cases: [((JSONFields) throws -> Void, String)] = [
             ({ _ = try $0.string("Id") }, #"field "Account.Id" should be a string, got a number"#),
-            ({ _ = try $0.decimal("Text") }, #"field "Account.Text" should be a number, got a string"#),
-            ({ _ = try $0.bool("Active") }, #"field "Account.Active" should be true or false, got a string"#),
-            ({ _ = try $0.array("Line") }, #"field "Account.Line" should be an array, got an object"#),
+            ({ _ = try $0.optionalDecimal("Text") }, #"field "Account.Text" should be a number, got a string"#),
+            ({ _ = try $0.optionalBool("Active") }, #"field "Account.Active" should be true or false, got a string"#),
+            ({ _ = try $0.optionalArray("Line") }, #"field "Account.Line" should be an array, got an object"#),
             ({ _ = try $0.string("Gone") }, #"field "Account.Gone" is missing"#),
-            ({ _ = try $0.object("Line").string("Amount") }, #"field "Account.Line.Amount" should be a string"#),
+            ({ _ = try $0.optionalObject("Line")?.string("Amount") }, #"field "Account.Line.Amount" should be a string"#),
+            ({ _ = try $0.optionalObject("Name") }, #"field "Account.Name" should be an object, got a string"#),
             ({ _ = try $0.integer("Balance", Int.self) }, #"field "Account.Balance" should be a whole number that fits Int"#),
         ]
         for (read, message) in cases {
@@ -38,11 +40,12 @@ import Testing
     @Test func lenientReadsAcceptTheOtherForm() throws {
         let fields = try JSONFields(Self.object, path: "Account", lenient: true)
         #expect(try fields.string("Id") == "42")
-        #expect(try fields.decimal("Text") == Decimal(string: "10.5"))
-        #expect(try fields.bool("Active"))
-        #expect(try fields.array("Line") == [["Amount": 5]])
-        #expect { _ = try fields.decimal("Bad") } throws: { "\($0)".contains("should be a decimal number") }
-        #expect { _ = try fields.bool("Name") } throws: { "\($0)".contains("true or false") }
+        #expect(try fields.optionalDecimal("Text") == Decimal(string: "10.5"))
+        #expect(try fields.optionalBool("Active") == true)
+        #expect(try fields.optionalArray("Line") == [["Amount": 5]])
+        #expect(try fields.integer("Id", Int.self) == 42)
+        #expect { _ = try fields.optionalDecimal("Bad") } throws: { "\($0)".contains("should be a decimal number") }
+        #expect { _ = try fields.optionalBool("Name") } throws: { "\($0)".contains("true or false") }
     }
 
     @Test func rawValuesNameTheUnknownValue() throws {

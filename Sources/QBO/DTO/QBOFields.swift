@@ -1,7 +1,7 @@
 import Foundation
 import RowColJSON
 
-/// Typed reads of a QBO JSON object: the JSON leaf's lenient ``JSONFields`` (QBO sends ids as
+/// Typed reads of a QBO JSON object: the JSON leaf's lenient `JSONFields` (QBO sends ids as
 /// numbers and amounts as strings), QBO's own shapes (refs, `MetaData`, lines), and field errors
 /// as ``QBOError/Code/decoding``.
 struct QBOFields {

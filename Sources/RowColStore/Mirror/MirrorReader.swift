@@ -119,7 +119,9 @@ public struct MirrorReader: BillsMirrorRepo, InvoicesMirrorRepo, PaymentsMirrorR
     }
 
     // Bills and invoices, read by the thousand, go through the store's hand-written readers.
-    public func bills(of business: BusinessRef) throws -> [Bill] { try values(.bill, of: business, OpenItemDecoding.bill) }
+    public func bills(of business: BusinessRef) throws -> [Bill] {
+        try values(.bill, of: business, OpenItemDecoding.bill)
+    }
     /// Bills still open, from the open-items index when it is current, else from the documents.
     public func openBills(of business: BusinessRef) throws -> [Bill] {
         try openItemsFromIndex(.bill, of: business, OpenItemDecoding.bill) ?? bills(of: business).filter(\.isOpen)
