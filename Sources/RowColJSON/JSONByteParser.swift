@@ -30,20 +30,20 @@ extension JSONValue {
 
 /// A recursive-descent parser over raw bytes; it never reads past `bytes.count`. The cursor
 /// (``JSONCursor``) drives the same parser, so both accept and refuse exactly the same input.
-struct JSONByteParser {
-    let bytes: UnsafeRawBufferPointer
-    var index = 0
+@usableFromInline struct JSONByteParser {
+    @usableFromInline let bytes: UnsafeRawBufferPointer
+    @usableFromInline var index = 0
     /// Members of the objects being parsed, innermost last.
     private var members: [(String, JSONValue)] = []
     static let maximumDepth = 512
 
     init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
-    func error(_ reason: String, at offset: Int? = nil) -> JSONError {
+    @usableFromInline func error(_ reason: String, at offset: Int? = nil) -> JSONError {
         JSONError(code: .syntax, message: reason, offset: offset ?? index)
     }
 
-    mutating func skipWhitespace() {
+    @inlinable @inline(__always) mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -62,7 +62,7 @@ struct JSONByteParser {
         guard depth < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth) levels") }
     }
 
-    mutating func value(depth: Int) throws(JSONError) -> JSONValue {
+    @usableFromInline mutating func value(depth: Int) throws(JSONError) -> JSONValue {
         skipWhitespace()
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
@@ -84,7 +84,7 @@ struct JSONByteParser {
     /// Checks one value and moves past it without building it: what ``value(depth:)`` would
     /// accept, with no dictionary, array or string made along the way (but for strings with
     /// escapes, which are rare).
-    mutating func skipValue(depth: Int) throws(JSONError) {
+    @usableFromInline mutating func skipValue(depth: Int) throws(JSONError) {
         skipWhitespace()
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
@@ -149,7 +149,7 @@ struct JSONByteParser {
         byte >= 0x20 && byte < 0x7F ? String(UnicodeScalar(byte)) : String(format: "\\x%02X", byte)
     }
 
-    mutating func literal(_ word: StaticString) throws(JSONError) {
+    @usableFromInline mutating func literal(_ word: StaticString) throws(JSONError) {
         let count = word.utf8CodeUnitCount
         guard index + count <= bytes.count,
             memcmp(bytes.baseAddress! + index, word.utf8Start, count) == 0
@@ -245,7 +245,7 @@ struct JSONByteParser {
         throw error("unterminated string", at: open)
     }
 
-    mutating func string() throws(JSONError) -> String {
+    @usableFromInline mutating func string() throws(JSONError) -> String {
         let open = index
         index += 1
         let start = index
@@ -332,7 +332,7 @@ struct JSONByteParser {
     }
 
     /// A number in JSON's grammar, as an exact `Decimal`.
-    mutating func number() throws(JSONError) -> Decimal {
+    @usableFromInline mutating func number() throws(JSONError) -> Decimal {
         let start = index
         var negative = false
         if bytes[index] == UInt8(ascii: "-") {

@@ -19,7 +19,11 @@ import Foundation
 /// }
 /// ```
 public struct JSONCursor {
-    var parser: JSONByteParser
+    // The reading methods are inlinable so that a reader in another module (the store's bills
+    // and invoices) gets its member closures inlined, as if it were written next to the cursor.
+    @usableFromInline var parser: JSONByteParser
+
+    init(parser: JSONByteParser) { self.parser = parser }
 
     /// Runs `body` over the value in `bytes`, which must hold exactly one value.
     ///
@@ -43,20 +47,20 @@ public struct JSONCursor {
         return result
     }
 
-    private mutating func peek() throws(JSONError) -> UInt8 {
+    @inlinable @inline(__always) mutating func peek() throws(JSONError) -> UInt8 {
         parser.skipWhitespace()
         guard parser.index < parser.bytes.count else { throw parser.error("unexpected end of input") }
         return parser.bytes[parser.index]
     }
 
-    private mutating func expect(_ byte: UInt8, _ what: String) throws(JSONError) {
+    @inlinable @inline(__always) mutating func expect(_ byte: UInt8, _ what: String) throws(JSONError) {
         guard try peek() == byte else { throw parser.error("expected \(what)") }
         parser.index += 1
     }
 
     /// Calls `body` with each member's key; `body` must read or skip the member's value. The key
     /// is valid only during the call.
-    public mutating func forEachMember(_ body: (JSONKey, inout JSONCursor) throws -> Void) throws {
+    @inlinable public mutating func forEachMember(_ body: (JSONKey, inout JSONCursor) throws -> Void) throws {
         try expect(UInt8(ascii: "{"), "an object")
         if try peek() == UInt8(ascii: "}") {
             parser.index += 1
@@ -79,7 +83,7 @@ public struct JSONCursor {
 
     /// A key made only of printable ASCII is compared in place, without building a `String`;
     /// any other goes through the full string reader (escapes, UTF-8 validation).
-    private mutating func nextKey() throws(JSONError) -> JSONKey {
+    @inlinable mutating func nextKey() throws(JSONError) -> JSONKey {
         let start = parser.index + 1
         var end = start
         while end < parser.bytes.count {
@@ -95,7 +99,7 @@ public struct JSONCursor {
     }
 
     /// Calls `body` for each element of an array; `body` must read or skip the element.
-    public mutating func forEachElement(_ body: (inout JSONCursor) throws -> Void) throws {
+    @inlinable public mutating func forEachElement(_ body: (inout JSONCursor) throws -> Void) throws {
         try expect(UInt8(ascii: "["), "an array")
         if try peek() == UInt8(ascii: "]") {
             parser.index += 1
@@ -114,25 +118,25 @@ public struct JSONCursor {
     }
 
     /// Consumes a `null` and returns true, or returns false and leaves the value to read.
-    public mutating func readNull() throws(JSONError) -> Bool {
+    @inlinable public mutating func readNull() throws(JSONError) -> Bool {
         guard try peek() == UInt8(ascii: "n") else { return false }
         try parser.literal("null")
         return true
     }
 
     /// A string (escapes decoded, UTF-8 checked).
-    public mutating func readString() throws(JSONError) -> String {
+    @inlinable public mutating func readString() throws(JSONError) -> String {
         guard try peek() == UInt8(ascii: "\"") else { throw parser.error("expected a string") }
         return try parser.string()
     }
 
     /// A string, or nil for `null`.
-    public mutating func readOptionalString() throws(JSONError) -> String? {
+    @inlinable public mutating func readOptionalString() throws(JSONError) -> String? {
         try readNull() ? nil : readString()
     }
 
     /// A number, exact.
-    public mutating func readDecimal() throws(JSONError) -> Decimal {
+    @inlinable public mutating func readDecimal() throws(JSONError) -> Decimal {
         switch try peek() {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parser.number()
         default: throw parser.error("expected a number")
@@ -140,7 +144,7 @@ public struct JSONCursor {
     }
 
     /// `true` or `false`.
-    public mutating func readBool() throws(JSONError) -> Bool {
+    @inlinable public mutating func readBool() throws(JSONError) -> Bool {
         switch try peek() {
         case UInt8(ascii: "t"): try parser.literal("true"); return true
         case UInt8(ascii: "f"): try parser.literal("false"); return false
@@ -149,7 +153,7 @@ public struct JSONCursor {
     }
 
     /// A whole number that fits `T`.
-    public mutating func readInteger<T: FixedWidthInteger>(_ type: T.Type) throws(JSONError) -> T {
+    @inlinable public mutating func readInteger<T: FixedWidthInteger>(_ type: T.Type) throws(JSONError) -> T {
         let start = parser.index
         guard let value = try readDecimal().wholeNumber(T.self) else {
             throw parser.error("expected a whole number that fits \(T.self)", at: start)
@@ -158,12 +162,12 @@ public struct JSONCursor {
     }
 
     /// Whatever value comes next, as a tree.
-    public mutating func readValue() throws(JSONError) -> JSONValue {
+    @inlinable public mutating func readValue() throws(JSONError) -> JSONValue {
         try parser.value(depth: 0)
     }
 
     /// Moves past the next value, checking it but building nothing.
-    public mutating func skipValue() throws(JSONError) {
+    @inlinable public mutating func skipValue() throws(JSONError) {
         try parser.skipValue(depth: 0)
     }
 }
@@ -171,14 +175,19 @@ public struct JSONCursor {
 /// A member's key as ``JSONCursor/forEachMember(_:)`` hands it over: match it against string
 /// literals in a `switch`, or read ``string``. Valid only during that call.
 public struct JSONKey {
-    let raw: UnsafeRawBufferPointer?
-    let decoded: String?
+    @usableFromInline let raw: UnsafeRawBufferPointer?
+    @usableFromInline let decoded: String?
+
+    @usableFromInline init(raw: UnsafeRawBufferPointer?, decoded: String?) {
+        self.raw = raw
+        self.decoded = decoded
+    }
 
     /// The key as a `String` (built on demand for plain ASCII keys).
-    public var string: String { decoded ?? String(decoding: raw!, as: UTF8.self) }
+    @inlinable public var string: String { decoded ?? String(decoding: raw!, as: UTF8.self) }
 
     /// Lets `case "id":` match a key, comparing bytes in place.
-    public static func ~= (pattern: StaticString, key: JSONKey) -> Bool {
+    @inlinable public static func ~= (pattern: StaticString, key: JSONKey) -> Bool {
         guard let raw = key.raw else { return key.decoded == pattern.description }
         return raw.count == pattern.utf8CodeUnitCount
             && (raw.isEmpty || memcmp(raw.baseAddress!, pattern.utf8Start, raw.count) == 0)

@@ -127,7 +127,7 @@ extension JSONValue: Codable {
 extension Decimal {
     /// The value as a `T` when it is whole and in range. A `Decimal`'s description never uses an
     /// exponent, so fractions and out-of-range values fail to convert.
-    func wholeNumber<T: FixedWidthInteger>(_ type: T.Type) -> T? {
+    @usableFromInline func wholeNumber<T: FixedWidthInteger>(_ type: T.Type) -> T? {
         isFinite ? T(description) : nil
     }
 }

@@ -202,5 +202,6 @@ enum SnapshotChildren {
 
 /// What `rowcol snapshot --json` prints (both children print it, and the harness compares them).
 private func printReport(_ snapshot: RunwaySnapshot) throws {
-    FileHandle.standardOutput.write(try JSONEncoder(layout: .pretty).encode(snapshot) + Data("\n".utf8))
+    FileHandle.standardOutput.write(try JSONEncoder(layout: .pretty).encode(snapshot))
+    FileHandle.standardOutput.write(Data("\n".utf8))
 }
