@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 import Testing
 @testable import RowColStore
 
@@ -74,7 +75,6 @@ import Testing
             var accepted = 0
             var rejected = 0
             var silent: [String] = []
-            let decoder = JSONCoding.decoder()
             for index in 0..<Self.cases {
                 let (seed, kind) = [(line, "log line"), (document, "document"), (state, "state.json"), (indexLine, "index line")][index % 4]
                 let input = Data(Self.mutate(seed, &random))
@@ -82,8 +82,8 @@ import Testing
                     switch index % 4 {
                     case 0: _ = try LogLineCodec.decode(input)
                     case 1: _ = try MirrorDocument(storedBytes: input)
-                    case 3: _ = try OpenItemsIndex.decode(input, item: { try Bill(cursor: &$0) })
-                    default: _ = try decoder.decode(BusinessState.self, from: input)
+                    case 3: _ = try OpenItemsIndex.decode(input, item: { try OpenItemDecoding.bill(&$0) })
+                    default: _ = try JSONCoding.decode(BusinessState.self, from: Array(input))
                     }
                     accepted += 1
                 } catch {

@@ -1,6 +1,7 @@
 import Foundation
 import QBO
 import RowColDomain
+import RowColJSON
 import RowColStore
 import RowColSync
 

@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 
 /// The sync policy in force ("simple mode", DESIGN §8).
 ///

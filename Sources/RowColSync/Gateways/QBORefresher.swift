@@ -1,6 +1,8 @@
 import Foundation
 import QBO
 import RowColDomain
+import RowColJSON
+import RowColStore
 
 /// Fetches one business's entities from QBO and records them through a ``RefreshSession``:
 /// CDC while the cursor is young, a full paged query otherwise (DESIGN §5).
@@ -75,7 +77,7 @@ public struct QBORefresher: Sendable {
 
     /// Where CDC should start for `kind`, or nil when a full query is needed.
     func cdcStart(for kind: EntityKind, session: RefreshSession) -> Date? {
-        guard let cursor = session.state.cursor(kind), let date = QBOTimestamp.parse(cursor) else { return nil }
+        guard let cursor = session.state.cursor(kind), let date = Timestamp(cursor)?.date else { return nil }
         guard session.now.timeIntervalSince(date) < cdcLimit else { return nil }
         return date.addingTimeInterval(-overlap)
     }
@@ -100,7 +102,7 @@ public struct QBORefresher: Sendable {
                 guard changes.changed.count + changes.deleted.count >= cdcCap else { continue }
                 let times = changes.changed.compactMap { $0["MetaData"]?["LastUpdatedTime"]?.stringValue }
                     + changes.deleted.compactMap(\.lastUpdatedTime)
-                guard let newest = times.compactMap(QBOTimestamp.parse).max(), newest > since else { return nil }
+                guard let newest = times.compactMap({ Timestamp($0)?.date }).max(), newest > since else { return nil }
                 capped.append(newest)
             }
             guard let next = capped.min() else { return result.time }
@@ -153,7 +155,7 @@ public struct QBORefresher: Sendable {
             try await session.record(operation: operation, changes: missing.map { .delete(kind, id: $0) },
                                      detail: .object(["mode": "full", "missing": .number(Decimal(missing.count))]))
         }
-        await session.advanceCursor(kind, to: firstTime ?? QBOTimestamp.format(session.now))
+        await session.advanceCursor(kind, to: firstTime ?? Timestamp(session.now).description)
     }
 
     /// Bank balances are few and an Account's LastUpdatedTime does not move with its balance:
@@ -181,7 +183,7 @@ public struct QBORefresher: Sendable {
             known.state = .confirmed
             known.qboID = payment.id
             known.failure = nil
-            changes.append(try .upsert(.payment, id: id, value: known, qbo: JSONValue(payment.raw),
+            changes.append(try .upsert(.payment, id: id, value: known, qbo: payment.raw,
                                        sourceVersion: payment.syncToken, updatedAt: payment.metaData?.lastUpdatedTime))
         }
         if !changes.isEmpty {
@@ -189,7 +191,7 @@ public struct QBORefresher: Sendable {
         }
     }
 
-    func change(_ kind: EntityKind, _ body: QBOJSON) throws -> MirrorChange {
+    func change(_ kind: EntityKind, _ body: JSONValue) throws -> MirrorChange {
         kind == .bill ? try QBOMapping.change(QBOBill(json: body)) : try QBOMapping.change(QBOInvoice(json: body))
     }
 

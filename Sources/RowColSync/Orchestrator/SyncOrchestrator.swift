@@ -1,5 +1,7 @@
 import Foundation
 import RowColDomain
+import RowColJSON
+import RowColStore
 
 /// The policy-driven facade between gateways and QBO (DESIGN §5).
 ///

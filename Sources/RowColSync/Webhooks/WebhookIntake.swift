@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import RowColDomain
+import RowColJSON
 
 /// A hint that QBO changed an entity: refresh it soon. Webhooks carry ids only, arrive at least
 /// once and unordered, so a hint never carries data.
@@ -113,7 +114,7 @@ public actor WebhookIntake {
     public static func parse(_ body: Data) throws(WebhookError) -> [RefreshHint] {
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: body)
+            value = try JSONValue.parse(body)
         } catch {
             throw WebhookError(reason: .malformedBody, detail: "not JSON")
         }
