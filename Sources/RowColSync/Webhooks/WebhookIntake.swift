@@ -24,15 +24,7 @@ public struct RefreshHint: Hashable, Sendable, Codable {
     }
 
     /// The mirrored kind this hint refreshes, if RowCol mirrors it.
-    public var entityKind: EntityKind? {
-        switch entityName.lowercased() {
-        case "bill": .bill
-        case "invoice": .invoice
-        case "billpayment": .payment
-        case "account": .balance
-        default: nil
-        }
-    }
+    public var entityKind: EntityKind? { MirroredEntities.named(entityName)?.kind }
 
     enum CodingKeys: String, CodingKey {
         case operation
