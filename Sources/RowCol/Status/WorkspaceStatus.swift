@@ -62,4 +62,12 @@ public enum WorkspaceStatus {
                 documents: documents, pendingWrites: pending, checkpoint: state.checkpoint, flags: flags)
         }
     }
+
+    /// Every payment still waiting to be sent, across the advisor's businesses (no lock).
+    public static func outbox(workspace: Workspace, advisor: AdvisorID) throws -> [BillPayment] {
+        let reader = workspace.mirrorReader(for: advisor)
+        return try workspace.businesses(of: advisor).flatMap { business in
+            try reader.payments(of: BusinessRef(advisor: advisor, business: business)).filter { $0.state == .pending }
+        }
+    }
 }
