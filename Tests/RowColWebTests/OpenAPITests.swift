@@ -171,7 +171,7 @@ struct SchemaValidator {
             }
             switch schema["format"]?.stringValue {
             case "date"?: if LocalDate(text) == nil { problems.append("\(location): \"\(text)\" is not a date") }
-            case "date-time"?: if RunwayJSON.parseRFC3339(text) == nil { problems.append("\(location): \"\(text)\" is not RFC 3339") }
+            case "date-time"?: if Timestamp(text) == nil { problems.append("\(location): \"\(text)\" is not RFC 3339") }
             default: break
             }
         }

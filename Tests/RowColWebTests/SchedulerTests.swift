@@ -11,7 +11,7 @@ extension WebTests {
     /// The scheduler inside `rowcol serve` (`SYNC_SCHEDULER_ENABLED=true`), on an injected clock: no
     /// test waits for a TTL to run out.
     @Suite struct SchedulerTests {
-        static func utc(_ text: String) -> Date { RunwayJSON.parseRFC3339(text)! }
+        static func utc(_ text: String) -> Date { Timestamp(text)!.date }
 
         @Test(arguments: [
             ("2026-12-01T02:00:00Z", 3, "2026-12-01T03:00:00Z"), ("2026-12-01T03:00:00Z", 3, "2026-12-02T03:00:00Z"),

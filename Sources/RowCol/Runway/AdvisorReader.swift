@@ -5,17 +5,19 @@ import RowColStore
 import RowColSync
 
 /// Reads one advisor's businesses without taking the advisor's lock: runway snapshots, the
-/// console and the sync state, straight from the mirror (documents are replaced by atomic
-/// renames, so every read sees whole files).
+/// console, freshness and flags, RowCol's payments, straight from the mirror (documents are
+/// replaced by atomic renames, so every read sees whole files).
 ///
-/// Unlike ``AdvisorSession/snapshot(_:strict:rates:)`` it never goes to QBO: a stale mirror is
-/// answered as it is, with the staleness flags the orchestrator would raise. Use it where a writer
-/// may be running beside you — `rowcol serve` reads through it while `rowcol sync` runs in a
-/// terminal.
+/// It is the read half of the session API for a process that lives beside writers: an
+/// ``AdvisorSession`` holds the advisor's writer lock until it closes, so a long-lived reader —
+/// `rowcol serve` — reads through this type and opens a session only for each write. Unlike
+/// ``AdvisorSession/snapshot(_:strict:rates:)`` it never goes to QBO: a stale mirror is answered
+/// as it is, with the staleness flags ``BusinessSyncState/flagsInForce(for:business:configuration:now:)``
+/// derives, the same ones a session's gateways attach.
 ///
 /// ```swift
 /// let reader = try AdvisorReader(workspace: workspace, advisor: ada)
-/// let console = try reader.console()
+/// for row in try reader.console().rows { print(row.business.name, row.weeksOfRunway) }
 /// ```
 public struct AdvisorReader: Sendable {
     public let workspace: Workspace
@@ -44,13 +46,35 @@ public struct AdvisorReader: Sendable {
 
     public func ref(_ business: BusinessID) -> BusinessRef { BusinessRef(advisor: advisor, business: business) }
 
+    /// The business's `business.json` (realm, environment, display name).
+    /// - Throws: `StoreError` when the advisor has no such business — whoever else may have it.
+    public func business(_ business: BusinessID) throws -> BusinessInfo { try workspace.business(ref(business)) }
+
+    /// Whether the advisor has `business` (another advisor's business is not the advisor's).
+    public func has(_ business: BusinessID) -> Bool { (try? workspace.business(ref(business))) != nil }
+
     /// The business's `state.json`: the applied log seq and the sync section (freshness, cursors, flags).
     /// - Throws: `StoreError` when the business does not exist or the file is unreadable,
     ///   `SyncError.corruptState` when its sync section is.
     public func syncState(of business: BusinessID) throws -> (checkpoint: LogSeq, sync: BusinessSyncState) {
         let state = try workspace.businessState(ref(business))
-        return (state.checkpoint, try BusinessSyncState.decode(state.sync, business: business))
+        return (state.checkpoint, try BusinessSyncState(stored: state.sync, business: business))
     }
+
+    /// The flags in force for the business now, with the staleness its mirror's age implies.
+    public func flags(of business: BusinessID) throws -> [HygieneFlag] {
+        try syncState(of: business).sync.flagsInForce(for: nil, business: business, configuration: configuration, now: now())
+    }
+
+    /// RowCol's payments of the business (every state), as the mirror holds them.
+    public func payments(of business: BusinessID) throws -> [BillPayment] {
+        try workspace.mirrorReader(for: advisor).payments(of: ref(business))
+    }
+
+    /// The stamps of the files a business's derived views depend on (see ``Workspace/stamps(of:)``):
+    /// while they are unchanged, so is everything this reader would answer about the business but
+    /// its age.
+    public func stamps(of business: BusinessID) throws -> [FileStamp?] { try workspace.stamps(of: ref(business)) }
 
     /// The runway snapshot of one business, from the mirror as it is.
     /// - Throws: `StoreError` when the business does not exist or a document is unreadable.
@@ -61,11 +85,9 @@ public struct AdvisorReader: Sendable {
         let reader = workspace.mirrorReader(for: advisor)
         let at = now()
         var flags: [HygieneFlag] = []
-        for kind in [EntityKind.bill, .invoice, .balance, .payment] {
-            for flag in sync.flagsInForce(for: kind, business: business, configuration: configuration, now: at)
-            where !flags.contains(flag) {
-                flags.append(flag)
-            }
+        for flag in sync.flagsInForce(for: nil, business: business, configuration: configuration, now: at)
+        where !flags.contains(flag) {
+            flags.append(flag)
         }
         let inputs = RunwayInputs(
             business: ref, businessName: info.displayName ?? business.rawValue, asOf: at, homeCurrency: .usd,

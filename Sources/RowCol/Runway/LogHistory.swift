@@ -99,7 +99,7 @@ public actor LogHistory {
                 after = value
             }
             current[key] = after
-            transitions.append(DigestTransition(seq: entry.seq, at: entry.at, business: entry.business, before: before, after: after))
+            transitions.append(DigestTransition(seq: entry.seq.rawValue, at: entry.at, business: entry.business, before: before, after: after))
         }
     }
 
@@ -110,6 +110,14 @@ public actor LogHistory {
         .balance: { .balance(try $0.decode(AccountBalance.self)) },
         .payment: { .payment(try $0.decode(BillPayment.self)) },
     ]
+
+    /// One line of the log, whole (bodies included); nil when the log has no line `seq`.
+    public func entry(_ seq: LogSeq) throws -> LogEntry? {
+        guard seq > .zero else { return nil }
+        let entries = try LogReader(workspace: workspace, advisor: advisor)
+            .entries(after: LogSeq(seq.rawValue - 1), through: seq)
+        return entries.first { $0.seq == seq }
+    }
 
     /// The latest lines in brief, newest first.
     /// - Parameters:
@@ -203,7 +211,7 @@ public struct DigestStart: Hashable, Sendable {
         }
         if let date = LocalDate(text) {
             instant = Self.midnight(date)
-        } else if let parsed = RunwayJSON.parseRFC3339(text) {
+        } else if let parsed = Timestamp(text)?.date {
             instant = parsed
         } else {
             throw DigestStartError(text: text)

@@ -43,7 +43,7 @@ struct DigestCommand: AsyncParsableCommand {
         case .text: print(DigestReport.text(digest), terminator: "")
         case .markdown: print(DigestReport.markdown(digest), terminator: "")
         case .html: print(DigestReport.html(digest), terminator: "")
-        case .json: print(try RunwayJSON.string(digest), terminator: "")
+        case .json: try printJSON(digest)
         }
     }
 }

@@ -12,8 +12,8 @@ public struct DigestTransition: Hashable, Sendable {
         case payment(BillPayment)
     }
 
-    /// The log line that made the change.
-    public var seq: LogSeq
+    /// The seq of the log line that made the change.
+    public var seq: UInt64
     /// When that line was appended.
     public var at: Date
     public var business: BusinessID
@@ -22,7 +22,7 @@ public struct DigestTransition: Hashable, Sendable {
     /// The value after it (`nil`: deleted).
     public var after: Value?
 
-    public init(seq: LogSeq, at: Date, business: BusinessID, before: Value?, after: Value?) {
+    public init(seq: UInt64, at: Date, business: BusinessID, before: Value?, after: Value?) {
         self.seq = seq
         self.at = at
         self.business = business
@@ -77,7 +77,7 @@ public struct Digest: Hashable, Sendable, Codable {
     /// One thing that happened.
     public struct Line: Hashable, Sendable, Codable {
         /// The log line behind it; `nil` only for flags, which live in `state.json`, not the log.
-        public var seq: LogSeq?
+        public var seq: UInt64?
         public var at: Date
         public var kind: Kind
         /// The bill, invoice, payment or account concerned (the flag's code for a flag).

@@ -1,5 +1,7 @@
 import Foundation
 import RowColDomain
+import RowColJSON
+import RowColStore
 
 /// The policy-driven facade between gateways and QBO (DESIGN §5).
 ///
@@ -39,7 +41,7 @@ public actor SyncOrchestrator {
     /// The business's sync state as last saved.
     public func state(of business: BusinessID) async throws -> BusinessSyncState {
         if let cached = states[business] { return cached }
-        let state = try BusinessSyncState.decode(try await journal.syncState(for: business), business: business)
+        let state = try BusinessSyncState(stored: try await journal.syncState(for: business), business: business)
         states[business] = state
         return state
     }
@@ -65,8 +67,7 @@ public actor SyncOrchestrator {
 
     /// How fresh the mirror's copy of `entity` is now.
     public func freshness(of entity: EntityKind, business: BusinessID, refreshedNow: Bool = false) async throws -> Freshness {
-        try await state(of: business).freshness(
-            of: entity, configuration: configuration, now: now(), refreshedNow: refreshedNow)
+        try await state(of: business).freshness(of: entity, configuration: configuration, now: now(), refreshedNow: refreshedNow)
     }
 
     /// The flags in force for `entity`, plus the staleness flags its age implies.

@@ -29,7 +29,7 @@ actor WorkbenchData {
     /// The current entry of `business`, computed again only when its files changed.
     /// - Throws: 404 for a business the advisor does not have (whoever else may have it).
     func entry(_ business: BusinessID) async throws -> BusinessEntry {
-        let stamps = try reader.workspace.stamps(of: reader.ref(business))
+        let stamps = try reader.stamps(of: business)
         if let cached = entries[business], cached.isCurrent(stamps: stamps, reader: reader, at: now()) { return cached }
         if let running = computing[business] { return try await running.value }
         generation += 1

@@ -31,7 +31,7 @@ actor ChangeWatcher {
         let first = known.isEmpty
         do {
             for business in try reader.businesses() {
-                let stamps = try reader.workspace.stamps(of: reader.ref(business))
+                let stamps = try reader.stamps(of: business)
                 if known[business] != stamps {
                     if !first || known[business] != nil { changed.append(business) }
                     known[business] = stamps

@@ -114,36 +114,12 @@ actor PaymentDesk {
 
     static func perform(_ request: PaymentRequest, writer: WriterGate) async throws -> PaymentAnswer {
         do {
-            return try await writer.withSession("payment") { session in
-                let ref = session.ref(request.business)
-                _ = try session.workspace.business(ref)
-                guard let bill = try session.store.reader.bill(request.billID, of: ref) else {
-                    throw WorkbenchError.notFound(
-                        "bill \(request.billID) is not in the mirror of \(request.business); sync, or check the id")
-                }
-                let amount = Money(request.amount, bill.balance.currency)
-                let derived = IdempotencyKey.billPayment(business: ref, billID: bill.id, amount: amount, payOn: request.payOn)
-                let before = try session.store.reader.payment(derived.paymentID, of: ref)
-                // A payment approved before is answered as it stands, even once the bill shows paid.
-                if before == nil, amount.amount > bill.balance.amount {
-                    throw WorkbenchError.unprocessable(
-                        "amount \(DisplayFormat.money(amount)) is more than bill \(bill.id)'s open balance \(DisplayFormat.money(bill.balance))")
-                }
-                let payment: BillPayment
-                do {
-                    payment = try await session.gateways.schedulePayment(
-                        business: ref, billID: bill.id, amount: amount, payOn: request.payOn, fromAccountID: request.fromAccountID)
-                } catch SyncError.writeUnresolved(_, let cause) {
-                    // The intent is durable, what followed is not: the payment waits in the outbox.
-                    guard let queued = try session.store.reader.payment(derived.paymentID, of: ref) else { throw SyncError.writeUnresolved(subject: "the payment of bill \(bill.id)", cause: cause) }
-                    return PaymentAnswer(payment: queued, replayed: false, reason: "the workspace could not record what followed: \(cause)")
-                }
-                let reason = payment.state == .pending
-                    ? try await session.orchestrator.flags(for: .payment, business: request.business)
-                        .first { BusinessSyncState.railFlags.contains($0.code) }?.message
-                    : nil
-                return PaymentAnswer(payment: payment, replayed: before != nil && before?.state != .pending, reason: reason)
+            let approval = try await writer.withSession("payment") { session in
+                try await session.payments.approve(
+                    bill: request.billID, of: request.business, amount: request.amount, on: request.payOn,
+                    fromAccount: request.fromAccountID)
             }
+            return PaymentAnswer(payment: approval.payment, replayed: approval.isRepeat, reason: approval.waitingBecause)
         } catch SyncError.invalidPayment(let detail) {
             throw WorkbenchError.unprocessable(detail)
         } catch SyncError.unknownBill(let business, let bill) {

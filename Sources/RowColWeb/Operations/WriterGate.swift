@@ -12,15 +12,19 @@ actor WriterGate {
     /// How long an operation waits while another process (a terminal's `rowcol sync`) writes.
     let lockWait: Duration
     let logger: Logger
+    /// The workbench's clock, handed to every session (TTL decisions, flag ages, the runway).
+    let now: @Sendable () -> Date
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    init(workspace: Workspace, advisor: AdvisorID, environment: [String: String], lockWait: Duration, logger: Logger) {
+    init(workspace: Workspace, advisor: AdvisorID, environment: [String: String], lockWait: Duration, logger: Logger,
+         now: @escaping @Sendable () -> Date) {
         self.workspace = workspace
         self.advisor = advisor
         self.environment = environment
         self.lockWait = lockWait
         self.logger = logger
+        self.now = now
     }
 
     /// Opens a session, runs `body`, closes the session; operations of this process queue in order.
@@ -30,7 +34,7 @@ actor WriterGate {
         defer { release() }
         let logger = logger
         let session = try await AdvisorSession.open(
-            workspace: workspace, advisor: advisor, environment: environment, waitingUpTo: lockWait,
+            workspace: workspace, advisor: advisor, environment: environment, now: now, waitingUpTo: lockWait,
             whileWaiting: { busy in
                 logger.notice("waiting for the advisor's lock", metadata: ["operation": .string(operation), "holder": "\(busy.message)"])
             })

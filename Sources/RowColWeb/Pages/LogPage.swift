@@ -38,7 +38,7 @@ enum LogPage {
         body += Page.table(
             id: "entry", headers: ["Field", "Value"], numeric: [],
             rows: [
-                ["at", Page.esc(RunwayJSON.rfc3339(entry.at))],
+                ["at", Page.esc(Timestamp(entry.at).description)],
                 ["business", "<a href=\"/businesses/\(Page.esc(entry.business.rawValue))\">\(Page.esc(entry.business.rawValue))</a>"],
                 ["direction", Page.esc(entry.direction.rawValue)], ["operation", Page.esc(entry.operation)],
                 ["phase", Page.esc(entry.phase.rawValue)], ["status", Page.esc(entry.status ?? "")],

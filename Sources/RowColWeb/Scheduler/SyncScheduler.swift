@@ -115,7 +115,7 @@ actor SyncScheduler {
                     result.skipped[business] = "reconnect required"
                     continue
                 }
-                let pending = try reader.workspace.mirrorReader(for: reader.advisor).payments(of: reader.ref(business))
+                let pending = try reader.payments(of: business)
                     .filter { $0.state == .pending }.count
                 if reconDue {
                     due.append(business)

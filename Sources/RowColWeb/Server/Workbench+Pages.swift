@@ -54,8 +54,8 @@ extension Workbench {
                 return Self.html(LogPage.render(lines, business: business, frame: frame, limit: limit))
             },
             Route(method: .get, path: "/log/{seq}", operation: "page.log_line", writes: false) { [self] _, context in
-                let entry = try logEntry(context)
-                let pretty = String(decoding: try RunwayJSON.makeEncoder().encode(entry), as: UTF8.self)
+                let entry = try await logEntry(context)
+                let pretty = String(decoding: try JSONEncoder(layout: .pretty).encode(entry), as: UTF8.self)
                 return Self.html(LogPage.entry(entry, pretty: pretty, frame: frame))
             },
             Route(method: .post, path: "/sync", operation: "page.sync", writes: true) { [self] request, _ in
@@ -66,7 +66,7 @@ extension Workbench {
                     guard let id = BusinessID(rawValue: text) else {
                         throw WorkbenchError.notFound("no business \"\(Self.printable(text))\"")
                     }
-                    _ = try workspace.business(reader.ref(id))
+                    guard reader.has(id) else { throw WorkbenchError.notFound("advisor \(advisor) has no business \(id)") }
                     business = id
                 }
                 let reports = try await sync(business.map { [$0] })

@@ -44,7 +44,7 @@ extension Workbench {
                 return try Self.json(try await data.history.lines(business: business, before: before, limit: limit))
             },
             Route(method: .get, path: "/api/v1/log/{seq}", operation: "getLogLine", writes: false) { [self] _, context in
-                try Self.json(try logEntry(context))
+                try Self.json(try await logEntry(context))
             },
             Route(method: .post, path: "/api/v1/sync", operation: "syncAll", writes: true) { [self] _, _ in
                 try Self.json(try await sync(nil))
@@ -79,7 +79,7 @@ extension Workbench {
                 [self] _, context in
                 let business = try Self.business(context)
                 _ = try await data.entry(business)
-                return try Self.json(try workspace.mirrorReader(for: advisor).payments(of: reader.ref(business))
+                return try Self.json(try reader.payments(of: business)
                     .sorted { ($0.payOn, $0.id) < ($1.payOn, $1.id) })
             },
             Route(method: .post, path: "/api/v1/businesses/{business}/payments", operation: "createPayment", writes: true) {
@@ -99,7 +99,7 @@ extension Workbench {
             Route(method: .post, path: "/api/v1/businesses/{business}/sync", operation: "syncBusiness", writes: true) {
                 [self] _, context in
                 let business = try Self.business(context)
-                _ = try workspace.business(reader.ref(business))
+                guard reader.has(business) else { throw WorkbenchError.notFound("advisor \(advisor) has no business \(business)") }
                 return try Self.json(try await sync([business]))
             },
         ]
@@ -199,7 +199,7 @@ extension Workbench {
     func logQuery(_ fields: FormFields) throws -> (BusinessID?, LogSeq?, Int) {
         var business: BusinessID?
         if let text = fields["business"], !text.isEmpty {
-            guard let id = BusinessID(rawValue: text), (try? workspace.business(reader.ref(id))) != nil else {
+            guard let id = BusinessID(rawValue: text), reader.has(id) else {
                 throw WorkbenchError.notFound("advisor \(advisor) has no business \"\(Self.printable(text))\"")
             }
             business = id
@@ -208,12 +208,11 @@ extension Workbench {
         return (business, before, try Self.integer(fields, "limit", in: 1...1000) ?? 100)
     }
 
-    func logEntry(_ context: WorkbenchContext) throws -> LogEntry {
+    func logEntry(_ context: WorkbenchContext) async throws -> LogEntry {
         guard let text = context.parameters.get("seq"), let number = UInt64(text), number > 0 else {
             throw WorkbenchError.notFound("a log line is named by its seq, a whole number from 1")
         }
-        let entries = try LogReader(workspace: workspace, advisor: advisor).entries(after: LogSeq(number - 1), through: LogSeq(number))
-        guard let entry = entries.first, entry.seq == LogSeq(number) else {
+        guard let entry = try await data.history.entry(LogSeq(number)) else {
             throw WorkbenchError.notFound("the log of \(advisor) has no line \(number)")
         }
         return entry
@@ -225,7 +224,7 @@ extension Workbench {
     static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
 
     static func encode(_ value: some Encodable) throws -> ByteBuffer {
-        ByteBuffer(bytes: try RunwayJSON.makeEncoder().encode(value) + [UInt8(ascii: "\n")])
+        ByteBuffer(bytes: try JSONEncoder(layout: .pretty).encode(value) + [UInt8(ascii: "\n")])
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {

@@ -87,7 +87,7 @@ public final class Workbench: Sendable {
         let data = WorkbenchData(reader: reader, now: now)
         self.data = data
         let writer = WriterGate(
-            workspace: workspace, advisor: advisor, environment: options.environment, lockWait: options.lockWait, logger: logger)
+            workspace: workspace, advisor: advisor, environment: options.environment, lockWait: options.lockWait, logger: logger, now: now)
         self.writer = writer
         payments = PaymentDesk(writer: writer)
         let hub = EventHub()

@@ -38,7 +38,7 @@ actor WebhookQueue {
         let hints = try await intake.receive(signature: signature, body: body)
         var realms: [String: [BusinessID]] = [:]
         for business in try reader.businesses() {
-            realms[try reader.workspace.business(reader.ref(business)).realmID, default: []].append(business)
+            realms[try reader.business(business).realmID, default: []].append(business)
         }
         var matched: [Target] = []
         for hint in hints {
