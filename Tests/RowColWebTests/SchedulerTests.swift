@@ -107,6 +107,28 @@ extension WebTests {
             #expect(retried.synced.first { $0.business.rawValue == "acme" }?.synced == true)
         }
 
+        @Test func aQueuedPaymentIsSentByTheNextTickOnce() async throws {
+            let fixture = try await WebFixture.make(bills: 3, invoices: 2)
+            defer { Task { await fixture.remove() } }
+            let workbench = try fixture.workbench(environment: ["SYNC_SCHEDULER_ENABLED": "true", "SYNC_ENABLE_RETRY": "false"])
+            let scheduler = try #require(workbench.scheduler)
+            let bill = try #require(try fixture.openBills("acme").first)
+            try await fixture.control.injectFault(.init(.unavailable, realm: fixture.realms["acme"], frequency: .rate(1)))
+            let request = PaymentRequest(
+                business: try BusinessID(validating: "acme"), billID: bill.id, amount: 12, payOn: LocalDate(Date()), fromAccountID: nil)
+            let queued = try await workbench.pay(request, key: "tick")
+            #expect(queued.outcome == .queued)
+            try await fixture.control.clearFaults()
+            // Nothing is past its TTL: the outbox alone makes the business due.
+            let tick = await scheduler.tick()
+            #expect(tick.synced.map(\.business.rawValue) == ["acme"])
+            let payments = try AdvisorReader(workspace: fixture.workspace, advisor: fixture.ada, environment: [:])
+                .payments(of: try BusinessID(validating: "acme"))
+            #expect(payments.map(\.state) == [.sent])
+            #expect(try await fixture.paymentsCreated() == 1)
+            #expect(await scheduler.tick().synced.isEmpty, "an empty outbox and fresh data: nothing to do")
+        }
+
         @Test func theSchedulerIsOffUnlessTheVariableSaysTrue() async throws {
             let fixture = try await WebFixture.make(bills: 1, invoices: 1, sync: false)
             defer { Task { await fixture.remove() } }

@@ -73,7 +73,7 @@ extension WebTests {
             #expect(run.stderr.contains(name), "\(run.output)")
         }
 
-        @Test func theSchedulerLineSaysWhichClockTheNightlyReconUses() async throws {
+        @Test func theSchedulerLineSaysWhichClockTheNightlyReconUsesAndCtrlCStopsIt() async throws {
             let fixture = try await WebFixture.shared()
             let server = try ChildProcess(
                 RowcolBinary.url(), ["serve", "--workspace", fixture.workspace.root.path, "--advisor", "ada", "--port", "0"],
@@ -81,8 +81,11 @@ extension WebTests {
             defer { server.kill() }
             #expect(await server.waitFor(.stdout) { $0.contains("Scheduler on") })
             #expect(server.printed().contains("nightly recon at 04:00 UTC"))
-            server.kill(SIGTERM)
-            #expect(await server.wait().status == 0)
+            // Ctrl-C stops it as cleanly as SIGTERM, with the scheduler running.
+            server.kill(SIGINT)
+            let result = await server.wait()
+            #expect(!result.killed && result.status == 0, "\(result.output)")
+            #expect(result.stdout.contains("workbench stopped"))
         }
     }
 }
