@@ -107,11 +107,13 @@ enum OpenAPIDocument {
              "state": enumeration(["pending", "sent", "confirmed", "rejected"]), "idem_key": string],
             optional: ["vendor": ref("Party"), "from_account_id": string, "qbo_id": string, "failure": string]),
         "PaymentRequest": object(
-            ["bill_id": string,
-             "amount": ["oneOf": [["type": "string", "pattern": "^[+-]?[0-9]*\\.?[0-9]+$"], ["type": "number"]],
-                        "description": "A decimal string (\"1250.00\") or a number, read exactly; at most two decimals."],
+            ["bill_id": ["type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$", "description": "The QBO id of the bill."],
+             "amount": ["oneOf": [["type": "string", "pattern": "^(?:[1-9][0-9]{0,11}(?:\\.[0-9]{1,2})?|0\\.(?:[1-9][0-9]?|0[1-9]))$"],
+                                  ["type": "number", "exclusiveMinimum": 0]],
+                        "description": "More than zero: a decimal string (\"1250.00\") or a number, read exactly; at most two decimals."],
              "pay_on": date],
-            optional: ["from_account_id": string]),
+            optional: ["from_account_id": ["type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$",
+                                            "description": "The bank account to pay from (default: the first bank account)."]]),
         "PaymentAnswer": object(
             ["outcome": enumeration(["sent", "queued", "rejected"]), "replayed": boolean, "payment": ref("BillPayment"),
              "message": string],
@@ -256,7 +258,7 @@ enum OpenAPIDocument {
                 "createPayment",
                 "Pay a bill exactly once. The same Idempotency-Key never pays twice, even from two requests at once; a key reused "
                     + "for another payment is refused. The same bill, amount and date is one payment whatever the key.",
-                parameters: [business, parameter("Idempotency-Key", in: "header", ["type": "string", "minLength": 1, "maxLength": 255],
+                parameters: [business, parameter("Idempotency-Key", in: "header", ["type": "string", "pattern": "^[!-~]{1,255}$"],
                                                  required: true, "A unique value per payment, sent again unchanged on a retry.")],
                 body: ref("PaymentRequest"),
                 responses: [

@@ -22,15 +22,18 @@ struct ResponseMiddleware: RouterMiddleware {
         let started = ContinuousClock.now
         var response: Response
         var failure: String?
+        var reason: String?
         do {
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
             failure = (error as? WorkbenchError)?.code ?? "http_error"
+            reason = (error as? WorkbenchError)?.message
         } catch {
             let mapped = Self.map(error)
             response = try mapped.response(from: request, context: context)
             failure = mapped.code
+            reason = mapped.message
             if mapped.status == .internalServerError {
                 logger.error("request failed", metadata: ["operation": .string(operation(request, context)), "error": "\(error)"])
             }
@@ -45,6 +48,9 @@ struct ResponseMiddleware: RouterMiddleware {
         ]
         if let business = context.parameters.get("business") { metadata["business"] = .string(Self.printable(business)) }
         if let failure { metadata["error"] = .string(failure) }
+        // Why a request was refused, at debug level: the messages name what was wrong in the
+        // request (escaped), never the token.
+        if let reason, logger.logLevel <= .debug { metadata["reason"] = .string(reason) }
         logger.info("\(request.method) \(operation(request, context)) \(response.status.code)", metadata: metadata)
         return response
     }
