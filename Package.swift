@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "RowColJSON", targets: ["RowColJSON"]),
         .library(name: "QBO", targets: ["QBO"]),
         .library(name: "QBOSandbox", targets: ["QBOSandbox"]),
+        .library(name: "RowColWeb", targets: ["RowColWeb"]),
         .executable(name: "rowcol", targets: ["RowColCLI"]),
     ],
     dependencies: [

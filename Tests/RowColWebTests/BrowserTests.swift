@@ -38,7 +38,7 @@ extension WebTests {
             #expect(result.status == 0, "\(result.output)")
             #expect(result.stdout.contains("browser check passed"))
             #expect(try await fixture.paymentsCreated() == 1)
-            for shot in ["1-console", "2-business", "3-week", "4-tray-paid", "5-digest", "6-log-line", "7-console-no-js"] {
+            for shot in ["1-console", "readme-console", "2-business", "3-week", "4-tray-paid", "5-digest", "6-log-line", "7-console-no-js"] {
                 #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(shot + ".png").path), "\(shot).png")
             }
         }

@@ -58,6 +58,30 @@ extension WebTests {
             #expect(!result.stdout.dropFirst(line.count).contains(WebFixture.token))
         }
 
+        /// A newcomer's path: `rowcol demo` ends by telling how to open the workbench, and that command
+        /// serves the demo's workspace.
+        @Test func theDemoEndsWithTheWorkbenchCommandAndThatCommandServesIt() async throws {
+            let folder = try TempFolder("demo")
+            defer { folder.remove() }
+            let books = folder.url.appendingPathComponent("rowcol-demo").path
+            let demo = try await runRowcol(["demo", "--workspace", books])
+            #expect(demo.status == 0, "\(demo.output.suffix(800))")
+            let advice = "swift run rowcol serve --workspace \(books) --open"
+            #expect(demo.stdout.contains(advice), "\(demo.stdout.suffix(800))")
+            let server = try ChildProcess(
+                RowcolBinary.url(), ["serve", "--workspace", books, "--port", "0", "--read-only"],
+                environment: ["ROWCOL_SERVE_TOKEN": WebFixture.token])
+            defer { server.kill() }
+            let url = try #require(URL(string: await server.firstLine()))
+            let base = URL(string: "http://127.0.0.1:\(try #require(url.port))")!
+            let (status, body) = try await get(base.appendingPathComponent("api/v1/console"), bearer: WebFixture.token)
+            #expect(status == 200)
+            let rows = (try JSONSerialization.jsonObject(with: body) as? [String: Any])?["rows"] as? [Any]
+            #expect(rows?.count == 3, "the demo's three businesses")
+            server.kill(SIGTERM)
+            #expect(await server.wait().status == 0)
+        }
+
         @Test(arguments: [
             (["ROWCOL_SERVE_TOKEN": "short"], [String](), "ROWCOL_SERVE_TOKEN"),
             (["ROWCOL_SERVE_TOKEN": "has spaces in it, many of them"], [String](), "ROWCOL_SERVE_TOKEN"),

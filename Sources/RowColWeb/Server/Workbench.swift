@@ -131,10 +131,12 @@ public final class Workbench: Sendable {
     }
 
     /// Binds and serves in the background until ``RunningWorkbench/stop()``.
+    /// - Parameter extend: adds to the router after the workbench's own routes; a middleware
+    ///   added there (Hummingbird's `FileMiddleware`, say) answers behind the same access checks.
     /// - Throws: when the address cannot be bound.
-    public func start() async throws -> RunningWorkbench {
+    public func start(extend: (Router<WorkbenchContext>) -> Void = { _ in }) async throws -> RunningWorkbench {
         let (bound, report) = AsyncStream<Result<Int, any Error>>.makeStream()
-        let group = makeServiceGroup(signals: false, onListening: { report.yield(.success($0)) })
+        let group = makeServiceGroup(signals: false, extend: extend, onListening: { report.yield(.success($0)) })
         let task = Task {
             do {
                 try await group.run()
@@ -161,11 +163,15 @@ public final class Workbench: Sendable {
         try await makeServiceGroup(signals: true, onListening: onListening).run()
     }
 
-    func makeServiceGroup(signals: Bool, onListening: @escaping @Sendable (Int) -> Void) -> ServiceGroup {
+    func makeServiceGroup(
+        signals: Bool, extend: (Router<WorkbenchContext>) -> Void = { _ in }, onListening: @escaping @Sendable (Int) -> Void
+    ) -> ServiceGroup {
         let policy = policy
         let logger = logger
+        let router = makeRouter()
+        extend(router)
         let app = Application(
-            router: makeRouter(),
+            router: router,
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
