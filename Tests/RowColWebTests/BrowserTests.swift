@@ -24,7 +24,8 @@ extension WebTests {
         func theConsoleBusinessWeekTrayAndDigestWorkInChromium() async throws {
             let fixture = try await WebFixture.make(bills: 12, invoices: 10)
             defer { Task { await fixture.remove() } }
-            let running = try await fixture.workbench().start()
+            // Plans come from issue 13; MemoryPlanning (PlanTests.swift) stands in so the page's forms can be driven.
+            let running = try await fixture.workbench(planning: MemoryPlanning()).start()
             let folder = ProcessInfo.processInfo.environment["ROWCOL_SCREENSHOTS"].map { URL(fileURLWithPath: $0) }
                 ?? RowcolBinary.packageRoot().appendingPathComponent(".build/browser-check")
             try? FileManager.default.removeItem(at: folder)
@@ -38,7 +39,7 @@ extension WebTests {
             #expect(result.status == 0, "\(result.output)")
             #expect(result.stdout.contains("browser check passed"))
             #expect(try await fixture.paymentsCreated() == 1)
-            for shot in ["1-console", "readme-console", "2-business", "3-week", "4-tray-paid", "5-digest", "6-log-line", "7-console-no-js"] {
+            for shot in ["1-console", "readme-console", "2-business", "3-week", "3b-expected-date", "4-tray-paid", "5-digest", "6-log-line", "7-console-no-js"] {
                 #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(shot + ".png").path), "\(shot).png")
             }
         }

@@ -42,7 +42,7 @@ extension WebTests {
         @Test func everyAnswerMatchesItsSchema() async throws {
             let fixture = try await WebFixture.make(bills: 14, invoices: 10)
             defer { Task { await fixture.remove() } }
-            let workbench = try fixture.workbench()
+            let workbench = try fixture.workbench(planning: MemoryPlanning())
             let validator = try SchemaValidator(document: OpenAPIDocument.bytes)
             let bill = try #require(try fixture.openBills("acme").first)
             try await withRouter(workbench) { web in
@@ -62,6 +62,9 @@ extension WebTests {
                     ("get", "/api/v1/log/{seq}", "/api/v1/log/\(seq)"), ("get", "/api/v1/log/{seq}", "/api/v1/log/99999"),
                     ("get", "/api/v1/businesses/{business}/snapshot", "/api/v1/businesses/acme/snapshot"),
                     ("get", "/api/v1/businesses/{business}/snapshot", "/api/v1/businesses/carl/snapshot"),
+                    ("get", "/api/v1/businesses/{business}/snapshot", "/api/v1/businesses/acme/snapshot?scenario=no-receipts"),
+                    ("get", "/api/v1/businesses/{business}/snapshot", "/api/v1/businesses/acme/snapshot?scenario=nope"),
+                    ("get", "/api/v1/businesses/{business}/plan", "/api/v1/businesses/acme/plan"),
                     ("get", "/api/v1/businesses/{business}/weeks/{week}", "/api/v1/businesses/acme/weeks/1"),
                     ("get", "/api/v1/businesses/{business}/weeks/{week}", "/api/v1/businesses/acme/weeks/0"),
                     ("get", "/api/v1/businesses/{business}/bills", "/api/v1/businesses/bolt/bills?sort=party"),
@@ -80,6 +83,12 @@ extension WebTests {
                                                json: "{\"bill_id\":\"\(bill.id)\",\"amount\":\"5.00\",\"pay_on\":\"2026-12-01\"}",
                                                headers: [HTTPField.Name("Idempotency-Key")!: "schema-1"])
                 try validator.check(again, path: "/api/v1/businesses/{business}/payments", method: "post")
+                for body in ["{\"op\":\"floor\",\"amount\":\"250.00\"}", "{\"op\":\"expect\",\"kind\":\"bill\",\"id\":\"\(bill.id)\",\"on\":null}",
+                             "{\"op\":\"nope\"}"] {
+                    try validator.check(try await web.post("/api/v1/businesses/acme/plan", json: body),
+                                        path: "/api/v1/businesses/{business}/plan", method: "post")
+                }
+                checked.insert("post /api/v1/businesses/{business}/plan")
                 let refused = try await web.post("/api/v1/businesses/acme/payments", json: "{}", headers: [HTTPField.Name("Idempotency-Key")!: "x"])
                 try validator.check(refused, path: "/api/v1/businesses/{business}/payments", method: "post")
                 checked.insert("post /api/v1/businesses/{business}/payments")

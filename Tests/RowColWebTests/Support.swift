@@ -81,12 +81,14 @@ struct WebFixture: Sendable {
     /// ada's workbench.
     func workbench(
         readOnly: Bool = false, environment: [String: String] = [:], webhookToken: String? = nil,
+        planning: (any WorkbenchPlanning)? = nil,
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws -> Workbench {
         var options = WorkbenchOptions(token: Self.token, environment: environment)
         options.port = 0
         options.readOnly = readOnly
         options.webhookVerifierToken = webhookToken
+        options.planning = planning
         options.lockWait = .seconds(30)
         return try Workbench(workspace: workspace, advisor: ada, options: options, logger: logger, now: now)
     }

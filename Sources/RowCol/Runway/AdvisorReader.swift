@@ -79,6 +79,12 @@ public struct AdvisorReader: Sendable {
     /// The runway snapshot of one business, from the mirror as it is.
     /// - Throws: `StoreError` when the business does not exist or a document is unreadable.
     public func snapshot(of business: BusinessID, rates: [CurrencyCode: Decimal] = [:]) throws -> RunwaySnapshot {
+        RunwayCalculator.snapshot(inputs: try inputs(of: business, rates: rates))
+    }
+
+    /// What ``snapshot(of:rates:)`` hands the calculator: the open items, balances, payments, their
+    /// freshness and the flags in force, as of now. A plan or a scenario starts from these.
+    public func inputs(of business: BusinessID, rates: [CurrencyCode: Decimal] = [:]) throws -> RunwayInputs {
         let ref = ref(business)
         let info = try workspace.business(ref)
         let sync = try syncState(of: business).sync
@@ -98,7 +104,7 @@ public struct AdvisorReader: Sendable {
                 invoices: sync.freshness(of: .invoice, configuration: configuration, now: at),
                 balances: sync.freshness(of: .balance, configuration: configuration, now: at)),
             flags: flags, rates: rates)
-        return RunwayCalculator.snapshot(inputs: inputs)
+        return inputs
     }
 
     /// Every business of the advisor, ranked by runway risk, from the mirror as it is.

@@ -114,6 +114,17 @@ enum OpenAPIDocument {
              "pay_on": date],
             optional: ["from_account_id": ["type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$",
                                             "description": "The bank account to pay from (default: the first bank account)."]]),
+        "PlanEdit": object(
+            ["op": enumeration(["expect", "exclude", "one_off", "remove_one_off", "floor"])],
+            optional: [
+                "kind": enumeration(["bill", "invoice"]), "id": ["type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"],
+                "on": ["oneOf": [date, ["type": "null"]]], "excluded": boolean,
+                "one_off_id": ["type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"], "name": string,
+                "direction": enumeration(["inflow", "outflow"]),
+                "amount": ["oneOf": [["type": "string", "pattern": "^[0-9]{1,12}(?:\\.[0-9]{1,2})?$"], ["type": "number"], ["type": "null"]]],
+            ],
+            description: "expect: kind, id, on (null removes). exclude: kind, id, excluded. one_off: one_off_id, name, direction, "
+                + "amount, on. remove_one_off: one_off_id. floor: amount (null: zero)."),
         "PaymentAnswer": object(
             ["outcome": enumeration(["sent", "queued", "rejected"]), "replayed": boolean, "payment": ref("BillPayment"),
              "message": string],
@@ -190,6 +201,7 @@ enum OpenAPIDocument {
         "403": answer(ref("Error"), "A cookie request without the CSRF token, another origin, or a read-only server."),
         "404": answer(ref("Error"), "No such business (another advisor's included), bill or line."),
         "421": answer(ref("Error"), "The Host header names another server (DNS rebinding)."),
+        "503": answer(ref("Error"), "Another process kept the advisor's writer lock too long; try again."),
     ]
 
     static func operation(_ id: String, _ summary: String, parameters: [JSONValue] = [], body: JSONValue? = nil,
@@ -239,8 +251,23 @@ enum OpenAPIDocument {
             "syncAll", "Sync every business now (strict: everything from QBO), in a writer session of its own.",
             responses: ["200": answer(array(ref("SyncReport")), "One report per business; flags say what could not be reached.")])],
         "/api/v1/businesses/{business}/snapshot": ["get": operation(
-            "getSnapshot", "The business's runway snapshot, from the mirror as it is.", parameters: [business],
-            responses: ["200": answer(ref("Snapshot"), "The snapshot.")])],
+            "getSnapshot", "The business's runway snapshot, from the mirror as it is, under its plan.",
+            parameters: [business, parameter("scenario", in: "query", string, "A scenario of the business's plan; default the base.")],
+            responses: ["200": answer(ref("Snapshot"), "The snapshot."),
+                        "501": answer(ref("Error"), "A scenario was asked of a workbench started without plans.")])],
+        "/api/v1/businesses/{business}/plan": [
+            "get": operation(
+                "getPlan", "The business's plan (plan.json): overrides, exclusions, one-offs, floor, scenarios.",
+                parameters: [business],
+                responses: ["200": answer(["type": "object"], "The plan document ({} when there is none)."),
+                            "501": answer(ref("Error"), "The workbench was started without plans.")]),
+            "post": operation(
+                "editPlan", "One edit of the business's plan; the numbers follow at once.", parameters: [business],
+                body: ref("PlanEdit"),
+                responses: ["200": answer(["type": "object"], "The plan document after the edit."),
+                            "422": answer(ref("Error"), "The plan refuses the edit; the message names the field."),
+                            "501": answer(ref("Error"), "The workbench was started without plans.")]),
+        ],
         "/api/v1/businesses/{business}/weeks/{week}": ["get": operation(
             "getWeek", "One week of the projection and the items behind it.",
             parameters: [business, parameter("week", in: "path", ["type": "integer", "minimum": 1, "maximum": 13], "1 to 13.")],

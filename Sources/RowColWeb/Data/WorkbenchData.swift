@@ -13,6 +13,7 @@ import RowCol
 /// unchanged business is answered from memory — encoded bytes and rendered pages included.
 actor WorkbenchData {
     let reader: AdvisorReader
+    let planning: (any WorkbenchPlanning)?
     let history: LogHistory
     let now: @Sendable () -> Date
     private var entries: [BusinessID: BusinessEntry] = [:]
@@ -20,8 +21,9 @@ actor WorkbenchData {
     private var console: ConsoleEntry?
     private var generation = 0
 
-    init(reader: AdvisorReader, now: @escaping @Sendable () -> Date) {
+    init(reader: AdvisorReader, planning: (any WorkbenchPlanning)?, now: @escaping @Sendable () -> Date) {
         self.reader = reader
+        self.planning = planning
         history = LogHistory(workspace: reader.workspace, advisor: reader.advisor)
         self.now = now
     }
@@ -29,13 +31,16 @@ actor WorkbenchData {
     /// The current entry of `business`, computed again only when its files changed.
     /// - Throws: 404 for a business the advisor does not have (whoever else may have it).
     func entry(_ business: BusinessID) async throws -> BusinessEntry {
-        let stamps = try reader.stamps(of: business)
+        let stamps = try reader.stamps(of: business) + [try planning?.planStamp(of: business, reader: reader)]
         if let cached = entries[business], cached.isCurrent(stamps: stamps, reader: reader, at: now()) { return cached }
         if let running = computing[business] { return try await running.value }
         generation += 1
         let reader = reader
         let number = generation
-        let task = Task.detached { try BusinessEntry.compute(business, stamps: stamps, reader: reader, generation: number) }
+        let planning = planning
+        let task = Task.detached {
+            try BusinessEntry.compute(business, stamps: stamps, reader: reader, planning: planning, generation: number)
+        }
         computing[business] = task
         defer { computing[business] = nil }
         let entry = try await task.value
@@ -85,14 +90,25 @@ final class BusinessEntry: Sendable {
     let sync: BusinessSyncState
     let snapshot: RunwaySnapshot
     let generation: Int
+    /// The plan's scenarios (empty without plans), or why they could not be read.
+    let scenarioNames: [String]
+    let planProblem: String?
+    let planning: (any WorkbenchPlanning)?
+    let reader: AdvisorReader
     /// The UTC date and input freshness the snapshot was computed for.
     let day: LocalDate
     let levels: [Freshness.Level]
     /// Encoded answers and rendered pages, by a key naming the view (`json`, `page?week=3`).
     private let rendered = Locked<[String: ByteBuffer]>([:])
+    private let scenarios = Locked<[String: RunwaySnapshot]>([:])
 
     init(business: BusinessID, stamps: [FileStamp?], checkpoint: LogSeq, sync: BusinessSyncState, snapshot: RunwaySnapshot,
-         generation: Int, levels: [Freshness.Level]) {
+         generation: Int, levels: [Freshness.Level], scenarioNames: [String] = [], planProblem: String? = nil,
+         planning: (any WorkbenchPlanning)?, reader: AdvisorReader) {
+        self.scenarioNames = scenarioNames
+        self.planProblem = planProblem
+        self.planning = planning
+        self.reader = reader
         self.business = business
         self.stamps = stamps
         self.checkpoint = checkpoint
@@ -109,12 +125,36 @@ final class BusinessEntry: Sendable {
         kinds.map { sync.freshness(of: $0, configuration: reader.configuration, now: now).level }
     }
 
-    static func compute(_ business: BusinessID, stamps: [FileStamp?], reader: AdvisorReader, generation: Int) throws -> BusinessEntry {
+    static func compute(
+        _ business: BusinessID, stamps: [FileStamp?], reader: AdvisorReader, planning: (any WorkbenchPlanning)?, generation: Int
+    ) throws -> BusinessEntry {
         let (checkpoint, sync) = try reader.syncState(of: business)
-        let snapshot = try reader.snapshot(of: business)
+        let snapshot = try planning?.snapshot(of: business, scenario: nil, reader: reader) ?? reader.snapshot(of: business)
+        var names: [String] = []
+        var problem: String?
+        do {
+            names = try planning?.scenarioNames(of: business, reader: reader) ?? []
+        } catch {
+            problem = "\(error)"
+        }
         return BusinessEntry(
             business: business, stamps: stamps, checkpoint: checkpoint, sync: sync, snapshot: snapshot,
-            generation: generation, levels: levels(sync, reader: reader, at: snapshot.asOf))
+            generation: generation, levels: levels(sync, reader: reader, at: snapshot.asOf), scenarioNames: names,
+            planProblem: problem, planning: planning, reader: reader)
+    }
+
+    /// The snapshot under `scenario` (nil or `base`: the entry's own), computed once per entry.
+    /// - Throws: 501 without plans, 404 for a scenario the plan does not have.
+    func snapshot(scenario: String?) throws -> RunwaySnapshot {
+        guard let name = scenario, !name.isEmpty, name != "base" else { return snapshot }
+        guard let planning else { throw WorkbenchError.plansUnavailable }
+        guard scenarioNames.contains(name) else {
+            throw WorkbenchError.notFound(WorkbenchPlanningError.unknownScenario(name, known: scenarioNames).description)
+        }
+        if let cached = scenarios.withLock({ $0[name] }) { return cached }
+        let computed = try planning.snapshot(of: business, scenario: name, reader: reader)
+        scenarios.withLock { $0[name] = computed }
+        return computed
     }
 
     func isCurrent(stamps: [FileStamp?], reader: AdvisorReader, at now: Date) -> Bool {

@@ -20,6 +20,9 @@ enum BusinessPage {
         var invoicesSort = "due"
         var invoicesQuery = ""
         var invoicesAll = false
+        /// The plan's scenario shown (nil: the base), and one to compare it with.
+        var scenario: String?
+        var compare: String?
 
         init(_ fields: FormFields) throws {
             if let text = fields["week"] {
@@ -34,6 +37,8 @@ enum BusinessPage {
             invoicesQuery = fields["invoices_q"] ?? ""
             billsAll = fields["bills_all"] == "1"
             invoicesAll = fields["invoices_all"] == "1"
+            scenario = fields["scenario"].flatMap { $0.isEmpty || $0 == "base" ? nil : $0 }
+            compare = fields["compare"].flatMap { $0.isEmpty ? nil : $0 }
         }
 
         static func sort(_ value: String?, name: String) throws -> String {
@@ -45,7 +50,8 @@ enum BusinessPage {
         }
 
         var cacheKey: String {
-            "\(week ?? 0)|\(billsSort)|\(billsQuery)|\(billsAll)|\(invoicesSort)|\(invoicesQuery)|\(invoicesAll)"
+            "\(week ?? 0)|\(billsSort)|\(billsQuery)|\(billsAll)|\(invoicesSort)|\(invoicesQuery)|\(invoicesAll)|"
+                + "\(scenario ?? "")|\(compare ?? "")"
         }
 
         /// The query string of this view with some fields changed (nil removes one).
@@ -55,14 +61,18 @@ enum BusinessPage {
                 ("bills_q", billsQuery.isEmpty ? nil : billsQuery), ("bills_all", billsAll ? "1" : nil),
                 ("invoices_sort", invoicesSort == "due" ? nil : invoicesSort),
                 ("invoices_q", invoicesQuery.isEmpty ? nil : invoicesQuery), ("invoices_all", invoicesAll ? "1" : nil),
+                ("scenario", scenario), ("compare", compare),
             ]
             for (index, field) in fields.enumerated() where changes.keys.contains(field.0) { fields[index].1 = changes[field.0]! }
             return Page.query(fields)
         }
     }
 
-    static func render(_ entry: BusinessEntry, log: [LogLineSummary], view: View, frame: Page.Frame, notice: String?) -> String {
-        let snapshot = entry.snapshot
+    static func render(_ entry: BusinessEntry, log: [LogLineSummary], view: View, frame: Page.Frame, notice: String?) throws
+        -> String
+    {
+        let snapshot = try entry.snapshot(scenario: view.scenario)
+        let compared = try view.compare.map { try entry.snapshot(scenario: $0) }
         let id = snapshot.business.business.rawValue
         let currency = snapshot.homeCurrency.rawValue
         var body = "<p class=\"meta\"><a href=\"/\">Console</a> › \(Page.esc(snapshot.business.name))</p>\n"
@@ -87,7 +97,9 @@ enum BusinessPage {
         body += Page.card("Flags", "\(snapshot.flags.count + snapshot.warnings.count)", tone: snapshot.flags.isEmpty && snapshot.warnings.isEmpty ? "good" : "bad")
         body += "</section>\n"
 
-        body += "<section><h2>13-week projection</h2>\n"
+        body += "<section><h2>13-week projection\(view.scenario.map { " — scenario \(Page.esc($0))" } ?? "")</h2>\n"
+        body += scenarioSwitcher(entry, view: view)
+        if let compared, let name = view.compare { body += comparison(snapshot, compared, view: view, name: name) }
         body += Charts.weeks(snapshot, selected: view.week) { view.link(["week": String($0)]) + "#week" }
         body += Page.table(
             id: "weeks", headers: ["Week", "Starts", "Opening", "Receipts", "Disbursements", "Net", "Closing"],
@@ -99,7 +111,8 @@ enum BusinessPage {
             })
         body += "<p class=\"note\">Weeks are 7-day windows from the as-of date. Overdue bills and invoices land in week 1; "
             + "scheduled payments in the week of their date. Runway is the first week closing below zero.</p></section>\n"
-        if let number = view.week { body += weekItems(snapshot, week: number, view: view) }
+        if let number = view.week { body += weekItems(snapshot, week: number, view: view, frame: frame) }
+        if frame.plans { body += planSection(entry, view: view, frame: frame) }
 
         body += "<section><h2>Aging on \(Page.esc(snapshot.asOfDate.description))</h2>\n"
         var aging = zip(snapshot.payables.buckets.labelled, snapshot.receivables.buckets.labelled).map { ap, ar in
@@ -130,7 +143,7 @@ enum BusinessPage {
     }
 
     /// The items behind one week, each with why it lands there.
-    static func weekItems(_ snapshot: RunwaySnapshot, week number: Int, view: View) -> String {
+    static func weekItems(_ snapshot: RunwaySnapshot, week number: Int, view: View, frame: Page.Frame) -> String {
         guard let week = snapshot.weeks.first(where: { $0.index == number }) else { return "" }
         var html = "<section id=\"week\"><h2>Week \(number): \(Page.esc(week.start.description)) to \(Page.esc(week.end.description))</h2>\n"
         html += "<p>Receipts \(Page.amount(week.receipts)), disbursements \(Page.amount(week.disbursements)), closing \(Page.amount(week.closing)). "
@@ -139,18 +152,110 @@ enum BusinessPage {
         let invoices = snapshot.receivables.items.filter { $0.week == number }
         let payments = snapshot.scheduledPayments.filter { $0.week == number && $0.treatment == .projected }
         var rows: [[String]] = []
-        for (kind, list) in [("Bill", bills), ("Invoice", invoices)] {
+        let editable = frame.plans && !frame.readOnly
+        let business = snapshot.business.business.rawValue
+        let back = "/businesses/\(business)" + view.link() + "#week"
+        for (kind, list) in [(PlanItemRef.Kind.bill, bills), (.invoice, invoices)] {
             for item in list {
-                rows.append([kind, Page.esc(item.id.rawValue), Page.esc(item.party.displayName), Page.esc(item.docNumber ?? ""),
-                             Page.esc(basis(item, asOf: snapshot.asOfDate)), item.projected.map(Page.amount) ?? ""])
+                var row = [kind == .bill ? "Bill" : "Invoice", Page.esc(item.id.rawValue), Page.esc(item.party.displayName),
+                           Page.esc(item.docNumber ?? ""), Page.esc(basis(item, asOf: snapshot.asOfDate)), item.projected.map(Page.amount) ?? ""]
+                if editable {
+                    row.append(planForms(business: business, kind: kind, id: item.id, date: item.dueDate ?? snapshot.asOfDate,
+                                         frame: frame, back: back))
+                }
+                rows.append(row)
             }
         }
         for payment in payments {
-            rows.append(["Payment", Page.esc(payment.billID.rawValue), Page.esc(payment.vendor?.displayName ?? ""), "",
-                         Page.esc("scheduled payment on \(payment.payOn) (\(payment.state.rawValue))"), payment.homeAmount.map(Page.amount) ?? ""])
+            var row = ["Payment", Page.esc(payment.billID.rawValue), Page.esc(payment.vendor?.displayName ?? ""), "",
+                       Page.esc("scheduled payment on \(payment.payOn) (\(payment.state.rawValue))"), payment.homeAmount.map(Page.amount) ?? ""]
+            if editable { row.append("") }
+            rows.append(row)
         }
+        let headers = ["Kind", "Id", "Party", "No.", "Why this week", "Counted"] + (editable ? ["Plan"] : [])
         html += rows.isEmpty ? "<p>No item lands in this week.</p>\n"
-            : Page.table(id: "week-items", headers: ["Kind", "Id", "Party", "No.", "Why this week", "Counted"], numeric: [5], rows: rows)
+            : Page.table(id: "week-items", headers: headers, numeric: [5], rows: rows)
+        return html + "</section>\n"
+    }
+
+    /// The plan forms of one bill or invoice: expect it on a date, or leave it out. They post to the
+    /// page route (a redirect brings the person back here) and work without the script.
+    static func planForms(business: String, kind: PlanItemRef.Kind, id: EntityID, date: LocalDate, frame: Page.Frame, back: String)
+        -> String
+    {
+        let common = Page.csrfField(frame) + "<input type=\"hidden\" name=\"kind\" value=\"\(kind.rawValue)\">"
+            + "<input type=\"hidden\" name=\"id\" value=\"\(Page.esc(id.rawValue))\">"
+            + "<input type=\"hidden\" name=\"return_to\" value=\"\(Page.esc(back))\">"
+        let action = "/businesses/\(Page.esc(business))/plan"
+        return "<form method=\"post\" action=\"\(action)\" class=\"inline plan expect\">" + common
+            + "<input type=\"hidden\" name=\"op\" value=\"expect\">"
+            + "<input type=\"date\" name=\"on\" value=\"\(date)\" aria-label=\"expected on\" required>"
+            + "<button class=\"secondary\">Expect</button></form> "
+            + "<form method=\"post\" action=\"\(action)\" class=\"inline plan exclude\">" + common
+            + "<input type=\"hidden\" name=\"op\" value=\"exclude\"><button class=\"secondary\">Leave out</button></form>"
+    }
+
+    /// The scenario switcher: the base and each scenario of the plan, and a comparison with the base.
+    static func scenarioSwitcher(_ entry: BusinessEntry, view: View) -> String {
+        if let problem = entry.planProblem {
+            return "<p class=\"note neg\">The plan could not be read, so the base is shown: \(Page.esc(problem))</p>\n"
+        }
+        guard !entry.scenarioNames.isEmpty else { return "" }
+        var html = "<nav class=\"scenarios toolbar\" aria-label=\"Scenarios\">Scenario:"
+        for name in ["base"] + entry.scenarioNames {
+            let current = (view.scenario ?? "base") == name
+            var target = view
+            target.scenario = name == "base" ? nil : name
+            target.compare = nil
+            html += current ? " <strong aria-current=\"true\">\(Page.esc(name))</strong>"
+                : " <a href=\"\(Page.esc(target.link()))\" class=\"scenario\">\(Page.esc(name))</a>"
+        }
+        html += " · compare with:"
+        for name in entry.scenarioNames where name != view.scenario {
+            var target = view
+            target.compare = name
+            html += " <a href=\"\(Page.esc(target.link()))\" class=\"compare\">\(Page.esc(name))</a>"
+        }
+        return html + "</nav>\n"
+    }
+
+    /// Two projections side by side, week by week.
+    static func comparison(_ shown: RunwaySnapshot, _ other: RunwaySnapshot, view: View, name: String) -> String {
+        let left = view.scenario ?? "base"
+        var html = "<section id=\"compare\"><h3>\(Page.esc(left)) and \(Page.esc(name))</h3>\n"
+        html += "<p>Runway \(Page.esc(shown.weeksOfRunway.label)) and \(Page.esc(other.weeksOfRunway.label)); lowest closing "
+            + "\(Page.amount(shown.lowestWeek.closing)) (week \(shown.lowestWeek.index)) and \(Page.amount(other.lowestWeek.closing)) "
+            + "(week \(other.lowestWeek.index)).</p>\n"
+        html += Page.table(
+            id: "compare-weeks", headers: ["Week", "Closing, \(left)", "Closing, \(name)", "Difference"], numeric: [0, 1, 2, 3],
+            rows: zip(shown.weeks, other.weeks).map { a, b in
+                ["\(a.index)", Page.amount(a.closing), Page.amount(b.closing),
+                 Page.amount(Money(b.closing.amount - a.closing.amount, b.closing.currency))]
+            })
+        return html + "</section>\n"
+    }
+
+    /// The plan's floor and one-off items, and a link to the whole plan.
+    static func planSection(_ entry: BusinessEntry, view: View, frame: Page.Frame) -> String {
+        let business = entry.business.rawValue
+        var html = "<section id=\"plan\"><h2>Plan</h2>\n<p class=\"note\">The advisor's own assumptions, kept in this "
+            + "business's plan.json (never sent to QBO). <a href=\"/api/v1/businesses/\(Page.esc(business))/plan\">The whole plan</a>.</p>\n"
+        guard !frame.readOnly else { return html + "</section>\n" }
+        let action = "/businesses/\(Page.esc(business))/plan"
+        let back = "<input type=\"hidden\" name=\"return_to\" value=\"\(Page.esc("/businesses/\(business)" + view.link() + "#plan"))\">"
+        html += "<form method=\"post\" action=\"\(action)\" class=\"toolbar plan floor\">\(Page.csrfField(frame))\(back)"
+            + "<input type=\"hidden\" name=\"op\" value=\"floor\"><label>Cash floor "
+            + "<input name=\"amount\" inputmode=\"decimal\" placeholder=\"0.00\" aria-label=\"cash floor\"></label>"
+            + "<button class=\"secondary\">Set floor</button></form>\n"
+        html += "<form method=\"post\" action=\"\(action)\" class=\"toolbar plan one-off\">\(Page.csrfField(frame))\(back)"
+            + "<input type=\"hidden\" name=\"op\" value=\"one_off\">"
+            + "<input name=\"one_off_id\" placeholder=\"id, e.g. loan-2027\" aria-label=\"one-off id\" required>"
+            + "<input name=\"name\" placeholder=\"what it is\" aria-label=\"one-off name\" required>"
+            + "<select name=\"direction\" aria-label=\"direction\"><option value=\"outflow\">money out</option>"
+            + "<option value=\"inflow\">money in</option></select>"
+            + "<input name=\"amount\" inputmode=\"decimal\" placeholder=\"amount\" aria-label=\"one-off amount\" required>"
+            + "<input type=\"date\" name=\"on\" aria-label=\"one-off date\" required>"
+            + "<button class=\"secondary\">Add one-off</button></form>\n"
         return html + "</section>\n"
     }
 

@@ -15,6 +15,8 @@ enum Page {
         var advisor: AdvisorID
         var csrfToken: String
         var readOnly: Bool
+        /// Whether plans are wired in (``WorkbenchOptions/planning``): plan forms and scenarios are shown.
+        var plans = false
     }
 
     static func layout(_ frame: Frame, title: String, active: String, body: String, notice: String? = nil) -> String {

@@ -25,7 +25,7 @@ enum TrayPage {
                      Page.esc(bill.dueDate?.description ?? "no date"),
                      bill.daysOverdue > 0 ? "<span class=\"neg\">\(bill.daysOverdue) d</span>" : Page.esc(bill.reason.rawValue.replacingOccurrences(of: "_", with: " ")),
                      Page.money(bill.balance), bill.remaining.map(Page.money) ?? "<small>partly scheduled</small>",
-                     frame.readOnly ? "" : payForm(bill, frame: frame, today: today)]
+                     frame.readOnly ? "" : payForm(bill, frame: frame, today: today) + (frame.plans ? delayForm(bill, frame: frame, today: today) : "")]
                 },
                 sortKeys: tray.bills.map { bill in
                     [bill.business.name.lowercased(), bill.vendor.displayName.lowercased(), bill.billID.rawValue,
@@ -79,6 +79,17 @@ enum TrayPage {
         }
         body += "</section>\n"
         return Page.layout(frame, title: "Tray", active: "/tray", body: body, notice: notice)
+    }
+
+    /// Delay: expect the bill on a later date (a plan override), without paying it.
+    static func delayForm(_ bill: Tray.BillToPay, frame: Page.Frame, today: LocalDate) -> String {
+        let business = bill.business.business.rawValue
+        return " <form method=\"post\" action=\"/businesses/\(Page.esc(business))/plan\" class=\"inline plan delay\">" + Page.csrfField(frame)
+            + "<input type=\"hidden\" name=\"op\" value=\"expect\"><input type=\"hidden\" name=\"kind\" value=\"bill\">"
+            + "<input type=\"hidden\" name=\"id\" value=\"\(Page.esc(bill.billID.rawValue))\">"
+            + "<input type=\"hidden\" name=\"return_to\" value=\"/tray\">"
+            + "<input type=\"date\" name=\"on\" value=\"\(today.adding(days: 14))\" aria-label=\"delay to\" required>"
+            + "<button class=\"secondary\">Delay</button></form>"
     }
 
     static func businessLink(_ business: RunwayBusiness) -> String {

@@ -65,7 +65,9 @@ struct ResponseMiddleware: RouterMiddleware {
         headers[.contentSecurityPolicy] = contentSecurityPolicy
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        // same-origin, not no-referrer: under no-referrer a browser posts a plain form with
+        // `Origin: null`, which the origin check must refuse; nothing leaves for another origin either way.
+        headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
         headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] = "same-origin"
         if headers[.cacheControl] == nil { headers[.cacheControl] = "no-store" }
@@ -76,6 +78,10 @@ struct ResponseMiddleware: RouterMiddleware {
     static func map(_ error: any Error) -> WorkbenchError {
         if let error = error as? WorkbenchError { return error }
         if let error = error as? StoreError, error.code == .notFound { return .notFound(error.message) }
+        if let error = error as? StoreError, error.code == .busy {
+            return WorkbenchError(.serviceUnavailable, "busy", error.message + "; try again when it is done",
+                                  headers: [.retryAfter: "5"])
+        }
         if let error = error as? IdentifierError { return .notFound(error.message) }
         if let error = error as? ConfigurationError {
             return WorkbenchError(.internalServerError, "configuration", error.description)

@@ -4,7 +4,9 @@ import RowCol
 import ServiceLifecycle
 
 extension Workbench {
-    var frame: Page.Frame { Page.Frame(advisor: advisor, csrfToken: policy.csrfToken, readOnly: options.readOnly) }
+    var frame: Page.Frame {
+        Page.Frame(advisor: advisor, csrfToken: policy.csrfToken, readOnly: options.readOnly, plans: options.planning != nil)
+    }
 
     /// The pages, the forms they post, the event stream and the assets.
     var pageRoutes: [Route] {
@@ -29,10 +31,10 @@ extension Workbench {
                 let notice = await notices.notice(fields["notice"])
                 let frame = frame
                 guard notice == nil else {
-                    return Self.html(BusinessPage.render(entry, log: log, view: view, frame: frame, notice: notice))
+                    return Self.html(try BusinessPage.render(entry, log: log, view: view, frame: frame, notice: notice))
                 }
-                return Self.bytes(entry.rendered("page|\(log.first?.seq.rawValue ?? 0)|" + view.cacheKey) {
-                    ByteBuffer(string: BusinessPage.render(entry, log: log, view: view, frame: frame, notice: nil))
+                return Self.bytes(try entry.rendered("page|\(log.first?.seq.rawValue ?? 0)|" + view.cacheKey) {
+                    ByteBuffer(string: try BusinessPage.render(entry, log: log, view: view, frame: frame, notice: nil))
                 }, type: Self.htmlType)
             },
             Route(method: .get, path: "/tray", operation: "page.tray", writes: false) { [self] request, _ in
@@ -78,6 +80,18 @@ extension Workbench {
                 let target = business.map { "/businesses/\($0.rawValue)" } ?? "/"
                 return Response(status: .seeOther, headers: [.location: target + Page.query([("notice", id)])])
             },
+            Route(method: .post, path: "/businesses/{business}/plan", operation: "page.plan", writes: true) { [self] request, context in
+                var request = request
+                let business = try Self.business(context)
+                let fields = try FormFields(parsing: Substring(String(buffer: try await request.collectBody(upTo: 64 * 1024))), what: "form")
+                let edit = try PlanEditBody.parse(form: fields)
+                _ = try await plan(edit, business: business)
+                let id = await notices.post("Plan of <strong>\(Page.esc(business.rawValue))</strong>: " + Page.esc(Self.describe(edit)))
+                let target = Self.localPath(fields["return_to"]) ?? "/businesses/\(business.rawValue)"
+                let (path, fragment) = Self.splitFragment(target)
+                let separator = path.contains("?") ? "&" : "?"
+                return Response(status: .seeOther, headers: [.location: path + separator + "notice=\(id)" + fragment])
+            },
             Route(method: .post, path: "/tray/pay", operation: "page.pay", writes: true) { [self] request, _ in
                 var request = request
                 let fields = try FormFields(parsing: Substring(String(buffer: try await request.collectBody(upTo: 64 * 1024))), what: "form")
@@ -118,6 +132,31 @@ extension Workbench {
                 Response(status: .noContent)
             },
         ]
+    }
+
+    /// `return_to` when it is a path on this server (never another origin: no `//`, no scheme, no backslash).
+    static func localPath(_ text: String?) -> String? {
+        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\"),
+            text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+        else { return nil }
+        return text
+    }
+
+    static func splitFragment(_ target: String) -> (String, String) {
+        guard let index = target.firstIndex(of: "#") else { return (target, "") }
+        return (String(target[..<index]), String(target[index...]))
+    }
+
+    /// An edit in words, for the notice after it.
+    static func describe(_ edit: PlanEdit) -> String {
+        switch edit {
+        case .expect(let item, let on): on.map { "\(item.kind.rawValue) \(item.id) expected on \($0)" } ?? "\(item.kind.rawValue) \(item.id) back on its own date"
+        case .exclude(let item, let excluded): "\(item.kind.rawValue) \(item.id) " + (excluded ? "left out" : "counted again")
+        case .oneOff(let id, let name, let inflow, let amount, let on):
+            "one-off \(id) (\(name)): \(inflow ? "in" : "out") \(Money.format(amount, minimumFractionDigits: 2)) on \(on)"
+        case .removeOneOff(let id): "one-off \(id) removed"
+        case .floor(let amount): "cash floor " + (amount.map { Money.format($0, minimumFractionDigits: 2) } ?? "back to zero")
+        }
     }
 
     static let htmlType = "text/html; charset=utf-8"

@@ -50,9 +50,25 @@ extension Workbench {
                 try Self.json(try await sync(nil))
             },
             Route(method: .get, path: "/api/v1/businesses/{business}/snapshot", operation: "getSnapshot", writes: false) {
-                [data] _, context in
+                [data] request, context in
                 let entry = try await data.entry(try Self.business(context))
-                return Self.bytes(try entry.rendered("json") { try Self.encode(entry.snapshot) }, type: Self.jsonType)
+                let scenario = try Self.fields(request)["scenario"]
+                let snapshot = try entry.snapshot(scenario: scenario)
+                return Self.bytes(try entry.rendered("json|\(scenario ?? "")") { try Self.encode(snapshot) }, type: Self.jsonType)
+            },
+            Route(method: .get, path: "/api/v1/businesses/{business}/plan", operation: "getPlan", writes: false) {
+                [self] _, context in
+                let business = try Self.business(context)
+                _ = try await data.entry(business)
+                guard let planning = options.planning else { throw WorkbenchError.plansUnavailable }
+                return try Self.json(try planning.planDocument(of: business, reader: reader))
+            },
+            Route(method: .post, path: "/api/v1/businesses/{business}/plan", operation: "editPlan", writes: true) {
+                [self] request, context in
+                var request = request
+                let business = try Self.business(context)
+                let edit = try PlanEditBody.parse(json: try await request.collectBody(upTo: 64 * 1024))
+                return try Self.json(try await plan(edit, business: business))
             },
             Route(method: .get, path: "/api/v1/businesses/{business}/weeks/{week}", operation: "getWeek", writes: false) {
                 [data] _, context in
@@ -173,6 +189,27 @@ extension Workbench {
         let digest = try await data.history.digest(
             since: start.text, instant: start.instant, snapshots: snapshots, asOf: at, lineLimit: limit)
         return (digest, LocalDate(start.instant).description)
+    }
+
+    /// Applies a plan edit in a writer session of its own; the business's numbers follow at once.
+    /// - Throws: 501 without plans, 404 for another advisor's business, 422 when the plan refuses the edit.
+    func plan(_ edit: PlanEdit, business: BusinessID) async throws -> JSONValue {
+        guard let planning = options.planning else { throw WorkbenchError.plansUnavailable }
+        guard reader.has(business) else { throw WorkbenchError.notFound("advisor \(advisor) has no business \(business)") }
+        let document: JSONValue
+        do {
+            document = try await writer.withSession("plan") { session in
+                try await planning.apply(edit, to: business, session: session)
+            }
+        } catch let error as WorkbenchError {
+            throw error
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw WorkbenchError.unprocessable("\(error)")
+        }
+        await changed([business])
+        return document
     }
 
     /// Syncs (strict: everything from QBO now) in a writer session of its own.

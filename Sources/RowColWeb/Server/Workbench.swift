@@ -27,6 +27,8 @@ public struct WorkbenchOptions: Sendable {
     public var trayDays = 7
     /// The scheduler's policy; it runs when `SYNC_SCHEDULER_ENABLED` is true (and not read-only).
     public var scheduler = SchedulerPolicy()
+    /// The advisor's plans and scenarios; nil shows the base projection only (see ``WorkbenchPlanning``).
+    public var planning: (any WorkbenchPlanning)?
 
     public init(token: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.token = token
@@ -84,7 +86,7 @@ public final class Workbench: Sendable {
         policy = AccessPolicy(token: options.token, bindHost: options.host)
         let reader = try AdvisorReader(workspace: workspace, advisor: advisor, environment: options.environment, now: now)
         self.reader = reader
-        let data = WorkbenchData(reader: reader, now: now)
+        let data = WorkbenchData(reader: reader, planning: options.planning, now: now)
         self.data = data
         let writer = WriterGate(
             workspace: workspace, advisor: advisor, environment: options.environment, lockWait: options.lockWait, logger: logger, now: now)

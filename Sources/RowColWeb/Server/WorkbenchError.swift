@@ -28,6 +28,9 @@ public struct WorkbenchError: Error, HTTPResponseError, CustomStringConvertible,
     static func unprocessable(_ message: String) -> WorkbenchError {
         WorkbenchError(.unprocessableContent, "unprocessable", message)
     }
+    static let plansUnavailable = WorkbenchError(
+        .notImplemented, "plans_unavailable",
+        "this workbench was started without plans (WorkbenchOptions.planning): it shows the base projection only")
     static let readOnly = WorkbenchError(
         .forbidden, "read_only", "this workbench was started with --read-only: it shows, it does not change anything")
 
