@@ -281,8 +281,8 @@ import Testing
         await #expect {
             _ = try await write(setup, remote)
         } throws: { error in
-            guard case SyncError.writeUnresolved(let subject, _) = error else { return false }
-            return subject == "the payment of bill 42"
+            guard let error = error as? SyncError, error.code == .writeUnresolved else { return false }
+            return error.subject == "the payment of bill 42" && error.message.contains("Do not pay it again")
         }
         #expect(remote.calls.withLock { $0 }.count == 1)
         #expect(await phases(setup) == ["intent:intent"])
@@ -296,8 +296,8 @@ import Testing
         await #expect {
             _ = try await setup.orchestrator.state(of: Self.business)
         } throws: { error in
-            guard case SyncError.corruptState(let business, _) = error else { return false }
-            return business == Self.business
+            guard case SyncError.Code.corruptState = error else { return false }
+            return (error as? SyncError)?.business == Self.business
         }
     }
 
