@@ -1,3 +1,9 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import QBOSandbox
+import RowColTestSupport
 import Foundation
 import RowCol
 @testable import RowColWeb

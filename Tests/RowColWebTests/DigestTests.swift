@@ -1,3 +1,9 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import QBOSandbox
+import RowColTestSupport
 import Foundation
 import RowCol
 @testable import RowColWeb
@@ -32,7 +38,7 @@ extension WebTests {
                 let refused = try await web.get("/api/v1/digest?since=last-tuesday")
                 #expect(refused.status == .badRequest)
                 #expect(refused.text.contains("last-tuesday") && refused.text.contains("YYYY-MM-DD"))
-                return Data(buffer: answer.body)
+                return Data(answer.body.readableBytesView)
             }
             let object = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
             let acme = try #require((object["businesses"] as? [[String: Any]])?.first)

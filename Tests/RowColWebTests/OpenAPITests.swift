@@ -1,3 +1,6 @@
+import NIOCore
+import QBOSandbox
+import RowColTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -13,7 +16,7 @@ extension WebTests {
         @Test func everyDocumentedPathIsRoutedAndEveryAPIRouteIsDocumented() async throws {
             let fixture = try await WebFixture.shared()
             let workbench = try fixture.workbench()
-            let document = try #require(try JSONSerialization.jsonObject(with: Data(buffer: OpenAPIDocument.bytes)) as? [String: Any])
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.bytes.readableBytesView)) as? [String: Any])
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = try #require(document["paths"] as? [String: [String: Any]])
             var documented: Set<String> = []

@@ -1,3 +1,7 @@
+import Hummingbird
+import NIOCore
+import QBOSandbox
+import RowColTestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting

@@ -1,3 +1,6 @@
+import Hummingbird
+import NIOCore
+import RowColTestSupport
 import Foundation
 import HTTPTypes
 import Logging

@@ -1,3 +1,7 @@
+import Hummingbird
+import NIOCore
+import QBOSandbox
+import RowColTestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -161,7 +165,7 @@ extension WebTests {
         /// token appears in any page or answer.
         @Test func noSecretAppearsInAnyPageOrAnswer() async throws {
             let fixture = try await WebFixture.shared()
-            let workbench = try fixture.workbench()
+            let workbench = try fixture.workbench(planning: MemoryPlanning())
             let secrets = try fixture.secrets() + [WebFixture.token]
             #expect(secrets.count >= 7)
             try await withRouter(workbench) { web in

@@ -1,3 +1,4 @@
+import NIOCore
 import Crypto
 import Foundation
 import HTTPTypes
@@ -162,7 +163,7 @@ struct WebClient: Sendable {
 
 extension TestResponse {
     var text: String { String(buffer: body) }
-    func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(buffer: body), options: [.fragmentsAllowed]) }
+    func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(body.readableBytesView), options: [.fragmentsAllowed]) }
     func object() throws -> [String: Any] { try #require(try json() as? [String: Any], "not a JSON object: \(text.prefix(300))") }
 }
 

@@ -40,7 +40,7 @@ public struct AdvisorPayments: Sendable {
     /// A first approval of more than the bill's open balance is refused before anything is recorded
     /// (a repeat is answered as the payment stands, even once the bill shows paid). An intent that is
     /// recorded when what followed could not be is answered as queued, not thrown.
-    /// - Throws: ``SyncError`` `.unknownBill` or `.invalidPayment` (nothing recorded then).
+    /// - Throws: ``SyncError`` with code `.unknownBill` or `.invalidPayment` (nothing recorded then).
     public func approve(
         bill: EntityID, of business: BusinessID, amount: Decimal, on day: LocalDate, fromAccount: String? = nil
     ) async throws -> PaymentApproval {
@@ -51,19 +51,18 @@ public struct AdvisorPayments: Sendable {
         let key = IdempotencyKey.billPayment(business: ref, billID: bill, amount: money, payOn: day)
         let before = try reader.payment(key.paymentID, of: ref)
         if before == nil, amount > known.balance.amount {
-            throw SyncError.invalidPayment(
-                "\(money) is more than bill \(bill)'s open balance \(known.balance)")
+            throw SyncError(
+                code: .invalidPayment, message: "invalid payment: \(money) is more than bill \(bill)'s open balance \(known.balance)",
+                business: business, subject: "bill \(bill)")
         }
         let payment: BillPayment
         var note: String?
         do {
             payment = try await pay(bill: bill, of: business, amount: amount, on: day, fromAccount: fromAccount)
-        } catch SyncError.writeUnresolved(let subject, let cause) {
-            guard let queued = try reader.payment(key.paymentID, of: ref) else {
-                throw SyncError.writeUnresolved(subject: subject, cause: cause)
-            }
+        } catch let error as SyncError where error.code == .writeUnresolved {
+            guard let queued = try reader.payment(key.paymentID, of: ref) else { throw error }
             payment = queued
-            note = "the workspace could not record what followed: \(cause)"
+            note = "the workspace could not record what followed: \(error.cause ?? error.message)"
         }
         if payment.state == .pending, note == nil {
             note = try await session.flags(of: business).first { BusinessSyncState.railFlags.contains($0.code) }?.message

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import RowCol
 
 /// A payment asked for through the workbench, as parsed from the API or a form.
@@ -120,10 +121,10 @@ actor PaymentDesk {
                     fromAccount: request.fromAccountID)
             }
             return PaymentAnswer(payment: approval.payment, replayed: approval.isRepeat, reason: approval.waitingBecause)
-        } catch SyncError.invalidPayment(let detail) {
-            throw WorkbenchError.unprocessable(detail)
-        } catch SyncError.unknownBill(let business, let bill) {
-            throw WorkbenchError.notFound("bill \(bill) is not in the mirror of \(business.business); sync, or check the id")
+        } catch let error as SyncError where error.code == .invalidPayment {
+            throw WorkbenchError.unprocessable(error.message)
+        } catch let error as SyncError where error.code == .unknownBill {
+            throw WorkbenchError.notFound(error.message)
         }
     }
 }

@@ -126,7 +126,7 @@ extension Workbench {
                 let body = try await request.collectBody(upTo: 1024 * 1024)
                 do {
                     let matched = try await webhooks.receive(
-                        signature: request.headers[HTTPField.Name("intuit-signature")!], body: Data(buffer: body))
+                        signature: request.headers[HTTPField.Name("intuit-signature")!], body: Data(body.readableBytesView))
                     return try Self.json(["accepted": JSONValue.number(Decimal(matched.count))])
                 } catch let error as WebhookError {
                     throw WorkbenchError(error.reason == .malformedBody ? .badRequest : .unauthorized, "webhook_refused", error.description)

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import RowCol
 import ServiceLifecycle
+import UnixSignals
 
 /// How a ``Workbench`` serves.
 public struct WorkbenchOptions: Sendable {

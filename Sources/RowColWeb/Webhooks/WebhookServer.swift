@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import RowCol
 import ServiceLifecycle
+import UnixSignals
 
 /// `rowcol webhook serve`: QBO webhook notifications on loopback for a whole workspace, on the same
 /// HTTP stack as the workbench. Each POST to `/webhooks/qbo` must carry a valid `intuit-signature`
@@ -45,7 +46,7 @@ public struct WebhookServer: Sendable {
             var request = request
             let body = try await request.collectBody(upTo: 1024 * 1024)
             do {
-                let hints = try await intake.receive(signature: request.headers[HTTPField.Name("intuit-signature")!], body: Data(buffer: body))
+                let hints = try await intake.receive(signature: request.headers[HTTPField.Name("intuit-signature")!], body: Data(body.readableBytesView))
                 let matched = try await refresher.enqueue(hints)
                 if !matched.isEmpty { wake.yield() }
                 return Response(status: .ok)
