@@ -81,14 +81,14 @@ final class MemoryPlanning: WorkbenchPlanning {
 extension WebTests {
     /// Plans and scenarios as the workbench shows and edits them, through ``WorkbenchPlanning``.
     @Suite struct PlanTests {
-        @Test func withoutPlansThePlanRoutesAnswer501AndTheBaseIsShown() async throws {
+        @Test func withoutPlansThePlanRoutesAnswer404AndTheBaseIsShown() async throws {
             let fixture = try await WebFixture.shared()
             try await withRouter(try fixture.workbench()) { web in
-                #expect(try await web.get("/api/v1/businesses/acme/plan").status == .notImplemented)
+                #expect(try await web.get("/api/v1/businesses/acme/plan").status == .notFound)
                 let edit = try await web.post("/api/v1/businesses/acme/plan", json: "{\"op\":\"floor\",\"amount\":\"10\"}")
-                #expect(edit.status == .notImplemented)
+                #expect(edit.status == .notFound)
                 #expect(edit.text.contains("plans_unavailable"))
-                #expect(try await web.get("/api/v1/businesses/acme/snapshot?scenario=slow").status == .notImplemented)
+                #expect(try await web.get("/api/v1/businesses/acme/snapshot?scenario=slow").status == .notFound)
                 #expect(try await web.get("/api/v1/businesses/acme/snapshot?scenario=base").status == .ok)
                 let page = try await web.get("/businesses/acme?week=1", .cookie).text
                 #expect(!page.contains("class=\"inline plan") && !page.contains("Scenario:"))

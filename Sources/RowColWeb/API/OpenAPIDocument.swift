@@ -254,19 +254,19 @@ enum OpenAPIDocument {
             "getSnapshot", "The business's runway snapshot, from the mirror as it is, under its plan.",
             parameters: [business, parameter("scenario", in: "query", string, "A scenario of the business's plan; default the base.")],
             responses: ["200": answer(ref("Snapshot"), "The snapshot."),
-                        "501": answer(ref("Error"), "A scenario was asked of a workbench started without plans.")])],
+                        "404": answer(ref("Error"), "No such business, or no such scenario (none without plans).")])],
         "/api/v1/businesses/{business}/plan": [
             "get": operation(
                 "getPlan", "The business's plan (plan.json): overrides, exclusions, one-offs, floor, scenarios.",
                 parameters: [business],
                 responses: ["200": answer(["type": "object"], "The plan document ({} when there is none)."),
-                            "501": answer(ref("Error"), "The workbench was started without plans.")]),
+                            "404": answer(ref("Error"), "No such business, or a workbench started without plans.")]),
             "post": operation(
                 "editPlan", "One edit of the business's plan; the numbers follow at once.", parameters: [business],
                 body: ref("PlanEdit"),
                 responses: ["200": answer(["type": "object"], "The plan document after the edit."),
                             "422": answer(ref("Error"), "The plan refuses the edit; the message names the field."),
-                            "501": answer(ref("Error"), "The workbench was started without plans.")]),
+                            "404": answer(ref("Error"), "No such business, or a workbench started without plans.")]),
         ],
         "/api/v1/businesses/{business}/weeks/{week}": ["get": operation(
             "getWeek", "One week of the projection and the items behind it.",

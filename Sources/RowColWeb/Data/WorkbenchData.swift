@@ -144,7 +144,7 @@ final class BusinessEntry: Sendable {
     }
 
     /// The snapshot under `scenario` (nil or `base`: the entry's own), computed once per entry.
-    /// - Throws: 501 without plans, 404 for a scenario the plan does not have.
+    /// - Throws: 404 without plans, or for a scenario the plan does not have.
     func snapshot(scenario: String?) throws -> RunwaySnapshot {
         guard let name = scenario, !name.isEmpty, name != "base" else { return snapshot }
         guard let planning else { throw WorkbenchError.plansUnavailable }

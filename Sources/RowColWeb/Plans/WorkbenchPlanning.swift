@@ -8,7 +8,7 @@ import RowCol
 /// scenario switcher and a side-by-side comparison, its week view and the tray an expected-date
 /// and an exclude form per item, the plan section a floor and one-off items, and the API
 /// `GET`/`POST /api/v1/businesses/{b}/plan` and `snapshot?scenario=`. Without one, the pages show the
-/// base projection and the plan routes answer 501.
+/// base projection and the plan routes answer 404 (`plans_unavailable`).
 ///
 /// Reads (`scenarioNames`, `snapshot`, `planDocument`, `planStamp`) run without a lock, beside
 /// writers; ``apply(_:to:session:)`` runs inside a writer session the workbench opened for it.

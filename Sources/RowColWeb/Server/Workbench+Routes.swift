@@ -192,7 +192,7 @@ extension Workbench {
     }
 
     /// Applies a plan edit in a writer session of its own; the business's numbers follow at once.
-    /// - Throws: 501 without plans, 404 for another advisor's business, 422 when the plan refuses the edit.
+    /// - Throws: 404 without plans or for another advisor's business, 422 when the plan refuses the edit.
     func plan(_ edit: PlanEdit, business: BusinessID) async throws -> JSONValue {
         guard let planning = options.planning else { throw WorkbenchError.plansUnavailable }
         guard reader.has(business) else { throw WorkbenchError.notFound("advisor \(advisor) has no business \(business)") }

@@ -28,9 +28,10 @@ public struct WorkbenchError: Error, HTTPResponseError, CustomStringConvertible,
     static func unprocessable(_ message: String) -> WorkbenchError {
         WorkbenchError(.unprocessableContent, "unprocessable", message)
     }
+    /// A 404, not a 5xx: the server works as configured, it only has no plan to show or change.
     static let plansUnavailable = WorkbenchError(
-        .notImplemented, "plans_unavailable",
-        "this workbench was started without plans (WorkbenchOptions.planning): it shows the base projection only")
+        .notFound, "plans_unavailable",
+        "this workbench was started without plans (WorkbenchOptions.planning): it has no plan or scenario, only the base projection")
     static let readOnly = WorkbenchError(
         .forbidden, "read_only", "this workbench was started with --read-only: it shows, it does not change anything")
 
