@@ -205,8 +205,7 @@ enum ServeChild {
         let running = try await workbench.start { router in
             if let statics { router.add(middleware: FileMiddleware(statics, searchForIndexHtml: false)) }
         }
-        print("port=\(running.port)")
-        fflush(stdout)
+        FileHandle.standardOutput.write(Data("port=\(running.port)\n".utf8))
         // Until the harness sends SIGTERM.
         signal(SIGTERM, SIG_DFL)
         while true { try await Task.sleep(for: .seconds(3600)) }

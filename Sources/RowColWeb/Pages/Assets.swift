@@ -139,6 +139,9 @@ enum Assets {
 
       // When a sync lands (here, from the scheduler, or from a terminal), reload — unless the
       // person is typing or has just acted, then only say so.
+      // A plain form on its way must not be cut short by a reload.
+      var submitting = false;
+      document.addEventListener("submit", function (event) { if (!event.defaultPrevented) submitting = true; });
       if (window.EventSource) {
         var source = new EventSource("/events");
         source.addEventListener("business.changed", function (event) {
@@ -147,7 +150,7 @@ enum Assets {
           try { data = JSON.parse(event.data); } catch (e) {}
           if (page.indexOf("/businesses/") === 0 && page !== "/businesses/" + data.business) return;
           var busy = document.activeElement && /INPUT|TEXTAREA|SELECT/.test(document.activeElement.tagName);
-          if (busy || document.querySelector("output.result")) { document.getElementById("live").hidden = false; return; }
+          if (busy || submitting || document.querySelector("output.result")) { document.getElementById("live").hidden = false; return; }
           location.reload();
         });
       }
