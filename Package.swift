@@ -75,12 +75,12 @@ let package = Package(
 
         // Shared by the test targets: binary locator, a process runner that never blocks the
         // cooperative pool, temp folders, the seeded generator.
-        .target(name: "RowColTestSupport", path: "Tests/RowColTestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "RowColJSONTests", dependencies: ["RowColJSON"], swiftSettings: swiftSettings),
+        .target(name: "RowColTestSupport", dependencies: ["RowColDomain", "RowColStore"], path: "Tests/RowColTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "RowColJSONTests", dependencies: ["RowColJSON", "RowColTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain", "RowColTestSupport"], swiftSettings: swiftSettings),
         // The runway's `--json` shape is printed by the JSON leaf's encoder, which the tests use too.
         .testTarget(name: "RowColRunwayTests", dependencies: ["RowColRunway", "RowColJSON"], swiftSettings: swiftSettings),
-        .testTarget(name: "RowColStoreTests", dependencies: ["RowColStore", "RowColJSON", "RowColCLI", "RowColTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "RowColStoreTests", dependencies: ["RowColStore", "RowColJSON", "RowColTestSupport"], swiftSettings: swiftSettings),
         // The client is tested against the sandbox over loopback HTTP; FlyingFox also serves the
         // small scripted stand-in used where a test needs exact control of each answer.
         .testTarget(
@@ -89,7 +89,7 @@ let package = Package(
                 "QBO", "RowCol", "RowColJSON", "QBOSandbox", "RowColTestSupport",
                 .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "FlyingSocks", package: "FlyingFox"),
             ], swiftSettings: swiftSettings),
-        .testTarget(name: "QBOSandboxTests", dependencies: ["QBOSandbox"], swiftSettings: swiftSettings),
+        .testTarget(name: "QBOSandboxTests", dependencies: ["QBOSandbox", "RowColTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RowColSyncTests",
             dependencies: ["RowColSync", "RowColStore", "RowColJSON", "QBO", "QBOSandbox", "RowColTestSupport"], swiftSettings: swiftSettings),

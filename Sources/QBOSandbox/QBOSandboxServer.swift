@@ -149,7 +149,12 @@ struct SandboxResponder: HTTPResponder {
         case .reply(let answer):
             reply = answer
         case .hold(let answer, let seconds):
-            try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            // Held for `seconds`, or until the faults are cleared, whichever comes first.
+            let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+            let generation = await engine.releases
+            while ContinuousClock.now < deadline, await engine.releases == generation {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
             reply = answer
         case .drop:
             if let realm { await engine.finish(realm: realm) }

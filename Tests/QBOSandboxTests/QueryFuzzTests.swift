@@ -2,26 +2,9 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import RowColTestSupport
 import Testing
 @testable import QBOSandbox
-
-/// SplitMix64, seeded, so every run feeds the parser the same statements.
-private struct FuzzRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func int(_ upperBound: Int) -> Int { upperBound <= 0 ? 0 : Int(next() % UInt64(upperBound)) }
-    mutating func pick<T>(_ items: [T]) -> T { items[int(items.count)] }
-    mutating func chance(_ oneIn: Int) -> Bool { int(oneIn) == 0 }
-}
 
 /// Statements built from the query grammar's tokens, valid statements with damage, and noise.
 ///
@@ -48,7 +31,7 @@ struct QueryFuzzTests {
     static let noise: [Character] = ["'", "\"", "\\", "(", ")", ",", "*", "<", ">", "=", "!", "%", ";", "-", ".", " ", "\t", "\n",
                                       "\u{0}", "\u{1}", "\u{7F}", "é", "e\u{301}", "\u{FEFF}", "\u{2028}", "😀", "👨‍👩‍👧", "Ⅻ", "٣", "a", "Z", "9"]
 
-    private static func validStatement(_ rng: inout FuzzRandom) -> String {
+    private static func validStatement(_ rng: inout RowColTestSupport.SeededGenerator) -> String {
         let entity = rng.pick(Array(entities.prefix(6)))
         // Mostly properties the entity can be queried by, so that most statements get answered.
         let queryable = ["Id", "MetaData.LastUpdatedTime"] + (EntityCatalog.entry(named: entity)?.queryable ?? []).sorted()
@@ -75,7 +58,7 @@ struct QueryFuzzTests {
         return parts.joined(separator: " ")
     }
 
-    private static func grammarSoup(_ rng: inout FuzzRandom) -> String {
+    private static func grammarSoup(_ rng: inout RowColTestSupport.SeededGenerator) -> String {
         let pools = [keywords, entities, fields, operators, values, numbers]
         let count = rng.int(30)
         var words = rng.chance(2) ? ["SELECT"] : []
@@ -83,7 +66,7 @@ struct QueryFuzzTests {
         return words.joined(separator: rng.chance(8) ? "" : " ")
     }
 
-    private static func damage(_ statement: String, _ rng: inout FuzzRandom) -> String {
+    private static func damage(_ statement: String, _ rng: inout RowColTestSupport.SeededGenerator) -> String {
         var chars = Array(statement)
         switch rng.int(8) {
         case 0: // truncate
@@ -118,7 +101,7 @@ struct QueryFuzzTests {
         return String(chars)
     }
 
-    private static func statement(_ index: Int, _ rng: inout FuzzRandom) -> String {
+    private static func statement(_ index: Int, _ rng: inout RowColTestSupport.SeededGenerator) -> String {
         switch index % 4 {
         case 0: return grammarSoup(&rng)
         case 1, 2:
@@ -145,7 +128,7 @@ struct QueryFuzzTests {
 
     static func fuzzParser() -> (Int, Int, [String], Duration) {
         let company = Seeder.company(SeedRequest(realm: "1", seed: 11, bills: 30, invoices: 15, accounts: 3), now: 1_790_000_000_000)
-        var rng = FuzzRandom(seed: 4001)
+        var rng = RowColTestSupport.SeededGenerator(seed: 4001)
         var answered = 0
         var refused = 0
         var breaches: [String] = []
@@ -190,7 +173,7 @@ struct QueryFuzzTests {
         try await withSandbox(options) { client in
             try await client.seed("77", bills: 10, invoices: 5, accounts: 2)
             let token = try await client.tokens("77").access
-            var rng = FuzzRandom(seed: 77)
+            var rng = RowColTestSupport.SeededGenerator(seed: 77)
             for index in 0..<200 {
                 var text = Self.statement(index, &rng)
                 if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { text = "SELECT" }

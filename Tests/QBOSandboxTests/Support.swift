@@ -27,7 +27,7 @@ final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
 
 let session: URLSession = {
     let configuration = URLSessionConfiguration.ephemeral
-    configuration.timeoutIntervalForRequest = 30
+    configuration.timeoutIntervalForRequest = 120
     return URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
 }()
 
@@ -37,7 +37,7 @@ struct Client {
     var base: String { sandbox.baseURL.absoluteString }
 
     func send(_ method: String, _ path: String, json: Any? = nil, text: String? = nil, form: String? = nil,
-              headers: [String: String] = [:], timeout: TimeInterval = 30) async throws -> Answer {
+              headers: [String: String] = [:], timeout: TimeInterval = 120) async throws -> Answer {
         var request = URLRequest(url: URL(string: path.hasPrefix("http") ? path : base + path)!)
         request.httpMethod = method
         request.timeoutInterval = timeout
@@ -123,7 +123,7 @@ struct RawExchange {
 /// Sends bytes on a fresh TCP connection and reads until the sandbox closes it or `timeout`
 /// passes. URLSession cannot tell "closed with no answer" from "no answer yet" on Linux (it waits
 /// out its timeout on a POST), so the drop faults are checked on the socket itself.
-func rawExchange(port: Int, _ request: String, timeout: Int = 10) async throws -> RawExchange {
+func rawExchange(port: Int, _ request: String, timeout: Int = 60) async throws -> RawExchange {
     try await withCheckedThrowingContinuation { continuation in
         // Blocking socket calls stay off the cooperative pool.
         DispatchQueue.global().async {
@@ -157,7 +157,7 @@ func rawExchange(port: Int, _ request: String, timeout: Int = 10) async throws -
 extension Client {
     /// A POST on a raw connection (see ``rawExchange(port:_:timeout:)``).
     func rawPOST(_ path: String, body: String, contentType: String = "application/json", headers: [String: String] = [:],
-                 timeout: Int = 10) async throws -> RawExchange {
+                 timeout: Int = 60) async throws -> RawExchange {
         let port = try #require(sandbox.baseURL.port)
         var head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: \(contentType)\r\n"
         head += "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n"

@@ -1,22 +1,7 @@
 import Foundation
 import QBO
 import RowColJSON
-
-/// A small seeded generator (SplitMix64), so every fuzz run feeds the same cases and a failure
-/// names a case that can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import RowColTestSupport
 
 /// How many cases each fuzz target runs: 5,000 by default, 100,000 with `ROWCOL_FUZZ_LONG=1`.
 enum FuzzBudget {
@@ -38,11 +23,11 @@ enum FuzzBudget {
 /// type, absurd numbers, nesting far past any real body, invalid UTF-8, NUL bytes, huge strings and
 /// plain noise.
 struct Mutator {
-    var rng: SplitMix64
+    var rng: SeededGenerator
     let seeds: [Data]
 
     init(seed: UInt64, seeds: [Data]) {
-        rng = SplitMix64(seed: seed)
+        rng = SeededGenerator(seed: seed)
         self.seeds = seeds
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RowColTestSupport
 import Testing
 @testable import RowColJSON
 
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func readsAndSkipsWhatTheParserReads() throws {
-        var random = JSONValueTests.Random(state: 7)
+        var random = SeededGenerator(seed: 7)
         for index in 0..<2_000 {
             let value: JSONValue = .object(["v": JSONValueTests.value(&random), "w": JSONValueTests.value(&random)])
             for bytes in [value.serialized(.compact), value.serialized(.pretty)] {
@@ -47,7 +48,7 @@ import Testing
 
     /// Damaged bytes: wherever the parser refuses, skipping over the damage refuses as well.
     @Test func skippingRefusesWhatTheParserRefuses() throws {
-        var random = JSONValueTests.Random(state: 8)
+        var random = SeededGenerator(seed: 8)
         let junk: [[UInt8]] = [[0xFF], [0x01], Array("\\x".utf8), Array(",".utf8), Array("\"".utf8), Array("1e99999".utf8),
                                Array(#"\ud800"#.utf8), Array("]".utf8), [0xC3]]
         var refused = 0

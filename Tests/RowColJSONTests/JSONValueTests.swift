@@ -1,4 +1,5 @@
 import Foundation
+import RowColTestSupport
 import Testing
 @testable import RowColJSON
 
@@ -6,29 +7,16 @@ import Testing
 /// Foundation's `JSONDecoder`/`JSONEncoder` byte for byte, or files written before and after would
 /// differ and `verify` would flag them.
 @Suite struct JSONValueTests {
-    /// A seeded generator (SplitMix64), so a failure names a reproducible case.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ bound: Int) -> Int { bound <= 0 ? 0 : Int(next() % UInt64(bound)) }
-    }
-
     static let alphabet: [String] = [
         "a", "Z", "0", " ", "/", "\"", "\\", "\n", "\t", "\u{0}", "\u{1F}", "\u{7F}", "é", "ǅ", "\u{2028}", "😀",
         "e\u{301}", "{", "]", ":", ",", "Id", "Balance",
     ]
 
-    static func string(_ random: inout Random) -> String {
+    static func string(_ random: inout SeededGenerator) -> String {
         (0..<random.int(8)).map { _ in alphabet[random.int(alphabet.count)] }.joined()
     }
 
-    static func number(_ random: inout Random) -> Decimal {
+    static func number(_ random: inout SeededGenerator) -> Decimal {
         let texts = ["0", "1", "-1", "0.5", "1.50", "-0.000123", "123456789012345678", "12345678901234567890123456789",
                      "1e30", "2.5E-7", "99999999999999999999", "100", "0.01", "-42.4200"]
         if random.int(3) == 0 { return Decimal(string: texts[random.int(texts.count)])! }
@@ -37,7 +25,7 @@ import Testing
         return value
     }
 
-    static func value(_ random: inout Random, depth: Int = 0) -> JSONValue {
+    static func value(_ random: inout SeededGenerator, depth: Int = 0) -> JSONValue {
         switch random.int(depth > 4 ? 4 : 7) {
         case 0: return .null
         case 1: return .bool(random.int(2) == 0)
@@ -61,7 +49,7 @@ import Testing
     }
 
     @Test func writesWhatJSONEncoderWrites() throws {
-        var random = Random(state: 1)
+        var random = SeededGenerator(seed: 1)
         let compact = Self.foundation(pretty: false), pretty = Self.foundation(pretty: true)
         let compactLayout = JSONEncoder(layout: .compact), prettyLayout = JSONEncoder(layout: .pretty)
         for index in 0..<3_000 {
@@ -76,7 +64,7 @@ import Testing
     }
 
     @Test func parsesWhatJSONDecoderParses() throws {
-        var random = Random(state: 2)
+        var random = SeededGenerator(seed: 2)
         let compact = Self.foundation(pretty: false), pretty = Self.foundation(pretty: true)
         for index in 0..<3_000 {
             let value: JSONValue = .object(["v": Self.value(&random)])

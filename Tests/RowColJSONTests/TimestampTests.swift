@@ -1,4 +1,5 @@
 import Foundation
+import RowColTestSupport
 import Testing
 @testable import RowColJSON
 
@@ -22,7 +23,7 @@ import Testing
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         formatter.timeZone = TimeZone(identifier: "UTC")
-        var random = JSONValueTests.Random(state: 11)
+        var random = SeededGenerator(seed: 11)
         for _ in 0..<5_000 {
             // Whole milliseconds from 1900 to 2200, where the formatter's own rounding cannot differ.
             let milliseconds = Int64(random.next() % 9_467_280_000_000) - 2_208_988_800_000

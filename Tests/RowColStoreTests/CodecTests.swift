@@ -22,7 +22,7 @@ import Testing
         return decoder
     }
 
-    static func value(_ random: inout StoreFuzzTests.Random, depth: Int = 0) -> JSONValue {
+    static func value(_ random: inout SeededGenerator, depth: Int = 0) -> JSONValue {
         let strings = ["", "Acme/Co \"quoted\"", "é\u{301}\n\t\u{0}", "2026-11-28", "😀 ǅ", "\\path"]
         switch random.int(depth > 3 ? 4 : 6) {
         case 0: return .null
@@ -40,11 +40,11 @@ import Testing
         }
     }
 
-    static func optional(_ random: inout StoreFuzzTests.Random, _ text: String) -> String? {
+    static func optional(_ random: inout SeededGenerator, _ text: String) -> String? {
         random.int(3) == 0 ? nil : text
     }
 
-    static func entry(_ random: inout StoreFuzzTests.Random, seq: UInt64) -> LogEntry {
+    static func entry(_ random: inout SeededGenerator, seq: UInt64) -> LogEntry {
         let changes = (0..<random.int(3)).map { index in
             MirrorChange(
                 entity: EntityKind.allCases[random.int(4)], id: EntityID(unchecked: "id-\(index)"),
@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func logLinesAreWhatJSONEncoderWroteAndReadBack() throws {
-        var random = StoreFuzzTests.Random(state: 3)
+        var random = SeededGenerator(seed: 3)
         let encoder = JSONEncoder(layout: .compact)
         for seq in 1...2_000 {
             let entry = Self.entry(&random, seq: UInt64(seq))
@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func documentsAreWhatJSONEncoderWroteAndReadBack() throws {
-        var random = StoreFuzzTests.Random(state: 4)
+        var random = SeededGenerator(seed: 4)
         let encoder = JSONEncoder(layout: .pretty)
         for index in 0..<2_000 {
             let document = MirrorDocument(
@@ -103,7 +103,7 @@ import Testing
     }
 
     @Test func aLineWithAWrongShapeIsRefusedNamingTheField() throws {
-        var random = StoreFuzzTests.Random(state: 5)
+        var random = SeededGenerator(seed: 5)
         let good = LogLineCodec.encode(Self.entry(&random, seq: 9))
         let text = String(decoding: good, as: UTF8.self)
         for (edit, field) in [(#""seq":9"#, #""seq":-9"#), (#""seq":9"#, #""seq":"9""#)] {

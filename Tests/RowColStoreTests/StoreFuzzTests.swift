@@ -10,25 +10,12 @@ import Testing
 @Suite struct StoreFuzzTests {
     static var cases: Int { ProcessInfo.processInfo.environment["ROWCOL_FUZZ_LONG"] == "1" ? 100_000 : 5_000 }
 
-    /// A seeded generator (SplitMix64): every run sees the same cases.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ bound: Int) -> Int { bound <= 0 ? 0 : Int(next() % UInt64(bound)) }
-    }
-
     static let replacements: [String] = [
         "null", "1e400", "-0", "\"\"", "[]", "{}", "\"../../etc/passwd\"", "\"\\u0000\"", "true",
         "99999999999999999999999999999999999999999", "\"2026-13-45\"", "\"ǅ\"", "<<<<<<< HEAD",
     ]
 
-    static func mutate(_ input: [UInt8], _ random: inout Random) -> [UInt8] {
+    static func mutate(_ input: [UInt8], _ random: inout SeededGenerator) -> [UInt8] {
         var bytes = input
         switch random.int(7) {
         case 0 where !bytes.isEmpty: bytes[random.int(bytes.count)] ^= UInt8(1 << random.int(8))
@@ -72,7 +59,7 @@ import Testing
 
 
         let outcome = await Self.offPool { () -> (accepted: Int, rejected: Int, problems: [String]) in
-            var random = Random(state: 7)
+            var random = SeededGenerator(seed: 7)
             var accepted = 0
             var rejected = 0
             var problems: [String] = []
@@ -146,7 +133,7 @@ import Testing
             "advisors/ada/log/000001.jsonl", "advisors/ada/businesses/acme/mirror/bills/41.json",
             "advisors/ada/businesses/acme/state.json",
         ]
-        var random = Random(state: 11)
+        var random = SeededGenerator(seed: 11)
         for index in 0..<150 {
             let target = targets[index % targets.count]
             var damaged = Self.mutate(pristine[target]!, &random)

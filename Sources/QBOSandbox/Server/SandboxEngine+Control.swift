@@ -21,6 +21,7 @@ extension SandboxEngine {
             return try injectFault(fields)
         case ("DELETE", "faults"):
             injections.removeAll()
+            releaseHeldAnswers()
             return .json(["faults": []])
         case ("GET", "faults"):
             return .json(["faults": .array(injections.map { $0.rendered() })])

@@ -28,6 +28,10 @@ actor SandboxEngine {
     var authority: TokenAuthority
     var clockOffsetMs: Int64 = 0
     var injections: [Injection] = []
+    /// Bumped by `DELETE /__sandbox/faults`: every answer held before it is let go at once.
+    private(set) var releases = 0
+
+    func releaseHeldAnswers() { releases += 1 }
     var faultGenerator: SeededGenerator
     var throttleEnabled: Bool
     var requestsPerMinute: Int

@@ -64,7 +64,7 @@ public final class AdvisorSession: Sendable {
         let connections = Connections(workspace: workspace, advisor: advisor, clientConfiguration: clientConfiguration)
         self.connections = connections
         orchestrator = SyncOrchestrator(
-            journal: StoreJournal(store: store), configuration: configuration, now: now,
+            journal: store, configuration: configuration, now: now,
             classify: { error in
                 if let connection = error as? ConnectionError {
                     return RemoteFailure(flag: .authReconnectRequired, message: connection.message)

@@ -1,93 +1,103 @@
-import Crypto
 import Foundation
 import RowColDomain
 import RowColJSON
 
-/// How a log line is written and chained.
-///
-/// A line is the compact JSON of a ``LogEntry`` with sorted keys, followed by `\n`. Its `prev` is
-/// the lowercase hex SHA-256 of the previous line's bytes **without** that line's newline; the
-/// first line ever carries ``LogChain/genesis`` (64 zeros). The chain continues across segments.
-public enum LogChain {
-    /// The `prev` of the first line of an advisor's log.
-    public static let genesis = String(repeating: "0", count: 64)
+// Byte codecs for the two files the store writes by the thousand: log lines and mirror documents.
+// They write exactly what `JSONEncoder(layout:)` writes for the same values (tests hold them to
+// it), without `JSONEncoder`'s generic path, and read through `JSONValue.parse` and `JSONFields`.
 
-    /// The hash a following line must carry as `prev`.
-    public static func hash<Bytes: Collection>(ofLine bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var hasher = SHA256()
-        if let contiguous = bytes as? [UInt8] {
-            hasher.update(data: contiguous)
-        } else {
-            hasher.update(data: Array(bytes))
+/// Log lines: compact JSON of a ``LogEntry`` with sorted keys (DESIGN §3).
+enum LogLineCodec {
+    /// The line's bytes, without its newline.
+    static func encode(_ entry: LogEntry) -> [UInt8] {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(512)
+        var line = JSONObjectWriter(into: &buffer, layout: .compact)
+        line.member("advisor_id", .string(entry.advisor.rawValue), into: &buffer)
+        line.member("at", .string(Timestamp(entry.at).description), into: &buffer)
+        line.member("business_id", .string(entry.business.rawValue), into: &buffer)
+        line.member("direction", .string(entry.direction.rawValue), into: &buffer)
+        if let httpCode = entry.httpCode { line.member("http_code", integer: httpCode, into: &buffer) }
+        line.member("idem_key", ifPresent: entry.idemKey.map(JSONValue.string), into: &buffer)
+        line.member("operation", .string(entry.operation), into: &buffer)
+        if let payload = entry.payload {
+            line.key("payload", into: &buffer)
+            write(payload, into: &buffer)
         }
-        return hex(hasher.finalize())
+        line.member("phase", .string(entry.phase.rawValue), into: &buffer)
+        line.member("prev", .string(entry.prev), into: &buffer)
+        line.member("rail", .string(entry.rail), into: &buffer)
+        line.member("seq", integer: entry.seq.rawValue, into: &buffer)
+        line.member("source_version", ifPresent: entry.sourceVersion.map(JSONValue.string), into: &buffer)
+        line.member("status", ifPresent: entry.status.map(JSONValue.string), into: &buffer)
+        line.end(into: &buffer)
+        return buffer
     }
 
-    static func hex(_ digest: SHA256.Digest) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for byte in digest {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
+    private static func write(_ payload: LogPayload, into buffer: inout [UInt8]) {
+        var object = JSONObjectWriter(into: &buffer, layout: .compact)
+        object.key("changes", into: &buffer)
+        buffer.append(UInt8(ascii: "["))
+        for (index, change) in payload.changes.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            var member = JSONObjectWriter(into: &buffer, layout: .compact)
+            member.member("data", ifPresent: change.data, into: &buffer)
+            member.member("entity", .string(change.entity.rawValue), into: &buffer)
+            member.member("id", .string(change.id.rawValue), into: &buffer)
+            member.member("op", .string(change.operation.rawValue), into: &buffer)
+            member.member("qbo", ifPresent: change.qbo, into: &buffer)
+            member.member("source_version", ifPresent: change.sourceVersion.map(JSONValue.string), into: &buffer)
+            member.member("updated_at", ifPresent: change.updatedAt.map(JSONValue.string), into: &buffer)
+            member.end(into: &buffer)
         }
-        return String(decoding: out, as: UTF8.self)
+        buffer.append(UInt8(ascii: "]"))
+        object.member("detail", ifPresent: payload.detail, into: &buffer)
+        object.member("fault", ifPresent: payload.fault, into: &buffer)
+        object.member("request", ifPresent: payload.request, into: &buffer)
+        object.member("response", ifPresent: payload.response, into: &buffer)
+        object.end(into: &buffer)
     }
-}
 
-/// The two fields recovery and chain checks need; decoding only these skips building payloads.
-struct LogLineHeader {
-    let seq: LogSeq
-    let prev: String
-
-    init(_ bytes: some Collection<UInt8>) throws {
+    /// Reads a line (without its newline) back.
+    static func decode(_ bytes: some Collection<UInt8>) throws -> LogEntry {
         let fields = try JSONFields(try JSONValue.parse(bytes), path: "")
-        seq = LogSeq(try fields.integer("seq", UInt64.self))
-        prev = try fields.string("prev")
+        let record = LogRecord(
+            business: try fields.id("business_id", BusinessID.self),
+            direction: try fields.rawValue("direction", LogDirection.self),
+            rail: try fields.string("rail"),
+            operation: try fields.string("operation"),
+            phase: try fields.rawValue("phase", LogPhase.self),
+            idemKey: try fields.optionalString("idem_key"),
+            httpCode: try fields.optionalInteger("http_code", Int.self),
+            status: try fields.optionalString("status"),
+            payload: try fields.value("payload").map { value throws(JSONError) in try payload(value) },
+            sourceVersion: try fields.optionalString("source_version"))
+        let atText = try fields.string("at")
+        guard let at = Timestamp(atText) else {
+            throw JSONError(code: .shape, message: "field \"at\": invalid time \"\(atText)\", expected RFC 3339 UTC")
+        }
+        return LogEntry(
+            seq: LogSeq(try fields.integer("seq", UInt64.self)), at: at.date,
+            advisor: try fields.id("advisor_id", AdvisorID.self), record: record, prev: try fields.string("prev"))
     }
-}
 
-/// One complete line of a segment: its bytes (without newline) and 1-based line number.
-struct SegmentLine {
-    let bytes: ArraySlice<UInt8>
-    let number: Int
-    /// Offset of the line's first byte in the segment.
-    let offset: Int
-}
-
-enum SegmentParser {
-    /// Splits a segment into complete lines; `tail` is what follows the last newline (a torn line).
-    static func split(_ bytes: [UInt8]) -> (lines: [SegmentLine], tail: Range<Int>?) {
-        var lines: [SegmentLine] = []
-        var start = 0
-        var number = 1
-        bytes.withUnsafeBufferPointer { buffer in
-            var index = 0
-            let count = buffer.count
-            while index < count {
-                if buffer[index] == UInt8(ascii: "\n") {
-                    lines.append(SegmentLine(bytes: bytes[start..<index], number: number, offset: start))
-                    number += 1
-                    start = index + 1
-                }
-                index += 1
+    private static func payload(_ value: JSONValue) throws(JSONError) -> LogPayload {
+        let fields = try JSONFields(value, path: "payload")
+        var changes: [MirrorChange] = []
+        if let items = try fields.optionalArray("changes") {
+            changes.reserveCapacity(items.count)
+            for (index, item) in items.enumerated() {
+                let change = try JSONFields(item, path: "payload.changes[\(index)]")
+                changes.append(MirrorChange(
+                    entity: try change.rawValue("entity", EntityKind.self), id: try change.id("id", EntityID.self),
+                    operation: try change.rawValue("op", MirrorChange.Operation.self),
+                    sourceVersion: try change.optionalString("source_version"),
+                    updatedAt: try change.optionalString("updated_at"), data: change.value("data"),
+                    qbo: change.value("qbo")))
             }
         }
-        return (lines, start < bytes.count ? start..<bytes.count : nil)
-    }
-
-    static func segmentName(_ number: Int) -> String {
-        let digits = String(number)
-        return String(repeating: "0", count: max(0, 6 - digits.count)) + digits + ".jsonl"
-    }
-
-    /// The segment numbers present in a log folder, sorted (`.broken` and other files are ignored).
-    static func segmentNumbers(in folder: String) throws(StoreError) -> [Int] {
-        try FileSystem.listDirectory(folder).compactMap { name -> Int? in
-            guard name.hasSuffix(".jsonl") else { return nil }
-            let stem = name.dropLast(6)
-            guard stem.count >= 6, stem.allSatisfy(\.isASCII), stem.allSatisfy(\.isNumber) else { return nil }
-            return Int(stem)
-        }.sorted()
+        return LogPayload(
+            changes: changes, request: fields.value("request"), response: fields.value("response"),
+            fault: fields.value("fault"), detail: fields.value("detail"))
     }
 }

@@ -7,7 +7,7 @@ import RowColJSON
 ///
 /// An advisor reaches only its own businesses: asking for another advisor's business, or for a
 /// business that does not exist, throws rather than answering with an empty list.
-public struct MirrorReader: BillsMirrorRepo, InvoicesMirrorRepo, PaymentsMirrorRepo, BalancesMirrorRepo {
+public struct MirrorReader: MirrorReading {
     public let workspace: Workspace
     public let advisor: AdvisorID
 

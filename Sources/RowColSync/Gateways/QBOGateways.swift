@@ -4,9 +4,6 @@ import RowColDomain
 import RowColJSON
 import RowColStore
 
-/// The mirror's read side, as the gateways need it.
-public typealias MirrorRepos = BillsMirrorRepo & InvoicesMirrorRepo & PaymentsMirrorRepo & BalancesMirrorRepo
-
 /// Finds the QBO client of a business; `nil` when the business is not connected.
 public typealias QBOClientProvider = @Sendable (BusinessID) throws -> QBOClient
 
@@ -16,16 +13,16 @@ public typealias QBOClientProvider = @Sendable (BusinessID) throws -> QBOClient
 /// carries the freshness of what it returns and the flags in force; a QBO failure never throws.
 public struct QBOGateways: BillsGateway, InvoicesGateway, BalancesGateway {
     public let orchestrator: SyncOrchestrator
-    public let mirror: any MirrorRepos
+    public let mirror: any MirrorReading
     let clients: QBOClientProvider
     /// How an unresolved payment is looked for in QBO before it is sent again.
     let paymentLookup: BillPaymentLookup
 
-    public init(orchestrator: SyncOrchestrator, mirror: any MirrorRepos, clients: @escaping QBOClientProvider) {
+    public init(orchestrator: SyncOrchestrator, mirror: any MirrorReading, clients: @escaping QBOClientProvider) {
         self.init(orchestrator: orchestrator, mirror: mirror, clients: clients, paymentLookup: BillPaymentLookup())
     }
 
-    init(orchestrator: SyncOrchestrator, mirror: any MirrorRepos, clients: @escaping QBOClientProvider,
+    init(orchestrator: SyncOrchestrator, mirror: any MirrorReading, clients: @escaping QBOClientProvider,
          paymentLookup: BillPaymentLookup) {
         self.orchestrator = orchestrator
         self.mirror = mirror

@@ -6,7 +6,7 @@ import RowColStore
 /// What the orchestrator needs from the durable workspace of one advisor: durable commits of log
 /// lines (log before mirror), the per-business sync state, and the mirror's current documents.
 ///
-/// `RowColStore.AdvisorStore` is the implementation; the protocol keeps the orchestrator's
+/// `RowColStore.AdvisorStore` is the implementation (`AdvisorStore+SyncJournal.swift`); the protocol keeps the orchestrator's
 /// order of operations testable on its own.
 public protocol SyncJournal: Sendable {
     /// The advisor whose log and mirror this is.

@@ -1,17 +1,18 @@
 import Foundation
 import RowColDomain
+import RowColTestSupport
 import Testing
 @testable import RowColStore
 
 /// The real `rowcol` binary is killed with SIGKILL at each failpoint while it commits; nothing it
 /// acknowledged may be lost, and the workspace must verify clean after reopening.
-@Suite struct CrashTests {
+@Suite struct StoreCrashTests {
     @Test(arguments: [
         "log.after_write:4", "log.after_sync:4", "mirror.between_renames:3", "checkpoint.before:4",
         "checkpoint.after:4",
     ])
     func aCrashAtAFailpointLosesNothingAcknowledged(_ failpoint: String) async throws {
-        let fixture = try Fixture()
+        let fixture = try StoreFixture()
         defer { fixture.remove() }
         let arguments = [
             "debug", "append", "--workspace", fixture.root, "--advisor", "ada", "--business", "acme", "--count", "40",
@@ -43,7 +44,7 @@ import Testing
     }
 
     @Test func verifyFailsWithFileAndLineAndOnANonWorkspace() async throws {
-        let fixture = try Fixture()
+        let fixture = try StoreFixture()
         defer { fixture.remove() }
         let append = try await runRowcol([
             "debug", "append", "--workspace", fixture.root, "--advisor", "ada", "--business", "acme", "--count", "5",

@@ -1,0 +1,30 @@
+/// Read access to an advisor's mirror: the port the gateways read through (`RowColStore`'s
+/// `MirrorReader` is the implementation). Implementations refuse a business that is not the
+/// advisor's.
+public protocol MirrorReading: Sendable {
+    /// Every bill in the business's mirror, ordered by id.
+    func bills(of business: BusinessRef) throws -> [Bill]
+    /// The bills with a balance still open, ordered by id (an implementation may answer from an index).
+    func openBills(of business: BusinessRef) throws -> [Bill]
+    func bill(_ id: EntityID, of business: BusinessRef) throws -> Bill?
+
+    func invoices(of business: BusinessRef) throws -> [Invoice]
+    /// The invoices with a balance still open, ordered by id (an implementation may answer from an index).
+    func openInvoices(of business: BusinessRef) throws -> [Invoice]
+    func invoice(_ id: EntityID, of business: BusinessRef) throws -> Invoice?
+
+    /// The payments scheduled through RowCol.
+    func payments(of business: BusinessRef) throws -> [BillPayment]
+    func payment(_ id: PaymentID, of business: BusinessRef) throws -> BillPayment?
+
+    /// Mirrored account balances.
+    func balances(of business: BusinessRef) throws -> [AccountBalance]
+}
+
+extension MirrorReading {
+    public func openBills(of business: BusinessRef) throws -> [Bill] { try bills(of: business).filter(\.isOpen) }
+
+    public func openInvoices(of business: BusinessRef) throws -> [Invoice] {
+        try invoices(of: business).filter(\.isOpen)
+    }
+}
