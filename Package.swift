@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "RowColJSONTests", dependencies: ["RowColJSON"]),
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain", "RowColTestSupport"]),
         // The runway's `--json` shape is printed by the JSON leaf's encoder, which the tests use too.
-        .testTarget(name: "RowColRunwayTests", dependencies: ["RowColRunway", "RowColJSON"]),
+        .testTarget(name: "RowColRunwayTests", dependencies: ["RowColRunway", "RowColJSON", "RowColTestSupport"]),
         .testTarget(name: "RowColStoreTests", dependencies: ["RowColStore", "RowColJSON", "RowColCLI", "RowColTestSupport"]),
         // The client is tested against the sandbox over loopback HTTP; FlyingFox also serves the
         // small scripted stand-in used where a test needs exact control of each answer.
