@@ -191,3 +191,30 @@ func flow(_ snapshot: RunwaySnapshot, _ key: String) -> RecurringFlow? { snapsho
         #expect(snapshot.weeks.reduce(Decimal(0)) { $0 + $1.disbursements.amount } == Decimal(11100 + 2400))
     }
 }
+
+@Suite struct BasisReportTests {
+    @Test func terminalAndHTMLShowEveryReason() throws {
+        var plan = RunwayPlan(cashFloor: 100)
+        try plan.setOneOff("loan", .init(name: "SBA <loan>", direction: .inflow, amount: 25000, on: Fixture.day(36)))
+        let history = RunwayHistory(
+            paidInvoices: paid("kim", due: -300, late: [10, 12, 14]),
+            outflows: purchases("landlord", firstsOfMonth(12), amounts: ["3500.00"]))
+        let snapshot = Fixture.snapshot(
+            bills: [vendorBill("dec", vendor: "landlord", due: 1, balance: "3500.00")],
+            invoices: [customerInvoice("130", customer: "kim", due: 5)], balances: [Fixture.bank("1", Fixture.usd("100"))],
+            history: history, plan: plan)
+        let text = TerminalReport.render(snapshot, useColor: false)
+        #expect(text.contains("I-130 (130) Kim: Kim pays 12 days late (median of its last 3 paid invoices): expected 2026-12-17"))
+        #expect(text.contains("Recurring flows"))
+        #expect(text.contains("vendor:landlord: 12 payments to Landlord since"))
+        #expect(text.contains("1 occurrence(s) already entered as open bills (dec), not counted again"))
+        #expect(text.contains("Planned one-off items"))
+        #expect(text.contains("Plan: applied"))
+        #expect(text.contains("Cash floor 100.00: below it in week 1"))
+        let html = HTMLReport.render(snapshot)
+        #expect(html.contains("<code>party_history</code> Kim pays 12 days late"))
+        #expect(html.contains("Already entered as open bills: dec"))
+        #expect(html.contains("SBA &lt;loan&gt;"))
+        #expect(!html.contains("SBA <loan>"))
+    }
+}
