@@ -235,7 +235,7 @@ import Testing
 
     @Test func anOpenIntentIsLookedUpBeforeAnythingIsSent() async throws {
         let setup = try Setup()
-        var remote = RemoteWrite()
+        let remote = RemoteWrite()
         remote.openIntent.withLock { $0 = true }
         remote.committed.withLock { $0 = true }
         guard case .done = try await write(setup, remote) else { Issue.record("not done"); return }
@@ -243,7 +243,7 @@ import Testing
         #expect(await phases(setup) == ["lookup:found", "result:found"])
 
         let again = try Setup()
-        var fresh = RemoteWrite()
+        let fresh = RemoteWrite()
         fresh.openIntent.withLock { $0 = true }
         guard case .done = try await write(again, fresh) else { Issue.record("not done"); return }
         #expect(fresh.calls.withLock { $0 }.count == 1, "not found: it is sent, once")
