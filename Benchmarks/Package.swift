@@ -10,6 +10,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
+        // Accuracy of the runway's timing model (issue 13): needs only the RowCol library.
+        .executableTarget(name: "rowcol-backtest", dependencies: [.product(name: "RowCol", package: "RowCol")]),
         .executableTarget(
             name: "rowcol-bench",
             dependencies: [
