@@ -178,7 +178,9 @@ import Testing
             let body = voided.json.object("Invoice")
             #expect(body.decimal("TotalAmt") == 0)
             #expect(body.decimal("Balance") == 0)
-            #expect(body["PrivateNote"] as? String == "Voided")
+            // Intuit: "Voided" is injected into PrivateNote, prepended to existing text if present.
+            let note = invoice["PrivateNote"] as? String ?? ""
+            #expect(body["PrivateNote"] as? String == (note.isEmpty ? "Voided" : "Voided - " + note))
             #expect(body.objects("Line").allSatisfy { $0.decimal("Amount") == 0 })
             #expect(body["SyncToken"] as? String == String(Int(invoice["SyncToken"] as! String)! + 1))
             let read = try await client.api("GET", "510", "invoice/\(id)", token: token)

@@ -7,6 +7,8 @@ struct SeedRequest: Sendable, Codable {
     var bills: Int
     var invoices: Int
     var accounts: Int
+    /// Months of history before today; 0 seeds only today's open items.
+    var historyMonths: Int = 0
 }
 
 /// SplitMix64: small, fast and the same on every platform, so a seed always gives the same company.

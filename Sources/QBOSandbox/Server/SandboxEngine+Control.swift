@@ -60,7 +60,9 @@ extension SandboxEngine {
         ["realm": .string(company.realm), "name": .string(company.name),
          "bills": .number(Decimal(company.count(.bill))), "invoices": .number(Decimal(company.count(.invoice))),
          "accounts": .number(Decimal(company.count(.account))), "billpayments": .number(Decimal(company.count(.billPayment))),
-         "vendors": .number(Decimal(company.count(.vendor))), "customers": .number(Decimal(company.count(.customer)))]
+         "vendors": .number(Decimal(company.count(.vendor))), "customers": .number(Decimal(company.count(.customer))),
+         "payments": .number(Decimal(company.count(.payment))), "purchases": .number(Decimal(company.count(.purchase))),
+         "history_months": .number(Decimal(company.historyMonths ?? 0))]
     }
 
     private func integer(_ fields: [String: WireJSON], _ key: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
@@ -84,7 +86,8 @@ extension SandboxEngine {
         let request = SeedRequest(realm: realm, seed: UInt64(seed),
                                   bills: try integer(fields, "bills", default: 50, range: 0...1_000_000),
                                   invoices: try integer(fields, "invoices", default: 30, range: 0...1_000_000),
-                                  accounts: try integer(fields, "accounts", default: 2, range: 0...100))
+                                  accounts: try integer(fields, "accounts", default: 2, range: 0...100),
+                                  historyMonths: try integer(fields, "history_months", default: 12, range: 0...120))
         let company = Seeder.company(request, now: now)
         companies[realm] = company
         realmOrder.append(realm)
@@ -104,7 +107,7 @@ extension SandboxEngine {
             return .json(["realm": .string(realm), "revoked": true])
         case (_, let segment) where parts.count == 2:
             guard let entity = EntityName(caseInsensitive: segment) else {
-                throw ControlError(status: 404, error: "unknown_entity", description: "\(segment) is not one of bill, invoice, account, billpayment, vendor, customer")
+                throw ControlError(status: 404, error: "unknown_entity", description: "\(segment) is not one of \(EntityName.allCases.map(\.segment).joined(separator: ", "))")
             }
             guard let id = Int(parts[1]) else {
                 throw ControlError(status: 400, error: "invalid_request", description: "\(parts[1]) is not an entity id")
