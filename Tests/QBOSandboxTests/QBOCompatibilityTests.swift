@@ -42,7 +42,8 @@ import Testing
         }
     }
 
-    @Test(arguments: ["Item", "Payment", "Purchase", "JournalEntry", "TaxCode", "Employee", "Deposit", "estimate", "VENDORCREDIT"])
+    // Payment and Purchase are held now (PaymentTests, PurchaseTests).
+    @Test(arguments: ["Item", "SalesReceipt", "Transfer", "JournalEntry", "TaxCode", "Employee", "Deposit", "estimate", "VENDORCREDIT"])
     func everyEntityQBOHasAnswersAQuery(entity: String) async throws {
         try await withSandbox { client in
             try await client.seed("502", bills: 2)

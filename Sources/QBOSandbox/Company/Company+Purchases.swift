@@ -5,7 +5,7 @@ extension Company {
     /// QBO's internal transaction type, which it reports in `PurchaseEx` (`TxnType`): 3 for a check
     /// (a recorded check), 54 for an expense paid from a bank account (recorded cash expenses), 1 for
     /// a credit card charge as in the recordings of purchase_creditcard.json.
-    private static let internalTxnType = ["Check": "3", "Cash": "54", "CreditCard": "1"]
+    static let internalTxnType = ["Check": "3", "Cash": "54", "CreditCard": "1"]
 
     /// Creates a Purchase (`replacing` nil) or updates one, after checking it as QBO does:
     /// `PaymentType` is `Cash`, `Check` or `CreditCard`; `AccountRef` is the account paid from (a

@@ -148,6 +148,8 @@ struct Company: Sendable, Codable {
     var replies: [String: StoredReply] = [:]
     /// The months of history it was seeded with (`nil` in states saved before history existed).
     var historyMonths: Int?
+    /// What the seeded history holds (habits, series), for tests and backtests; `nil` without history.
+    var history: HistoryProfile?
 
     init(realm: String, name: String) {
         self.realm = realm

@@ -108,6 +108,15 @@ public struct QBOSandboxControl: Sendable {
         return Tokens(accessToken: access, refreshToken: refresh, expiresIn: Self.int(answer["expires_in"]) ?? 0, realm: realm)
     }
 
+    /// What a company's seeded history holds: each customer's and vendor's habit
+    /// (`on_time`, `late`, `erratic`; `early`, `prompt`, `behind`) and terms, and the recurring
+    /// series (rent, payroll, …) with their cadence and typical amount — the truth to compare what a
+    /// forecast learns from the data with.
+    /// - Throws: ``QBOSandboxControlError`` 404 `no_history` for a company seeded with `historyMonths: 0`.
+    public func history(realm: String) async throws -> QBOSandboxJSON {
+        QBOSandboxJSON(try await call("GET", "realms/\(try Self.segment(realm))/history"))
+    }
+
     /// Revokes every token of a company, as when its owner disconnects the app.
     public func revokeConnections(realm: String) async throws {
         _ = try await call("POST", "realms/\(try Self.segment(realm))/connections/revoke")
@@ -275,6 +284,10 @@ public struct QBOSandboxControl: Sendable {
     public struct Stats: Sendable, Equatable {
         /// Bill payments created, duplicates from a missed replay included.
         public var billPaymentsCreated: Int
+        /// Customer payments created through the API (seeded history not counted).
+        public var paymentsCreated: Int
+        /// Purchases created through the API (seeded history not counted).
+        public var purchasesCreated: Int
         /// realm → bill id → payments created that link the bill, duplicates from a missed replay included.
         public var billPaymentsByBill: [String: [String: Int]]
         /// Writes answered from a stored `requestid` answer.
@@ -295,7 +308,9 @@ public struct QBOSandboxControl: Sendable {
         func table(_ key: String) -> [String: [String: Int]] {
             (answer[key]?.objectValue ?? [:]).mapValues { ($0.objectValue ?? [:]).compactMapValues(Self.int) }
         }
-        return Stats(billPaymentsCreated: Self.int(answer["billpayments_created"]) ?? 0, billPaymentsByBill: table("billpayments_by_bill"),
+        return Stats(billPaymentsCreated: Self.int(answer["billpayments_created"]) ?? 0,
+                     paymentsCreated: Self.int(answer["payments_created"]) ?? 0, purchasesCreated: Self.int(answer["purchases_created"]) ?? 0,
+                     billPaymentsByBill: table("billpayments_by_bill"),
                      requestidReplays: Self.int(answer["requestid_replays"]) ?? 0, requestidMisses: Self.int(answer["requestid_misses"]) ?? 0,
                      throttled: Self.int(answer["throttled"]) ?? 0, faultsInjected: Self.int(answer["faults_injected"]) ?? 0,
                      requests: table("requests"))

@@ -102,6 +102,11 @@ extension SandboxEngine {
             guard var answer = authority.issue(realm: realm, clientId: clientId, now: now).objectValue else { return .empty() }
             answer["realmId"] = .string(realm)
             return .json(.object(answer))
+        case ("GET", "history") where parts.count == 1:
+            guard let history = companies[realm]!.history else {
+                throw ControlError(status: 404, error: "no_history", description: "realm \(realm) was seeded without history (history_months 0)")
+            }
+            return .json(history.rendered())
         case ("POST", "connections") where parts == ["connections", "revoke"]:
             authority.revokeAll { $0.realm == realm }
             return .json(["realm": .string(realm), "revoked": true])
@@ -143,6 +148,7 @@ extension SandboxEngine {
         }
         let byBill = billPaymentsByBill.mapValues { bills in WireJSON.object(bills.mapValues { .number(Decimal($0)) }) }
         return ["billpayments_created": .number(Decimal(billPaymentsCreated)), "requestid_replays": .number(Decimal(replays)),
+                "payments_created": .number(Decimal(paymentsCreated)), "purchases_created": .number(Decimal(purchasesCreated)),
                 "requestid_misses": .number(Decimal(requestidMisses)), "billpayments_by_bill": .object(byBill),
                 "throttled": .number(Decimal(throttled)), "faults_injected": .number(Decimal(faultsInjected)),
                 "faults_by_kind": .object(faultsByKind.mapValues { .number(Decimal($0)) }),
