@@ -2,13 +2,15 @@
 import PackageDescription
 
 // The dependency lists below are the architecture (DESIGN §1): RowColRunway sees only the domain,
-// the QBO client and the sandbox see nothing of ours, and only the composition root sees everything.
+// the QBO client only the JSON leaf, the sandbox nothing of ours, and only the composition root
+// sees everything.
 let package = Package(
     name: "RowCol",
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "RowCol", targets: ["RowCol"]),
         .library(name: "RowColDomain", targets: ["RowColDomain"]),
+        .library(name: "RowColJSON", targets: ["RowColJSON"]),
         .library(name: "QBO", targets: ["QBO"]),
         .library(name: "QBOSandbox", targets: ["QBOSandbox"]),
         .executable(name: "rowcol", targets: ["RowColCLI"]),
@@ -21,16 +23,23 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
+        // Exact JSON (value, parser, writers, cursor, tree decoder, field reader, timestamps):
+        // Foundation only, no RowCol vocabulary.
+        .target(name: "RowColJSON"),
         .target(name: "RowColDomain"),
         .target(name: "RowColRunway", dependencies: ["RowColDomain"], exclude: ["JSON.md"]),
         .target(
             name: "RowColStore",
-            dependencies: ["RowColDomain", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "QBO"),
+            dependencies: ["RowColDomain", "RowColJSON", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "QBO", dependencies: ["RowColJSON"]),
         .target(
             name: "RowColSync",
-            dependencies: ["RowColDomain", "RowColStore", "QBO", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "RowCol", dependencies: ["RowColDomain", "RowColRunway", "RowColStore", "QBO", "RowColSync"]),
+            dependencies: [
+                "RowColDomain", "RowColJSON", "RowColStore", "QBO", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(
+            name: "RowCol",
+            dependencies: ["RowColDomain", "RowColJSON", "RowColRunway", "RowColStore", "QBO", "RowColSync"]),
         .target(
             name: "QBOSandbox",
             dependencies: [
@@ -48,19 +57,22 @@ let package = Package(
         // Shared by the test targets: binary locator, a process runner that never blocks the
         // cooperative pool, temp folders, the seeded generator.
         .target(name: "RowColTestSupport", path: "Tests/RowColTestSupport"),
+        .testTarget(name: "RowColJSONTests", dependencies: ["RowColJSON"]),
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain", "RowColTestSupport"]),
-        .testTarget(name: "RowColRunwayTests", dependencies: ["RowColRunway"]),
-        .testTarget(name: "RowColStoreTests", dependencies: ["RowColStore", "RowColCLI", "RowColTestSupport"]),
+        // The runway's `--json` shape is printed by the JSON leaf's encoder, which the tests use too.
+        .testTarget(name: "RowColRunwayTests", dependencies: ["RowColRunway", "RowColJSON"]),
+        .testTarget(name: "RowColStoreTests", dependencies: ["RowColStore", "RowColJSON", "RowColCLI", "RowColTestSupport"]),
         // The client is tested against the sandbox over loopback HTTP; FlyingFox also serves the
         // small scripted stand-in used where a test needs exact control of each answer.
         .testTarget(
             name: "QBOTests",
             dependencies: [
-                "QBO", "QBOSandbox", "RowColTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
+                "QBO", "RowColJSON", "QBOSandbox", "RowColTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
             ]),
         .testTarget(name: "QBOSandboxTests", dependencies: ["QBOSandbox"]),
         .testTarget(
-            name: "RowColSyncTests", dependencies: ["RowColSync", "RowColStore", "QBO", "QBOSandbox", "RowColTestSupport"]),
+            name: "RowColSyncTests",
+            dependencies: ["RowColSync", "RowColStore", "RowColJSON", "QBO", "QBOSandbox", "RowColTestSupport"]),
         .testTarget(
             name: "AcceptanceTests",
             dependencies: [

@@ -3,27 +3,16 @@
 import Foundation
 import QBOSandbox
 import RowCol
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
-/// Calls the sandbox's control API (`/__sandbox/…`), which stands in for Intuit's developer tools.
-func control(_ sandbox: URL, _ path: String, _ body: [String: Any] = [:]) async throws -> [String: Any] {
-    var request = URLRequest(url: sandbox.appendingPathComponent(path))
-    request.httpMethod = "POST"
-    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-    request.httpBody = try JSONSerialization.data(withJSONObject: body)
-    let (data, _) = try await URLSession.shared.data(for: request)
-    return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
-}
 
 let folder = URL(fileURLWithPath: CommandLine.arguments.dropFirst().first
     ?? FileManager.default.temporaryDirectory.appendingPathComponent("rowcol-sample-\(UUID().uuidString)").path)
 
 // 1. A QBO company to talk to: the built-in sandbox, on a free loopback port.
+// Its control API stands in for Intuit's developer tools (companies, tokens from a "playground").
 let sandbox = try await QBOSandboxServer.start()
-_ = try await control(sandbox.baseURL, "__sandbox/realms", ["realm": "4620816", "seed": 7, "bills": 25, "invoices": 15])
-let refreshToken = try await control(sandbox.baseURL, "__sandbox/realms/4620816/tokens")["refresh_token"] as? String ?? ""
+let control = QBOSandboxControl(baseURL: sandbox.baseURL)
+try await control.createRealm("4620816", seed: 7, bills: 25, invoices: 15)
+let refreshToken = try await control.tokens(realm: "4620816").refreshToken
 
 // 2. A workspace with one advisor and one connected business.
 let workspace = FileManager.default.fileExists(atPath: folder.appendingPathComponent("rowcol.json").path)

@@ -1,6 +1,6 @@
 import Foundation
 import QBOSandbox
-import RowCol
+@testable import RowCol
 import Testing
 
 /// The acceptance tests of DESIGN §9 and issue 4, end to end over loopback HTTP against the sandbox.

@@ -1,7 +1,7 @@
 import Foundation
 import QBO
 import QBOSandbox
-import RowCol
+@testable import RowCol
 @testable import RowColSync
 import Testing
 

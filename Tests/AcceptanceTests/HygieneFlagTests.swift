@@ -1,6 +1,6 @@
 import Foundation
 import QBOSandbox
-import RowCol
+@testable import RowCol
 import Testing
 
 /// Every hygiene flag code, raised end to end through the sandbox and cleared again (issue 11).

@@ -1,6 +1,6 @@
 import Foundation
 import QBOSandbox
-import RowCol
+@testable import RowCol
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking

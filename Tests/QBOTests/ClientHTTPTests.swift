@@ -1,4 +1,5 @@
 import Foundation
+import RowColJSON
 import Testing
 @testable import QBO
 
@@ -169,7 +170,7 @@ import Testing
         }
     }
 
-    static let paymentBody: QBOJSON = [
+    static let paymentBody: JSONValue = [
         "VendorRef": ["value": "40"], "PayType": "Check", "CheckPayment": ["BankAccountRef": ["value": "35"]],
         "TotalAmt": .number(Decimal(string: "900.10")!), "Line": [["Amount": .number(Decimal(string: "900.10")!), "LinkedTxn": [["TxnId": "24", "TxnType": "Bill"]]]],
     ]
@@ -196,7 +197,7 @@ import Testing
             let updated = try await client.sparseUpdate(QBOBill.self, id: "7", syncToken: "0", fields: ["DueDate": "2026-12-24"])
             #expect(updated.syncToken == "1")
             #expect(updated.dueDate?.description == "2026-12-24")
-            let sent = try QBOJSON.parse(#require(await setup.qbo.apiRequests().last).body)
+            let sent = try QBOJSONBody.parse(#require(await setup.qbo.apiRequests().last).body)
             #expect(sent["sparse"] == true)
             let error = await #expect(throws: QBOError.self) {
                 _ = try await client.sparseUpdate(QBOBill.self, id: "7", syncToken: "0", fields: ["DueDate": "2026-12-31"])

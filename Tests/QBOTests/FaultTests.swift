@@ -1,4 +1,5 @@
 import Foundation
+import RowColJSON
 import Testing
 @testable import QBO
 
@@ -51,8 +52,8 @@ import Testing
     }
 
     @Test func staleObjectFault() throws {
-        let body: QBOJSON = ["Fault": ["Error": [["Message": "Stale Object Error", "Detail": "Stale Object Error : You and Ann were working on this at the same time.", "code": "5010", "element": ""]], "type": "ValidationFault"], "time": "2026-11-28T00:00:00.000-08:00"]
-        let error = try #require(interpret(status: 400, body: body.encoded()))
+        let body: JSONValue = ["Fault": ["Error": [["Message": "Stale Object Error", "Detail": "Stale Object Error : You and Ann were working on this at the same time.", "code": "5010", "element": ""]], "type": "ValidationFault"], "time": "2026-11-28T00:00:00.000-08:00"]
+        let error = try #require(interpret(status: 400, body: Data(body.serialized(.compact))))
         #expect(error.code == .staleObject)
         #expect(error.faults.first?.element == nil)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import QBO
+import RowColJSON
 
 /// A small seeded generator (SplitMix64), so every fuzz run feeds the same cases and a failure
 /// names a case that can be replayed.
@@ -198,7 +199,7 @@ struct Mutator {
     }
 
     /// Structural damage to a parsed tree: one node replaced by a value of another type, or removed.
-    mutating func mutateTree(_ json: QBOJSON) -> QBOJSON {
+    mutating func mutateTree(_ json: JSONValue) -> JSONValue {
         switch json {
         case .object(var object) where !object.isEmpty && !chance(4):
             let key = object.keys.sorted()[int(object.count)]
@@ -221,7 +222,7 @@ struct Mutator {
         }
     }
 
-    mutating func randomValue() -> QBOJSON {
+    mutating func randomValue() -> JSONValue {
         switch int(12) {
         case 0: return .null
         case 1: return .bool(chance(2))

@@ -1,4 +1,5 @@
 import Foundation
+import RowColJSON
 import Testing
 @testable import QBO
 
@@ -58,10 +59,10 @@ struct FuzzTests {
     }
 
     /// Parses `data` and, if it is JSON, decodes it with `decode`; every failure must be `.decoding`.
-    static func decodeBody(_ data: Data, index: Int, report: inout FuzzReport, _ decode: (QBOJSON) throws -> Void) {
-        let json: QBOJSON
+    static func decodeBody(_ data: Data, index: Int, report: inout FuzzReport, _ decode: (JSONValue) throws -> Void) {
+        let json: JSONValue
         do {
-            json = try QBOJSON.parse(data)
+            json = try QBOJSONBody.parse(data)
         } catch {
             report.rejected += 1
             check(error, code: .decoding, case: index, into: &report)
@@ -80,7 +81,7 @@ struct FuzzTests {
     /// (a value of another type, a key removed), so the DTO decoders see well-formed but wrong JSON.
     func fuzzEntity<E: QBOEntity>(_ type: E.Type, seed: UInt64) async throws {
         let seeds = try Self.fixtures("json", ext: ".json")
-        let trees = try seeds.map { try QBOJSON.parse($0) }
+        let trees = try seeds.map { try QBOJSONBody.parse($0) }
         let report = await Self.run("\(E.entityName) init(json:)", seed: seed, seeds: seeds) { index, mutator, report in
             if index % 2 == 0 {
                 var tree = trees[index / 2 % trees.count]
@@ -107,10 +108,10 @@ struct FuzzTests {
     @Test func billPaymentDecoder() async throws { try await fuzzEntity(QBOBillPayment.self, seed: 4) }
 
     @Test func cdcResult() async throws {
-        let bill = try QBOJSON.parse(Fixture.data("json/bill_open_balance.json"))
-        let payment = try QBOJSON.parse(Fixture.data("json/billpayment_check.json"))
-        let invoice = try QBOJSON.parse(Fixture.data("json/invoice_open.json"))
-        let body: QBOJSON = [
+        let bill = try QBOJSONBody.parse(Fixture.data("json/bill_open_balance.json"))
+        let payment = try QBOJSONBody.parse(Fixture.data("json/billpayment_check.json"))
+        let invoice = try QBOJSONBody.parse(Fixture.data("json/invoice_open.json"))
+        let body: JSONValue = [
             "CDCResponse": [["QueryResponse": [
                 ["Bill": [bill, ["Id": "65", "status": "Deleted", "domain": "QBO", "MetaData": ["LastUpdatedTime": "2016-04-13T07:34:31-07:00"]]],
                  "startPosition": 1, "maxResults": 2],
@@ -121,9 +122,9 @@ struct FuzzTests {
         ]
         let fromXML = try QBOXMLBody.json(Fixture.data("xml/change_data_capture_response.xml"))
         let trees = [body, fromXML]
-        let seeds = trees.map { $0.encoded() }
+        let seeds = trees.map { Data($0.serialized(.compact)) }
         let report = await Self.run("QBOCDCResult", seed: 5, seeds: seeds) { index, mutator, report in
-            let decode: (QBOJSON) throws -> Void = { json in
+            let decode: (JSONValue) throws -> Void = { json in
                 let result = try QBOCDCResult(json: json)
                 _ = try result.changes(for: "Bill").decoded(as: QBOBill.self)
                 _ = try result.changes(for: "Invoice").decoded(as: QBOInvoice.self)
@@ -263,13 +264,13 @@ struct FuzzTests {
     @Test(arguments: [("[", "]"), ("{\"a\":", "}")])
     func tenThousandLevelsAreRefusedWithADecodingError(open: String, close: String) throws {
         let body = Self.nested(10_000, open: open, close: close)
-        let error = try #require(throws: QBOError.self) { try QBOJSON.parse(body) }
+        let error = try #require(throws: QBOError.self) { try QBOJSONBody.parse(body) }
         #expect(error.code == .decoding)
         #expect(error.message.contains("nesting deeper than 512"))
         Self.expectCode(.decoding) { try QBOFaultParser.parse(body) }
         Self.expectCode(.decoding) { try QBOTokenResponse(jsonData: body) }
         // 500 levels is within the limit, so depth alone does not refuse a body.
-        #expect(try QBOJSON.parse(Self.nested(500, open: open, close: close)) != .null)
+        #expect(try QBOJSONBody.parse(Self.nested(500, open: open, close: close)) != .null)
     }
 
     @Test func deeplyNestedTokenFileIsACorruptFileNotACrash() throws {

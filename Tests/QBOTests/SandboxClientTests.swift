@@ -1,8 +1,7 @@
 import Foundation
-#if canImport(FoundationNetworking)
 import FoundationNetworking
-#endif
 import QBOSandbox
+import RowColJSON
 import Testing
 @testable import QBO
 
@@ -37,15 +36,15 @@ import Testing
 
         /// Calls the sandbox's control API (`/__sandbox/…`).
         @discardableResult
-        func control(_ method: String, _ path: String, _ body: QBOJSON? = nil) async throws -> (Int, QBOJSON?) {
+        func control(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> (Int, JSONValue?) {
             var request = URLRequest(url: sandbox.baseURL.appendingPathComponent("__sandbox").appendingPathComponent(path))
             request.httpMethod = method
             if let body {
-                request.httpBody = body.encoded()
+                request.httpBody = Data(body.serialized(.compact))
                 request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             }
             let (data, response) = try await SandboxClientTests.plainSession.data(for: request)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, try? QBOJSON.parse(data))
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, try? QBOJSONBody.parse(data))
         }
     }
 
@@ -62,7 +61,7 @@ import Testing
                 clientID: "sandbox-client", clientSecret: "sandbox-secret", redirectURI: "http://localhost:9/callback"))
             var seed = URLRequest(url: sandbox.baseURL.appendingPathComponent("__sandbox/realms"))
             seed.httpMethod = "POST"
-            seed.httpBody = QBOJSON.object(["realm": "9130", "seed": 7, "bills": .number(Decimal(bills)), "invoices": 5, "accounts": 2]).encoded()
+            seed.httpBody = Data(JSONValue.object(["realm": "9130", "seed": 7, "bills": .number(Decimal(bills)), "invoices": 5, "accounts": 2]).serialized(.compact))
             let (_, seeded) = try await plainSession.data(for: seed)
             #expect((seeded as? HTTPURLResponse)?.statusCode == 201)
 
@@ -180,7 +179,7 @@ import Testing
         }
     }
 
-    static func payment(for bill: QBOBill, bank: QBOAccount, amount: Decimal) -> QBOJSON {
+    static func payment(for bill: QBOBill, bank: QBOAccount, amount: Decimal) -> JSONValue {
         ["VendorRef": ["value": .string(bill.vendorRef?.value ?? "")], "PayType": "Check",
          "CheckPayment": ["BankAccountRef": ["value": .string(bank.id)]], "TotalAmt": .number(amount),
          "Line": [["Amount": .number(amount), "LinkedTxn": [["TxnId": .string(bill.id), "TxnType": "Bill"]]]]]

@@ -1,9 +1,10 @@
 import Foundation
+import RowColJSON
 import Testing
 @testable import QBO
 
 @Suite struct XMLBodyTests {
-    private func answer(_ file: String) throws -> QBOJSON {
+    private func answer(_ file: String) throws -> JSONValue {
         try QBOClient.interpret(QBOHTTPResponse(status: 200, headers: [:], body: Fixture.data(file))).get()
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import QBOSandbox
-import RowCol
+@testable import RowCol
 import Testing
 
 /// An advisor reaches only its own businesses, and tokens stay in `secrets/`.

@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 import RowColRunway
 import Testing
 
@@ -83,11 +84,11 @@ struct AdvisorConsoleTests {
     @Test func consoleJSONIsSortedSnakeCase() throws {
         let console = try AdvisorConsole(advisor: Fixture.advisor, asOf: Fixture.asOf,
                                           snapshots: [Self.business("a", cash: "1.00", bill: "2.00", due: 1)])
-        let text = try RunwayJSON.string(console)
+        let text = try jsonText(console)
         #expect(text.contains("\"advisor_id\" : \"adv-1\""))
         #expect(text.contains("\"as_of\" : \"2026-11-30T08:15:00.000Z\""))
         #expect(text.contains("\"weeks_of_runway\""))
-        let decoded = try RunwayJSON.makeDecoder().decode(AdvisorConsole.self, from: Data(text.utf8))
+        let decoded = try JSONValue.decode(AdvisorConsole.self, from: Array(text.utf8))
         #expect(decoded == console)
     }
 }

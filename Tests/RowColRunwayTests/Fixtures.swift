@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 import RowColRunway
 
 /// Small builders so each test states only the numbers it checks.
@@ -70,4 +71,9 @@ extension RunwaySnapshot {
     var disbursementsByWeek: [String] { weeks.map { $0.disbursements.decimalText } }
     var receiptsByWeek: [String] { weeks.map { $0.receipts.decimalText } }
     var warningCodes: [RunwayWarning.Code] { warnings.map(\.code) }
+}
+
+/// A value's `--json` text as the CLI prints it (the JSON leaf's pretty encoder, final newline).
+func jsonText(_ value: some Encodable) throws -> String {
+    String(decoding: try JSONEncoder(layout: .pretty).encode(value), as: UTF8.self) + "\n"
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 import RowColRunway
 import Testing
 
@@ -76,7 +77,7 @@ struct ReportTests {
 
     @Test func snapshotJSONIsStableSortedSnakeCaseAndRoundTrips() throws {
         let snapshot = Self.sample()
-        let text = try RunwayJSON.string(snapshot)
+        let text = try jsonText(snapshot)
         #expect(text.contains("\"as_of\" : \"2026-11-30T08:15:00.000Z\""))
         #expect(text.contains("\"as_of_date\" : \"2026-11-30\""))
         #expect(text.contains("\"home_currency\" : \"USD\""))
@@ -93,13 +94,13 @@ struct ReportTests {
         let apIndex = try #require(text.range(of: "\"ap\""))
         let arIndex = try #require(text.range(of: "\"ar\""))
         #expect(apIndex.lowerBound < arIndex.lowerBound)
-        #expect(try RunwayJSON.string(snapshot) == text)
-        let decoded = try RunwayJSON.makeDecoder().decode(RunwaySnapshot.self, from: Data(text.utf8))
+        #expect(try jsonText(snapshot) == text)
+        let decoded = try JSONValue.decode(RunwaySnapshot.self, from: Array(text.utf8))
         #expect(decoded == snapshot)
     }
 
     @Test func beyondHorizonRunwayIsWrittenWithAnExplicitNull() throws {
-        let text = try RunwayJSON.string(Fixture.snapshot())
+        let text = try jsonText(Fixture.snapshot())
         #expect(text.contains("\"first_negative_week\" : null"))
         #expect(text.contains("\"label\" : \"13+\""))
     }

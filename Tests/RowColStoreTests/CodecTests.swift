@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 import Testing
 @testable import RowColStore
 
@@ -7,6 +8,20 @@ import Testing
 /// `JSONEncoder` produced before them (workspaces written by either compare equal and verify
 /// clean) and read back what they wrote.
 @Suite struct CodecTests {
+    /// Foundation's own reading, times as RFC 3339: the reference the byte codecs are held to.
+    static func foundationDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let timestamp = Timestamp(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not RFC 3339: \(text)")
+            }
+            return timestamp.date
+        }
+        return decoder
+    }
+
     static func value(_ random: inout StoreFuzzTests.Random, depth: Int = 0) -> JSONValue {
         let strings = ["", "Acme/Co \"quoted\"", "é\u{301}\n\t\u{0}", "2026-11-28", "😀 ǅ", "\\path"]
         switch random.int(depth > 3 ? 4 : 6) {
@@ -53,21 +68,21 @@ import Testing
 
     @Test func logLinesAreWhatJSONEncoderWroteAndReadBack() throws {
         var random = StoreFuzzTests.Random(state: 3)
-        let encoder = JSONCoding.lineEncoder()
+        let encoder = JSONEncoder(layout: .compact)
         for seq in 1...2_000 {
             let entry = Self.entry(&random, seq: UInt64(seq))
             let bytes = LogLineCodec.encode(entry)
             let sameBytes = bytes == Array(try encoder.encode(entry))
             #expect(sameBytes, "seq \(seq): \(String(decoding: bytes, as: UTF8.self))")
             // A `null` body reads back as absent, as `decodeIfPresent` reads it: compare with Foundation's reading.
-            let sameEntry = try LogLineCodec.decode(bytes) == (try JSONCoding.decoder().decode(LogEntry.self, from: Data(bytes)))
+            let sameEntry = try LogLineCodec.decode(bytes) == (try Self.foundationDecoder().decode(LogEntry.self, from: Data(bytes)))
             #expect(sameEntry, "seq \(seq): \(String(decoding: bytes, as: UTF8.self))")
         }
     }
 
     @Test func documentsAreWhatJSONEncoderWroteAndReadBack() throws {
         var random = StoreFuzzTests.Random(state: 4)
-        let encoder = JSONCoding.documentEncoder()
+        let encoder = JSONEncoder(layout: .pretty)
         for index in 0..<2_000 {
             let document = MirrorDocument(
                 advisor: AdvisorID(unchecked: "ada"), business: BusinessID(unchecked: "acme"),
@@ -76,10 +91,10 @@ import Testing
                 updatedAt: Self.optional(&random, "2026-11-28T03:00:00-08:00"),
                 data: random.int(4) == 0 ? nil : Self.value(&random), qbo: random.int(4) == 0 ? nil : Self.value(&random))
             let bytes = document.storedBytes()
-            let sameBytes = bytes == (try JSONCoding.documentBytes(document, encoder: encoder))
+            let sameBytes = bytes == Array(try encoder.encode(document)) + [UInt8(ascii: "\n")]
             #expect(sameBytes, "case \(index): \(String(decoding: bytes, as: UTF8.self))")
             let back = try MirrorDocument(storedBytes: bytes)
-            let sameDocument = back == (try JSONCoding.decoder().decode(MirrorDocument.self, from: Data(bytes)))
+            let sameDocument = back == (try Self.foundationDecoder().decode(MirrorDocument.self, from: Data(bytes)))
             #expect(sameDocument, "case \(index)")
             // Every key is written, so a document reads back to the bytes it came from.
             let rewritten = back.storedBytes() == bytes

@@ -24,7 +24,7 @@ import Testing
         _ = try await store.commit([record(fixture.business, [try paid("b3"), .delete(.bill, id: EntityID(unchecked: "b4"))])])
         _ = try await store.commit([record(fixture.business, [try bill("b3", cents: 700, version: "10")])])
         let reader = store.reader
-        let fromIndex = try #require(try reader.openItemsFromIndex(Bill.self, .bill, of: fixture.ref))
+        let fromIndex = try #require(try reader.openItemsFromIndex(.bill, of: fixture.ref, OpenItemDecoding.bill))
         let fromDocuments = try reader.bills(of: fixture.ref).filter(\.isOpen)
         #expect(fromIndex == fromDocuments)
         #expect(fromIndex.count == 29)

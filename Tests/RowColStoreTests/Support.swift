@@ -1,6 +1,7 @@
 import Foundation
 @_exported import RowColTestSupport
 import RowColDomain
+import RowColJSON
 @testable import RowColStore
 
 /// A fresh workspace in a temporary folder with advisor `ada` and business `acme`.

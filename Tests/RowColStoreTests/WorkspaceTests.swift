@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 import Testing
 @testable import RowColStore
 
@@ -29,6 +30,19 @@ import Testing
         let error = try #require(throws: StoreError.self) { try Workspace.open(at: folder) }
         #expect(error.code == .notAWorkspace)
         #expect(error.message.contains(folder.lastPathComponent))
+    }
+
+    @Test func theFirstWriterMovesAFormatOneManifestOnKeepingItsPolicy() async throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let old = Array("{\"format_version\": 1, \"policy\": {\"cache_ttl_bills\": 600}}\n".utf8)
+        try writeBytes(old, fixture.root + "/rowcol.json")
+        let workspace = try Workspace.open(at: fixture.folder)
+        #expect(try readBytes(fixture.root + "/rowcol.json") == old)
+        let store = try AdvisorStore.open(workspace, advisor: fixture.advisor)
+        await store.close()
+        #expect(try workspace.manifest() == WorkspaceManifest(formatVersion: 2, policy: ["cache_ttl_bills": 600]))
+        #expect(try FileSystem.listDirectory(fixture.root).allSatisfy { !$0.hasSuffix(".tmp") })
     }
 
     @Test func openRefusesANewerFormat() throws {

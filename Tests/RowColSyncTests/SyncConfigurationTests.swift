@@ -6,9 +6,9 @@ import Testing
 struct SyncConfigurationTests {
     @Test func defaultsAreDesignsDefaults() throws {
         let configuration = try SyncConfiguration.resolve(environment: [:])
-        #expect(configuration.billsTTL == .seconds(900))
-        #expect(configuration.invoicesTTL == .seconds(900))
-        #expect(configuration.balancesTTL == .seconds(120))
+        #expect(configuration.softTTL(for: .bill) == .seconds(900))
+        #expect(configuration.softTTL(for: .invoice) == .seconds(900))
+        #expect(configuration.softTTL(for: .balance) == .seconds(120))
         #expect(configuration.hardTTL == .seconds(86_400))
         #expect(configuration.enableRetry && configuration.enableDedup && configuration.strictOnSnapshot)
         #expect(!configuration.schedulerEnabled)
@@ -19,8 +19,8 @@ struct SyncConfigurationTests {
         let configuration = try SyncConfiguration.resolve(
             environment: ["SYNC_CACHE_TTL_BILLS": "60", "STRICT_ON_SNAPSHOT": "false", "SYNC_NIGHTLY_RECON_HOUR": "04"],
             policy: ["cache_ttl_bills": .number(300), "cache_ttl_invoices": .number(30)])
-        #expect(configuration.billsTTL == .seconds(60))
-        #expect(configuration.invoicesTTL == .seconds(30))
+        #expect(configuration.softTTL(for: .bill) == .seconds(60))
+        #expect(configuration.softTTL(for: .invoice) == .seconds(30))
         #expect(!configuration.strictOnSnapshot)
         #expect(configuration.nightlyReconHour == 4)
     }

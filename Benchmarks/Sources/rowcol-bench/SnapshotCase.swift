@@ -187,7 +187,7 @@ enum SnapshotChildren {
         let inputs = inputs(
             business, asOf: arguments[2], bills: try reader.openBills(of: ref), invoices: try reader.openInvoices(of: ref),
             balances: try reader.balances(of: ref))
-        print(try RunwayJSON.string(RunwayCalculator.snapshot(inputs: inputs)))
+        try printReport(RunwayCalculator.snapshot(inputs: inputs))
     }
 
     /// `sqlite-snapshot-child <db> <business> <asOf>`.
@@ -196,6 +196,12 @@ enum SnapshotChildren {
         let (bills, invoices, balances) = try pool.read { try SQLiteMirror.read($0) }
         let inputs = inputs(
             BusinessID(unchecked: arguments[1]), asOf: arguments[2], bills: bills, invoices: invoices, balances: balances)
-        print(try RunwayJSON.string(RunwayCalculator.snapshot(inputs: inputs)))
+        try printReport(RunwayCalculator.snapshot(inputs: inputs))
     }
+}
+
+/// What `rowcol snapshot --json` prints (both children print it, and the harness compares them).
+private func printReport(_ snapshot: RunwaySnapshot) throws {
+    FileHandle.standardOutput.write(try JSONEncoder(layout: .pretty).encode(snapshot))
+    FileHandle.standardOutput.write(Data("\n".utf8))
 }

@@ -51,8 +51,7 @@ enum StatusChild {
     static func run(_ arguments: [String]) throws {
         let workspace = try Workspace.open(at: URL(fileURLWithPath: arguments[0]))
         let statuses = try WorkspaceStatus.read(workspace: workspace, advisor: Fixtures.advisor)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        print(String(decoding: try encoder.encode(statuses), as: UTF8.self))
+        // The encoder of every `--json` output.
+        print(String(decoding: try JSONEncoder(layout: .pretty).encode(statuses), as: UTF8.self))
     }
 }

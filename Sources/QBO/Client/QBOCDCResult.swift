@@ -1,4 +1,5 @@
 import Foundation
+import RowColJSON
 
 /// An object QBO reports as deleted: only its id and when it went.
 public struct QBODeletedObject: Hashable, Sendable {
@@ -7,7 +8,7 @@ public struct QBODeletedObject: Hashable, Sendable {
     /// `MetaData.LastUpdatedTime` as sent, when present.
     public var lastUpdatedTime: String?
 
-    init(json: QBOJSON, entity: String) throws {
+    init(json: JSONValue, entity: String) throws {
         let fields = try QBOFields(json, entity: entity)
         self.entity = entity
         self.id = try fields.requiredString("Id")
@@ -18,7 +19,7 @@ public struct QBODeletedObject: Hashable, Sendable {
 /// The changes of one entity type in a CDC answer.
 public struct QBOCDCChanges: Sendable {
     /// Objects created or changed, whole, as received.
-    public var changed: [QBOJSON]
+    public var changed: [JSONValue]
     /// Objects deleted (`status: "Deleted"` stubs).
     public var deleted: [QBODeletedObject]
 
@@ -43,7 +44,7 @@ public struct QBOCDCResult: Sendable {
     /// Parses `{"CDCResponse": [{"QueryResponse": [{"Bill": [...]}, …]}], "time"}`.
     ///
     /// - Throws: ``QBOError`` with code ``QBOError/Code/decoding`` on another shape.
-    public init(json: QBOJSON) throws {
+    public init(json: JSONValue) throws {
         guard let time = json["time"]?.stringValue else {
             throw QBOError(.decoding, message: "The CDC answer has no time; it cannot serve as the next cursor.")
         }

@@ -1,11 +1,12 @@
 import Foundation
+import RowColJSON
 
 extension QBOClient {
     /// Sends one API call with pacing, the breaker, 401 refresh and retries, and returns the JSON answer.
     ///
     /// - Parameter retries: which failures may be retried here (reads: every transient one).
     func send(_ method: String, path: String, query: [URLQueryItem] = [], body: Data? = nil,
-              contentType: String? = nil, retries: RetryScope) async throws -> QBOJSON {
+              contentType: String? = nil, retries: RetryScope) async throws -> JSONValue {
         let clock = configuration.clock
         let limiter = await configuration.registry.limiter(realmID: realmID, settings: configuration.rateLimit, clock: clock)
         let breaker = await configuration.registry.breaker(realmID: realmID, settings: configuration.circuitBreaker, clock: clock)
@@ -29,7 +30,7 @@ extension QBOClient {
             if let contentType { headers["Content-Type"] = contentType }
             let request = QBOHTTPRequest(method: method, url: url, headers: headers, body: body)
             let began = clock.now()
-            let outcome: Result<QBOJSON, QBOError>
+            let outcome: Result<JSONValue, QBOError>
             var response: QBOHTTPResponse?
             do {
                 let answer = try await transport.send(request)
@@ -86,7 +87,7 @@ extension QBOClient {
     }
 
     /// Turns an HTTP answer into JSON or a typed error, looking for faults even in 200 answers.
-    static func interpret(_ response: QBOHTTPResponse) -> Result<QBOJSON, QBOError> {
+    static func interpret(_ response: QBOHTTPResponse) -> Result<JSONValue, QBOError> {
         let success = (200..<300).contains(response.status)
         func stamp(_ error: QBOError) -> QBOError {
             var error = error

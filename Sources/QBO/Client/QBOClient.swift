@@ -1,4 +1,5 @@
 import Foundation
+import RowColJSON
 
 /// Supplies access tokens to a ``QBOClient``; ``QBOTokenManager`` is the standard one.
 public protocol QBOAccessTokenProvider: Sendable {
@@ -58,7 +59,7 @@ public struct QBOClient: Sendable {
     }
 
     /// Runs one query statement as is and returns the whole answer.
-    public func query(_ statement: String) async throws -> QBOJSON {
+    public func query(_ statement: String) async throws -> JSONValue {
         try await send("POST", path: "query", body: Data(statement.utf8), contentType: "application/text", retries: .transient)
     }
 
@@ -102,7 +103,7 @@ public struct QBOClient: Sendable {
         guard let response = json["QueryResponse"], response.objectValue != nil else {
             throw QBOError(.decoding, message: "The query answer has no QueryResponse object.")
         }
-        let rows: [QBOJSON]
+        let rows: [JSONValue]
         switch response[E.entityName] {
         case nil, .null?: rows = []
         case .array(let items)?: rows = items
@@ -124,9 +125,9 @@ public struct QBOClient: Sendable {
         return try QBOCDCResult(json: json)
     }
 
-    /// Change data capture since an instant (formatted in UTC with milliseconds).
+    /// Change data capture since an instant (sent as RFC 3339 in UTC with milliseconds).
     public func changes(entities: [String] = ["Bill", "Invoice", "BillPayment"], since date: Date) async throws -> QBOCDCResult {
-        try await changes(entities: entities, changedSince: QBOTimestamp.format(date))
+        try await changes(entities: entities, changedSince: Timestamp(date).description)
     }
 
     // MARK: Writes
@@ -139,12 +140,12 @@ public struct QBOClient: Sendable {
     ///     is meant to replay the original answer on a repeat, and failures that prove the request was
     ///     not processed (429, a refused connection) are retried; after any other failure the write
     ///     may have been committed, so it is not sent again here. Without one it is sent once.
-    public func createBillPayment(_ body: QBOJSON, requestID: String?) async throws -> QBOBillPayment {
+    public func createBillPayment(_ body: JSONValue, requestID: String?) async throws -> QBOBillPayment {
         try await create(QBOBillPayment.self, body: body, requestID: requestID)
     }
 
     /// Creates an entity (`POST …/{entity}`); see ``createBillPayment(_:requestID:)`` for `requestID`.
-    public func create<E: QBOEntity>(_ type: E.Type, body: QBOJSON, requestID: String?) async throws -> E {
+    public func create<E: QBOEntity>(_ type: E.Type, body: JSONValue, requestID: String?) async throws -> E {
         let json = try await write(E.pathName, body: body, requestID: requestID, extra: [])
         return try Self.entity(E.self, in: json)
     }
@@ -152,7 +153,7 @@ public struct QBOClient: Sendable {
     /// A sparse update: only the fields in `fields` change.
     ///
     /// - Throws: ``QBOError`` with code ``QBOError/Code/staleObject`` (fault 5010) when `syncToken` is not current.
-    public func sparseUpdate<E: QBOEntity>(_ type: E.Type, id: String, syncToken: String, fields: [String: QBOJSON],
+    public func sparseUpdate<E: QBOEntity>(_ type: E.Type, id: String, syncToken: String, fields: [String: JSONValue],
                                            requestID: String? = nil) async throws -> E {
         var object = fields
         object["Id"] = .string(id)
@@ -181,7 +182,7 @@ public struct QBOClient: Sendable {
         return try Self.entity(QBOBillPayment.self, in: json)
     }
 
-    private func write(_ path: String, body: QBOJSON, requestID: String?, extra: [URLQueryItem]) async throws -> QBOJSON {
+    private func write(_ path: String, body: JSONValue, requestID: String?, extra: [URLQueryItem]) async throws -> JSONValue {
         var query = extra
         if let requestID {
             guard !requestID.isEmpty, requestID.count <= 50 else {
@@ -190,11 +191,11 @@ public struct QBOClient: Sendable {
             query.append(URLQueryItem(name: "requestid", value: requestID))
         }
         // Only a write QBO can recognize as a repeat may be sent twice.
-        return try await send("POST", path: path, query: query, body: body.encoded(), contentType: "application/json",
+        return try await send("POST", path: path, query: query, body: Data(body.serialized(.compact)), contentType: "application/json",
                               retries: requestID != nil ? .unprocessed : .none)
     }
 
-    static func entity<E: QBOEntity>(_ type: E.Type, in json: QBOJSON) throws -> E {
+    static func entity<E: QBOEntity>(_ type: E.Type, in json: JSONValue) throws -> E {
         guard let object = json[E.entityName] else {
             throw QBOError(.decoding, message: "The answer has no \(E.entityName) object.")
         }

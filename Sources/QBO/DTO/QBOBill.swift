@@ -1,4 +1,5 @@
 import Foundation
+import RowColJSON
 
 /// A QBO `Bill` (accounts payable).
 public struct QBOBill: QBOEntity, Hashable {
@@ -18,9 +19,9 @@ public struct QBOBill: QBOEntity, Hashable {
     public var lines: [QBOLine]
     /// Links to the payments of this bill (`TxnType` `BillPaymentCheck` even for card payments).
     public var linkedTxns: [QBOLinkedTxn]
-    public var raw: QBOJSON
+    public var raw: JSONValue
 
-    public init(json: QBOJSON) throws {
+    public init(json: JSONValue) throws {
         let fields = try QBOFields(json, entity: Self.entityName)
         raw = json
         id = try fields.requiredString("Id")
@@ -56,9 +57,9 @@ public struct QBOInvoice: QBOEntity, Hashable {
     public var emailStatus: String?
     public var lines: [QBOLine]
     public var linkedTxns: [QBOLinkedTxn]
-    public var raw: QBOJSON
+    public var raw: JSONValue
 
-    public init(json: QBOJSON) throws {
+    public init(json: JSONValue) throws {
         let fields = try QBOFields(json, entity: Self.entityName)
         raw = json
         id = try fields.requiredString("Id")
@@ -95,9 +96,9 @@ public struct QBOAccount: QBOEntity, Hashable {
     public var currencyRef: QBORef?
     /// Accounts are never deleted in QBO, only made inactive.
     public var active: Bool?
-    public var raw: QBOJSON
+    public var raw: JSONValue
 
-    public init(json: QBOJSON) throws {
+    public init(json: JSONValue) throws {
         let fields = try QBOFields(json, entity: Self.entityName)
         raw = json
         id = try fields.requiredString("Id")
@@ -133,14 +134,14 @@ public struct QBOBillPayment: QBOEntity, Hashable {
     public var privateNote: String?
     /// Each line pays the bills in its `linkedTxns`.
     public var lines: [QBOLine]
-    public var raw: QBOJSON
+    public var raw: JSONValue
 
     /// The ids of the bills this payment pays.
     public var paidBillIDs: [String] {
         lines.flatMap(\.linkedTxns).filter { $0.txnType == nil || $0.txnType == "Bill" }.map(\.txnID)
     }
 
-    public init(json: QBOJSON) throws {
+    public init(json: JSONValue) throws {
         let fields = try QBOFields(json, entity: Self.entityName)
         raw = json
         id = try fields.requiredString("Id")

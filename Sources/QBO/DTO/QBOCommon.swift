@@ -1,4 +1,5 @@
 import Foundation
+import RowColJSON
 
 /// A calendar date as QBO sends it (`YYYY-MM-DD`), with no time and no time zone.
 public struct QBODate: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
@@ -57,7 +58,7 @@ public struct QBORef: Hashable, Sendable {
         self.name = name
     }
 
-    init(json: QBOJSON, entity: String) throws {
+    init(json: JSONValue, entity: String) throws {
         let fields = try QBOFields(json, entity: entity)
         self.value = try fields.requiredString("value")
         self.name = try fields.string("name")
@@ -81,7 +82,7 @@ public struct QBOLinkedTxn: Hashable, Sendable {
         self.txnType = txnType
     }
 
-    init(json: QBOJSON, entity: String) throws {
+    init(json: JSONValue, entity: String) throws {
         let fields = try QBOFields(json, entity: entity)
         self.txnID = try fields.requiredString("TxnId")
         self.txnType = try fields.string("TxnType")
@@ -115,16 +116,16 @@ public struct QBOLine: Hashable, Sendable {
     /// `nil` on bill-payment lines, which have no `DetailType`.
     public var kind: QBOLineKind?
     /// The `<DetailType>` object as received.
-    public var detail: QBOJSON?
+    public var detail: JSONValue?
     /// `AccountRef` of an account-based expense line.
     public var accountRef: QBORef?
     /// `ItemRef` of an item or sales line.
     public var itemRef: QBORef?
     public var linkedTxns: [QBOLinkedTxn]
     /// The line as received.
-    public var raw: QBOJSON
+    public var raw: JSONValue
 
-    init(json: QBOJSON, entity: String) throws {
+    init(json: JSONValue, entity: String) throws {
         let fields = try QBOFields(json, entity: entity)
         self.raw = json
         self.id = try fields.string("Id")
@@ -148,11 +149,11 @@ public protocol QBOEntity: Sendable {
     static var entityName: String { get }
     var id: String { get }
     /// The whole object as received, unknown fields included.
-    var raw: QBOJSON { get }
+    var raw: JSONValue { get }
     /// Builds the DTO from a JSON object.
     ///
     /// - Throws: ``QBOError`` with code ``QBOError/Code/decoding`` when a field has the wrong type.
-    init(json: QBOJSON) throws
+    init(json: JSONValue) throws
 }
 
 extension QBOEntity {
@@ -161,7 +162,7 @@ extension QBOEntity {
 
     /// Decodes one entity from JSON bytes (the bare object, or the `{"Bill": {...}}` envelope).
     public init(jsonData data: Data) throws {
-        let json = try QBOJSON.parse(QBOFaultParser.jsonBytes(data))
+        let json = try QBOJSONBody.parse(QBOFaultParser.jsonBytes(data))
         if let inner = json[Self.entityName] { try self.init(json: inner) } else { try self.init(json: json) }
     }
 }

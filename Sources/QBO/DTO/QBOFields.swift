@@ -1,115 +1,82 @@
 import Foundation
+import RowColJSON
 
-/// Typed reads of a QBO JSON object that accept QBO's leniencies (ids as numbers, amounts as
-/// strings) and turn real type mismatches into ``QBOError/Code/decoding`` errors.
+/// Typed reads of a QBO JSON object: the JSON leaf's lenient `JSONFields` (QBO sends ids as
+/// numbers and amounts as strings), QBO's own shapes (refs, `MetaData`, lines), and field errors
+/// as ``QBOError/Code/decoding``.
 struct QBOFields {
-    let object: [String: QBOJSON]
-    let entity: String
+    let fields: JSONFields
 
-    init(_ json: QBOJSON, entity: String) throws {
-        guard let object = json.objectValue else {
-            throw QBOError(.decoding, message: "A \(entity) must be a JSON object, got \(QBOFields.kind(json)).")
-        }
-        self.object = object
-        self.entity = entity
+    init(_ json: JSONValue, entity: String) throws(QBOError) {
+        fields = try Self.reading { () throws(JSONError) in try JSONFields(json, path: entity, lenient: true) }
     }
 
-    func mismatch(_ key: String, expected: String) -> QBOError {
-        QBOError(.decoding, message: "\(entity).\(key) should be \(expected), got \(QBOFields.kind(object[key] ?? .null)).")
-    }
+    private init(_ fields: JSONFields) { self.fields = fields }
 
-    func string(_ key: String) throws -> String? {
-        switch object[key] {
-        case nil, .null?: return nil
-        case .string(let text)?: return text
-        case .number(let number)?: return "\(number)"
-        default: throw mismatch(key, expected: "a string")
+    /// Runs a read of the leaf's, as a QBO decoding error when it fails.
+    private static func reading<T>(_ read: () throws(JSONError) -> T) throws(QBOError) -> T {
+        do {
+            return try read()
+        } catch {
+            throw QBOError(.decoding, message: "The answer does not have the shape QBO sends: \(error.message).")
         }
     }
 
-    func requiredString(_ key: String) throws -> String {
-        guard let value = try string(key) else {
-            throw QBOError(.decoding, message: "\(entity).\(key) is missing; QBO always sends it.")
-        }
-        return value
+    func string(_ key: String) throws(QBOError) -> String? {
+        try Self.reading { () throws(JSONError) in try fields.optionalString(key) }
     }
 
-    func decimal(_ key: String) throws -> Decimal? {
-        switch object[key] {
-        case nil, .null?: return nil
-        case .number(let number)?: return number
-        case .string(let text)?:
-            guard let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), !text.isEmpty else {
-                throw mismatch(key, expected: "a decimal number")
-            }
-            return number
-        default: throw mismatch(key, expected: "a number")
-        }
+    func requiredString(_ key: String) throws(QBOError) -> String {
+        try Self.reading { () throws(JSONError) in try fields.string(key) }
     }
 
-    func bool(_ key: String) throws -> Bool? {
-        switch object[key] {
-        case nil, .null?: return nil
-        case .bool(let flag)?: return flag
-        case .string("true")?: return true
-        case .string("false")?: return false
-        default: throw mismatch(key, expected: "true or false")
-        }
+    func decimal(_ key: String) throws(QBOError) -> Decimal? {
+        try Self.reading { () throws(JSONError) in try fields.optionalDecimal(key) }
     }
 
-    func date(_ key: String) throws -> QBODate? {
+    func bool(_ key: String) throws(QBOError) -> Bool? {
+        try Self.reading { () throws(JSONError) in try fields.optionalBool(key) }
+    }
+
+    func date(_ key: String) throws(QBOError) -> QBODate? {
         guard let text = try string(key) else { return nil }
-        guard let date = QBODate(text) else { throw mismatch(key, expected: "a YYYY-MM-DD date") }
+        guard let date = QBODate(text) else {
+            let mismatch = fields.mismatch(key, expected: "a YYYY-MM-DD date")
+            throw QBOError(.decoding, message: "The answer does not have the shape QBO sends: \(mismatch.message).")
+        }
         return date
     }
 
+    /// An object member, kept whole.
+    func objectValue(_ key: String) throws(QBOError) -> JSONValue? {
+        try Self.reading { () throws(JSONError) in try fields.optionalObject(key).map { .object($0.members) } }
+    }
+
+    /// An object member's fields (path `entity.key`).
+    func object(_ key: String) throws(QBOError) -> QBOFields? {
+        try Self.reading { () throws(JSONError) in try fields.optionalObject(key) }.map(QBOFields.init)
+    }
+
+    /// The elements of an array member; empty when it is absent.
+    func array(_ key: String) throws(QBOError) -> [JSONValue] {
+        try Self.reading { () throws(JSONError) in try fields.optionalArray(key) } ?? []
+    }
+
     func ref(_ key: String) throws -> QBORef? {
-        switch object[key] {
-        case nil, .null?: return nil
-        case let value?: return try QBORef(json: value, entity: "\(entity).\(key)")
-        }
+        guard let value = fields.value(key) else { return nil }
+        return try QBORef(json: value, entity: fields.name(key))
     }
 
-    func objectValue(_ key: String) throws -> QBOJSON? {
-        switch object[key] {
-        case nil, .null?: return nil
-        case let value? where value.objectValue != nil: return value
-        default: throw mismatch(key, expected: "an object")
-        }
-    }
-
-    func array(_ key: String) throws -> [QBOJSON] {
-        switch object[key] {
-        case nil, .null?: return []
-        case .array(let items)?: return items
-        // A single element sometimes arrives unwrapped from XML-to-JSON converters.
-        case .object?: return [object[key]!]
-        default: throw mismatch(key, expected: "an array")
-        }
-    }
-
-    func metaData() throws -> QBOMetaData? {
-        guard let meta = try objectValue("MetaData") else { return nil }
-        let fields = try QBOFields(meta, entity: "\(entity).MetaData")
-        return QBOMetaData(createTime: try fields.string("CreateTime"), lastUpdatedTime: try fields.string("LastUpdatedTime"))
+    func metaData() throws(QBOError) -> QBOMetaData? {
+        guard let meta = try object("MetaData") else { return nil }
+        return QBOMetaData(createTime: try meta.string("CreateTime"), lastUpdatedTime: try meta.string("LastUpdatedTime"))
     }
 
     func linkedTxns(_ key: String = "LinkedTxn") throws -> [QBOLinkedTxn] {
-        try array(key).map { try QBOLinkedTxn(json: $0, entity: "\(entity).\(key)") }
+        try array(key).map { try QBOLinkedTxn(json: $0, entity: fields.name(key)) }
     }
 
     func lines() throws -> [QBOLine] {
-        try array("Line").map { try QBOLine(json: $0, entity: "\(entity).Line") }
-    }
-
-    static func kind(_ json: QBOJSON) -> String {
-        switch json {
-        case .null: return "null"
-        case .bool: return "a boolean"
-        case .number: return "a number"
-        case .string: return "a string"
-        case .array: return "an array"
-        case .object: return "an object"
-        }
+        try array("Line").map { try QBOLine(json: $0, entity: fields.name("Line")) }
     }
 }

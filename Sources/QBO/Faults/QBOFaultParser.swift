@@ -1,4 +1,5 @@
 import Foundation
+import RowColJSON
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -15,7 +16,7 @@ public enum QBOFaultParser {
     /// What a body turned out to be.
     public enum Body: Sendable {
         /// A JSON body without a fault.
-        case json(QBOJSON)
+        case json(JSONValue)
         /// A body that carried faults (in any of the three shapes).
         case faults([QBOFault])
         /// An XML body without a fault (an entity in XML).
@@ -32,18 +33,18 @@ public enum QBOFaultParser {
             let faults = try xmlFaults(data)
             return faults.isEmpty ? .xml : .faults(faults)
         case UInt8(ascii: "{")?, UInt8(ascii: "[")?:
-            let json = try QBOJSON.parse(jsonBytes(data))
+            let json = try QBOJSONBody.parse(jsonBytes(data))
             if let faults = jsonFaults(json) { return .faults(faults) }
             return .json(json)
         case nil:
             throw QBOError(.decoding, message: "The body is empty where QBO always sends JSON or XML.")
         default:
-            throw QBOError(.decoding, message: "The body is neither JSON nor XML (\(QBOJSON.preview(data))).")
+            throw QBOError(.decoding, message: "The body is neither JSON nor XML (\(QBOJSONBody.preview(data))).")
         }
     }
 
     /// The faults in a JSON value, or `nil` when it carries none.
-    public static func jsonFaults(_ json: QBOJSON) -> [QBOFault]? {
+    public static func jsonFaults(_ json: JSONValue) -> [QBOFault]? {
         guard let fault = json["Fault"] ?? json["fault"], fault.objectValue != nil else { return nil }
         let type = (fault["type"] ?? fault["Type"])?.stringValue
         let errors = (fault["Error"] ?? fault["error"])?.arrayValue ?? []
@@ -68,7 +69,7 @@ public enum QBOFaultParser {
         let ok = parser.parse()
         if !delegate.faults.isEmpty { return delegate.faults }
         if !ok || !delegate.sawElement {
-            throw QBOError(.decoding, message: "The body is not well-formed XML (\(QBOJSON.preview(data))); an HTML page or a truncated answer arrived instead of QBO XML.",
+            throw QBOError(.decoding, message: "The body is not well-formed XML (\(QBOJSONBody.preview(data))); an HTML page or a truncated answer arrived instead of QBO XML.",
                            underlying: parser.parserError.map { "\($0)" })
         }
         return []
@@ -85,7 +86,7 @@ public enum QBOFaultParser {
         data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data
     }
 
-    static func lenientString(_ value: QBOJSON?) -> String? {
+    static func lenientString(_ value: JSONValue?) -> String? {
         switch value {
         case .string(let text)?: return text
         case .number(let number)?: return "\(number)"

@@ -1,9 +1,10 @@
 import Foundation
+import RowColJSON
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
 
-/// Converts a QBO XML answer into the ``QBOJSON`` shape of its JSON twin, so XML that QBO sends
+/// Converts a QBO XML answer into the `JSONValue` shape of its JSON twin, so XML that QBO sends
 /// despite `Accept: application/json` still decodes.
 ///
 /// XML carries no types: leaf values stay strings (the DTOs read numbers and booleans from strings).
@@ -11,18 +12,18 @@ import FoundationXML
 /// repeated under one parent becomes an array, attributes become fields, and `IntuitResponse`
 /// becomes the envelope (`{"Bill": {...}, "time": "..."}`).
 enum QBOXMLBody {
-    static func json(_ data: Data) throws -> QBOJSON {
+    static func json(_ data: Data) throws -> JSONValue {
         try screen(data)
         let builder = XMLTreeBuilder()
         let parser = XMLParser(data: data)
         parser.delegate = builder
         let parsed = parser.parse()
         if builder.tooDeep {
-            throw QBOError(.decoding, message: "The XML answer nests elements deeper than \(XMLTreeBuilder.maxDepth) levels (\(QBOJSON.preview(data))); QBO never does, so the body is damaged or hostile.")
+            throw QBOError(.decoding, message: "The XML answer nests elements deeper than \(XMLTreeBuilder.maxDepth) levels (\(QBOJSONBody.preview(data))); QBO never does, so the body is damaged or hostile.")
         }
         // QBO's XML roots are capitalized (`IntuitResponse`, `Bill`); an HTML page is not QBO XML.
         guard parsed, let root = builder.root, root.name.first?.isUppercase == true else {
-            throw QBOError(.decoding, message: "The XML answer is not well-formed (\(QBOJSON.preview(data))).",
+            throw QBOError(.decoding, message: "The XML answer is not well-formed (\(QBOJSONBody.preview(data))).",
                            underlying: parser.parserError.map { "\($0)" })
         }
         if root.name == "IntuitResponse" {
@@ -38,7 +39,7 @@ enum QBOXMLBody {
     /// QBO sends UTF-8 with at most the leading XML declaration, so nothing real is refused.
     static func screen(_ data: Data) throws {
         guard String(validating: data, as: UTF8.self) != nil else {
-            throw QBOError(.decoding, message: "The XML body is not valid UTF-8 (\(QBOJSON.preview(data))); QBO always sends UTF-8, so the answer is damaged.")
+            throw QBOError(.decoding, message: "The XML body is not valid UTF-8 (\(QBOJSONBody.preview(data))); QBO always sends UTF-8, so the answer is damaged.")
         }
         let bytes = [UInt8](data)
         let first = bytes.firstIndex { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
@@ -48,11 +49,11 @@ enum QBOXMLBody {
                 let declaration = index == first && bytes.count > index + 5 && bytes[(index + 2)..<(index + 5)].elementsEqual("xml".utf8)
                     && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index + 5])
                 guard declaration else {
-                    throw QBOError(.decoding, message: "The XML body holds a processing instruction at byte \(index) (\(QBOJSON.preview(data))); QBO XML has none besides the leading XML declaration, so the answer is damaged or hostile.")
+                    throw QBOError(.decoding, message: "The XML body holds a processing instruction at byte \(index) (\(QBOJSONBody.preview(data))); QBO XML has none besides the leading XML declaration, so the answer is damaged or hostile.")
                 }
             }
             if bytes[index] == UInt8(ascii: "<"), bytes[(index + 1)...].starts(with: "!DOCTYPE".utf8) {
-                throw QBOError(.decoding, message: "The XML body declares a DOCTYPE (\(QBOJSON.preview(data))); QBO XML never does: an HTML page or a hostile body arrived instead of a QBO answer.")
+                throw QBOError(.decoding, message: "The XML body declares a DOCTYPE (\(QBOJSONBody.preview(data))); QBO XML never does: an HTML page or a hostile body arrived instead of a QBO answer.")
             }
             index += 1
         }
@@ -69,21 +70,21 @@ enum QBOXMLBody {
         }
     }
 
-    private static func value(of node: Node) -> QBOJSON {
+    private static func value(of node: Node) -> JSONValue {
         let text = node.text.trimmingCharacters(in: .whitespacesAndNewlines)
         if node.children.isEmpty && node.name != "QueryResponse" && node.name != "CDCResponse" {
             if node.name.hasSuffix("Ref") || (!node.attributes.isEmpty && !text.isEmpty) {
-                var object = node.attributes.mapValues(QBOJSON.string)
+                var object = node.attributes.mapValues(JSONValue.string)
                 object["value"] = .string(text)
                 return .object(object)
             }
             // `<SubTotalLineDetail/>` is `{}` in JSON: detail objects stay objects when empty.
             if node.attributes.isEmpty { return text.isEmpty && node.name.hasSuffix("Detail") ? .object([:]) : .string(text) }
-            return .object(node.attributes.mapValues(QBOJSON.string))
+            return .object(node.attributes.mapValues(JSONValue.string))
         }
-        var object: [String: QBOJSON] = node.attributes.filter { $0.key != "xmlns" }.mapValues(QBOJSON.string)
+        var object: [String: JSONValue] = node.attributes.filter { $0.key != "xmlns" }.mapValues(JSONValue.string)
         var order: [String] = []
-        var grouped: [String: [QBOJSON]] = [:]
+        var grouped: [String: [JSONValue]] = [:]
         for child in node.children {
             if grouped[child.name] == nil { order.append(child.name) }
             grouped[child.name, default: []].append(value(of: child))

@@ -1,4 +1,5 @@
 import Foundation
+import RowColJSON
 
 /// The app's OAuth 2.0 credentials at Intuit.
 public struct QBOAppCredentials: Sendable, CustomStringConvertible {
@@ -64,7 +65,7 @@ public struct QBOOAuthClient: Sendable {
 
     /// Revokes `token` (an access or refresh token); the connection then needs a new authorization.
     public func revoke(token: String) async throws {
-        let body = QBOJSON.object(["token": .string(token)]).encoded()
+        let body = Data(JSONValue.object(["token": .string(token)]).serialized(.compact))
         let request = QBOHTTPRequest(method: "POST", url: endpoints.revoke, headers: [
             "Authorization": credentials.basicAuthorization, "Accept": "application/json",
             "Content-Type": "application/json",
@@ -90,7 +91,7 @@ public struct QBOOAuthClient: Sendable {
     }
 
     private func oauthError(_ response: QBOHTTPResponse, operation: String) -> QBOError {
-        let json = try? QBOJSON.parse(QBOFaultParser.jsonBytes(response.body))
+        let json = try? QBOJSONBody.parse(QBOFaultParser.jsonBytes(response.body))
         let code = json?["error"]?.stringValue
         let description = json?["error_description"]?.stringValue
         let what = [code, description].compactMap { $0 }.joined(separator: ": ")

@@ -1,4 +1,5 @@
 import Foundation
+import RowColJSON
 
 /// The token file of one connection (for example `<workspace>/secrets/<advisor>/<business>.json`).
 ///
@@ -25,7 +26,7 @@ public struct QBOTokenStore: Sendable {
         guard FileManager.default.fileExists(atPath: fileURL.path) else { return nil }
         do {
             let data = try Data(contentsOf: fileURL)
-            return try Self.decoder.decode(QBOTokenSet.self, from: data)
+            return try JSONValue.decode(QBOTokenSet.self, from: data)
         } catch {
             throw QBOError(.tokenStore, message: "The token file \(fileURL.path) cannot be read or is corrupt; connect the company again to rewrite it.",
                            underlying: "\(type(of: error))")
@@ -37,7 +38,7 @@ public struct QBOTokenStore: Sendable {
         try FileSystem.makePrivateDirectory(fileURL.deletingLastPathComponent())
         let data: Data
         do {
-            data = try Self.encoder.encode(tokens) + Data("\n".utf8)
+            data = try JSONEncoder(layout: .pretty).encode(tokens) + Data("\n".utf8)
         } catch {
             throw QBOError(.tokenStore, message: "Cannot encode the tokens for \(fileURL.path).", underlying: "\(error)")
         }
@@ -62,48 +63,5 @@ public struct QBOTokenStore: Sendable {
         }
         defer { lock?.unlock() }
         return try await body()
-    }
-
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(QBOTimestamp.format(date))
-        }
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = QBOTimestamp.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(text) is not an ISO 8601 instant")
-            }
-            return date
-        }
-        return decoder
-    }()
-}
-
-/// ISO 8601 instants with milliseconds, in UTC.
-public enum QBOTimestamp {
-    /// Formats `date` as `2026-11-28T03:55:42.123Z`.
-    public static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
-    }
-
-    /// Parses an ISO 8601 instant with or without fractional seconds.
-    public static func parse(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RowColJSON
 
 /// Whether a connection can still be used.
 public enum QBOConnectionStatus: String, Codable, Sendable {
@@ -83,7 +84,7 @@ public struct QBOTokenResponse: Sendable, Equatable, CustomStringConvertible, Cu
     ///
     /// - Throws: ``QBOError`` (``QBOError/Code/decoding``) when a field is missing or mistyped.
     public init(jsonData data: Data) throws {
-        let json = try QBOJSON.parse(QBOFaultParser.jsonBytes(data), context: "token answer")
+        let json = try QBOJSONBody.parse(QBOFaultParser.jsonBytes(data), context: "token answer")
         func number(_ key: String) -> Double? {
             switch json[key] {
             case .number(let value)?: return NSDecimalNumber(decimal: value).doubleValue

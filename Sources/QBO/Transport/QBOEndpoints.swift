@@ -1,4 +1,5 @@
 import Foundation
+import RowColJSON
 
 /// Where the QBO API and Intuit's OAuth 2.0 endpoints live.
 ///
@@ -53,7 +54,7 @@ public struct QBOEndpoints: Hashable, Sendable {
     ///   - api: the API base URL, which the document does not name.
     /// - Throws: ``QBOError`` with code ``QBOError/Code/decoding`` when a field is missing or not a URL.
     public static func fromDiscovery(_ document: Data, api: URL) throws -> QBOEndpoints {
-        let json = try QBOJSON.parse(QBOFaultParser.jsonBytes(document), context: "discovery document")
+        let json = try QBOJSONBody.parse(QBOFaultParser.jsonBytes(document), context: "discovery document")
         func url(_ key: String) throws -> URL {
             guard let text = json[key]?.stringValue, let url = URL(string: text), url.scheme != nil else {
                 throw QBOError(.decoding, message: "The discovery document has no valid \"\(key)\"; check the discovery URL.")

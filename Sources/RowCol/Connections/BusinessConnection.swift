@@ -4,6 +4,7 @@ import Glibc
 #endif
 import QBO
 import RowColDomain
+import RowColJSON
 import RowColStore
 
 /// The Intuit app a business is connected through (client id and secret), kept beside the tokens
@@ -119,7 +120,7 @@ public struct Connections: Sendable {
         case .authorizationCode(let code):
             _ = try await QBOTokenManager(store: store, oauth: oauth).connect(code: code, realmID: realmID)
         }
-        try writeSecret(JSONEncoder.sorted.encode(credentials), to: try appFile(business))
+        try writeSecret(JSONEncoder(layout: .pretty).encode(credentials), to: try appFile(business))
         if (try? workspace.business(ref)) == nil {
             try workspace.addBusiness(info)
         } else {
@@ -149,7 +150,7 @@ public struct Connections: Sendable {
         }
         let credentials: AppCredentials
         do {
-            credentials = try JSONDecoder().decode(AppCredentials.self, from: data)
+            credentials = try JSONValue.decode(AppCredentials.self, from: data)
         } catch {
             throw ConnectionError("secrets/\(advisor)/\(appFile.lastPathComponent) is unreadable; run `rowcol connect` again")
         }
@@ -204,13 +205,5 @@ public struct Connections: Sendable {
         guard rename(temp.path, url.path) == 0 else {
             throw ConnectionError("cannot save \(url.path): \(String(cString: strerror(errno)))")
         }
-    }
-}
-
-extension JSONEncoder {
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return encoder
     }
 }

@@ -59,7 +59,8 @@ extension AdvisorSession {
     public func runway(strict: Bool? = nil, rates: [CurrencyCode: Decimal] = [:]) -> RunwayOrchestrator {
         let useStrict = strict ?? configuration.strictOnSnapshot
         return RunwayOrchestrator(
-            bills: gateways, invoices: gateways, balances: gateways, hint: useStrict ? .strict : .cachedOK, rates: rates)
+            bills: gateways, invoices: gateways, balances: gateways, hint: useStrict ? .strict : .cachedOK, rates: rates,
+            now: now)
     }
 
     /// The snapshot of one business.
@@ -82,6 +83,6 @@ extension AdvisorSession {
             for try await snapshot in group { all.append(snapshot) }
             return all
         }
-        return try AdvisorConsole(advisor: advisor, asOf: Date(), snapshots: snapshots)
+        return try AdvisorConsole(advisor: advisor, asOf: now(), snapshots: snapshots)
     }
 }

@@ -1,11 +1,15 @@
 import Foundation
 import QBO
 import RowColDomain
+import RowColJSON
 import RowColStore
 import RowColSync
 
-/// Everything needed to work on one advisor's businesses: the workspace, the advisor's store
-/// (the single writer, holding its lock), the sync orchestrator and the QBO gateways.
+/// Everything needed to work on one advisor's businesses, holding the advisor's writer lock until
+/// ``close()``: the domain gateways (answers with their freshness and flags), the runway
+/// (``snapshot(_:strict:rates:)``, ``console(strict:rates:)``), syncs (``sync(businesses:strict:progress:)``,
+/// ``recon(businesses:progress:)``), ``payments`` and ``flags(of:)``. The store and the orchestrator
+/// behind them stay inside: every read goes through the gateways' freshness and flags.
 ///
 /// ```swift
 /// let session = try await AdvisorSession.open(workspace: folder, advisor: ada)
@@ -15,10 +19,11 @@ import RowColSync
 public final class AdvisorSession: Sendable {
     public let workspace: Workspace
     public let advisor: AdvisorID
-    public let store: AdvisorStore
+    /// The advisor's store (the single writer); reached through the gateways, never directly.
+    let store: AdvisorStore
     public let configuration: SyncConfiguration
-    public let orchestrator: SyncOrchestrator
-    public let connections: Connections
+    let orchestrator: SyncOrchestrator
+    let connections: Connections
     public let gateways: QBOGateways
     /// The session's clock, shared by the orchestrator and everything that stamps a time.
     let now: @Sendable () -> Date

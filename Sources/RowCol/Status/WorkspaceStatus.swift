@@ -41,28 +41,18 @@ public enum WorkspaceStatus {
             let ref = BusinessRef(advisor: advisor, business: business)
             let info = try workspace.business(ref)
             let state = try workspace.businessState(ref)
-            let sync: BusinessSyncState
-            switch state.sync {
-            case .object(let object) where object.isEmpty: sync = BusinessSyncState()
-            case .null: sync = BusinessSyncState()
-            default: sync = (try? state.sync.decode(BusinessSyncState.self)) ?? BusinessSyncState()
-            }
             var freshness: [String: Freshness] = [:]
             var documents: [String: Int] = [:]
-            var flags = sync.flags
-            for kind in [EntityKind.bill, .invoice, .balance] {
-                let fresh = Freshness.classify(
-                    refreshedAt: sync.refreshedAt(kind), now: now, softTTL: configuration.softTTL(for: kind),
-                    hardTTL: configuration.hardTTL)
-                freshness[kind.rawValue] = fresh
-                if fresh.level == .staleHard || fresh.level == .never {
-                    flags.append(HygieneFlag(
-                        code: .mirrorStaleHard, business: business, entity: kind, since: now,
-                        message: fresh.level == .never ? "\(kind) never synced" : "\(kind) older than the hard TTL"))
-                } else if fresh.level == .stale {
-                    flags.append(HygieneFlag(code: .mirrorStale, business: business, entity: kind, since: now,
-                                             message: "\(kind) older than its TTL"))
+            var flags: [HygieneFlag]
+            do {
+                let sync = try BusinessSyncState(stored: state.sync, business: business)
+                flags = sync.flagsInForce(for: nil, business: business, configuration: configuration, now: now)
+                for entity in MirroredEntities.fetched {
+                    freshness[entity.kind.rawValue] = sync.freshness(of: entity.kind, configuration: configuration, now: now)
                 }
+            } catch {
+                // A damaged sync section is shown, never hidden: the next sync of this business says the same.
+                flags = [HygieneFlag(code: .syncFailed, business: business, since: now, message: "\(error)")]
             }
             for kind in EntityKind.allCases { documents[kind.rawValue] = try reader.count(kind, of: ref) }
             let pending = try reader.payments(of: ref).filter { $0.state == .pending }.count
@@ -70,6 +60,14 @@ public enum WorkspaceStatus {
                 business: business, displayName: info.displayName, realmID: info.realmID,
                 connection: connections.status(of: business) ?? "not connected", freshness: freshness,
                 documents: documents, pendingWrites: pending, checkpoint: state.checkpoint, flags: flags)
+        }
+    }
+
+    /// Every payment still waiting to be sent, across the advisor's businesses (no lock).
+    public static func outbox(workspace: Workspace, advisor: AdvisorID) throws -> [BillPayment] {
+        let reader = workspace.mirrorReader(for: advisor)
+        return try workspace.businesses(of: advisor).flatMap { business in
+            try reader.payments(of: BusinessRef(advisor: advisor, business: business)).filter { $0.state == .pending }
         }
     }
 }

@@ -68,7 +68,7 @@ extension AdvisorSession {
         progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
     ) async throws -> [BusinessSyncReport] {
         try await eachBusiness(requested) { business in
-            try await self.syncOne(business, kinds: [.bill, .invoice, .balance], strict: strict, progress: progress)
+            try await self.syncOne(business, kinds: MirroredEntities.fetched.map(\.kind), strict: strict, progress: progress)
         }
     }
 
@@ -80,7 +80,7 @@ extension AdvisorSession {
         progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
     ) async throws -> [BusinessSyncReport] {
         try await eachBusiness(requested) { business in
-            try await self.syncOne(business, kinds: [.payment, .balance], strict: true, progress: progress)
+            try await self.syncOne(business, kinds: MirroredEntities.reconciled.map(\.kind), strict: true, progress: progress)
         }
     }
 
@@ -123,7 +123,8 @@ extension AdvisorSession {
             progress(.finished(business, .payment, changed: sent, reachedQBO: sent == pendingBefore.count, logSeq: nil))
         }
         for kind in kinds {
-            if !strict, kind != .payment, try await orchestrator.freshness(of: kind, business: business).level == .fresh {
+            if !strict, MirroredEntities[kind].isFetched,
+               try await orchestrator.freshness(of: kind, business: business).level == .fresh {
                 progress(.skipped(business, kind, reason: "fresh"))
                 continue
             }

@@ -44,7 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func demo(folder: URL, sandbox: QBOSandboxServer, report: URL, sandboxData: URL) async throws {
-        let control = SandboxControl(baseURL: sandbox.baseURL)
+        let control = QBOSandboxControl(baseURL: sandbox.baseURL)
         print("   sandbox at \(sandbox.baseURL.absoluteString) (companies saved in \(sandboxData.path))")
 
         step("Opening the workspace")
@@ -65,20 +65,16 @@ struct DemoCommand: AsyncParsableCommand {
         let connections = Connections(workspace: workspace, advisor: advisor)
         for (id, name, realm, seed, bank) in Self.businesses {
             let created = try await control.ensureRealm(realm, seed: seed, bills: 40, invoices: 30, accounts: 1)
-            let tokens = try await control.tokens(realm)
+            let tokens = try await control.tokens(realm: realm)
             if created {
-                let banks = try await control.query(
-                    realm, "SELECT * FROM Account WHERE AccountType = 'Bank'", entity: "Account", token: tokens.access)
-                for account in banks {
-                    if let accountID = account["Id"] as? String {
-                        try await control.patch(realm, "account", accountID, ["CurrentBalance": bank])
-                    }
+                for accountID in try await control.bankAccountIDs(realm: realm, accessToken: tokens.accessToken) {
+                    _ = try await control.patch(.account, id: accountID, realm: realm, fields: ["CurrentBalance": .number(Decimal(bank))])
                 }
             }
             try await connections.connect(
                 business: BusinessID(validating: id), realmID: realm, environment: .local,
                 baseURL: sandbox.baseURL.absoluteString, displayName: name, credentials: .sandbox,
-                grant: .refreshToken(tokens.refresh))
+                grant: .refreshToken(tokens.refreshToken))
             print("   \(id) (\(name)) → QBO realm \(realm)")
         }
 
@@ -113,7 +109,7 @@ struct DemoCommand: AsyncParsableCommand {
             """)
     }
 
-    func tour(session: AdvisorSession, control: SandboxControl, report: URL) async throws {
+    func tour(session: AdvisorSession, control: QBOSandboxControl, report: URL) async throws {
         step("Syncing (strict: everything from QBO now)")
         let reports = try await session.sync(strict: true, progress: printProgress)
         for report in reports {
@@ -132,17 +128,18 @@ struct DemoCommand: AsyncParsableCommand {
         try Data(HTMLReport.render(snapshot).utf8).write(to: report, options: .atomic)
 
         step("Scheduling a payment, approved twice")
-        let open = try session.store.reader.openBills(of: ref).sorted {
+        let openBills = try await session.gateways.list(ListBillsQuery(business: ref, hint: .cachedOK, openOnly: true)).items
+        let open = openBills.sorted {
             ($0.effectiveDueDate ?? LocalDate(daysSinceEpoch: 0), $0.id) < ($1.effectiveDueDate ?? LocalDate(daysSinceEpoch: 0), $1.id)
         }
         if let bill = open.first {
-            let before = try await control.paymentsCreated()
+            let before = try await control.stats().billPaymentsCreated
             let today = LocalDate(Date())
             let first = try await session.gateways.schedulePayment(
                 business: ref, billID: bill.id, amount: bill.balance, payOn: today, fromAccountID: nil)
             let second = try await session.gateways.schedulePayment(
                 business: ref, billID: bill.id, amount: bill.balance, payOn: today, fromAccountID: nil)
-            let after = try await control.paymentsCreated()
+            let after = try await control.stats().billPaymentsCreated
             print("   bill \(bill.id) (\(bill.vendor.displayName)), \(bill.balance) on \(today)")
             print("   first approval:  payment \(first.id) \(first.state.rawValue)\(first.qboID.map { " (QBO BillPayment \($0))" } ?? "")")
             print("   second approval: payment \(second.id) \(second.state.rawValue) — same payment")
@@ -152,13 +149,14 @@ struct DemoCommand: AsyncParsableCommand {
         }
 
         step("Changing data in QBO behind RowCol's back, then reconciling")
-        let invoices = try session.store.reader.openInvoices(of: ref).sorted { $0.id < $1.id }
+        let invoices = try await session.gateways.list(ListInvoicesQuery(business: ref, hint: .cachedOK, openOnly: true))
+            .items.sorted { $0.id < $1.id }
         if let invoice = invoices.first {
-            try await control.patch("9130002", "invoice", invoice.id.rawValue, ["Balance": 0])
+            _ = try await control.patch(.invoice, id: invoice.id.rawValue, realm: "9130002", fields: ["Balance": 0])
             print("   invoice \(invoice.id) marked paid in QBO")
         }
-        if let doomed = try session.store.reader.openBills(of: ref).sorted(by: { $0.id > $1.id }).first {
-            try await control.delete("9130002", "bill", doomed.id.rawValue)
+        if let doomed = openBills.sorted(by: { $0.id > $1.id }).first(where: { $0.id != open.first?.id }) {
+            _ = try await control.delete(.bill, id: doomed.id.rawValue, realm: "9130002")
             print("   bill \(doomed.id) deleted in QBO")
         }
         let recon = try await session.recon(businesses: [bluebird], progress: printProgress)

@@ -29,7 +29,7 @@ func printAnswer<Item: Encodable & Sendable>(
     }
     for item in answer.items { print(row(item)) }
     print("\(answer.items.count) item(s); \(answer.freshness.level.rawValue)"
-        + (answer.freshness.refreshedAt.map { ", refreshed \(ISO8601DateFormatter().string(from: $0))" } ?? ""))
+        + (answer.freshness.refreshedAt.map { ", refreshed \(Timestamp($0))" } ?? ""))
     for flag in answer.flags { print("! \(describe(flag))") }
 }
 

@@ -19,7 +19,7 @@ struct LogCommand: AsyncParsableCommand {
         }
         for entry in try reader.entries(after: LogSeq(since)) {
             var fields = [
-                String(entry.seq.rawValue), entry.at.formatted(.iso8601), entry.business.rawValue,
+                String(entry.seq.rawValue), Timestamp(entry.at).description, entry.business.rawValue,
                 entry.direction.rawValue, entry.operation, entry.phase.rawValue,
             ]
             if let status = entry.status { fields.append(status) }

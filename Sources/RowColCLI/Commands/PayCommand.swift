@@ -34,18 +34,15 @@ struct PayCommand: AsyncParsableCommand {
         let billID = try EntityID(validating: bill)
         let date = try parseDate(payOn, option: "--on")
         let businessID = try business.id
+        guard let decimal = Money.parseDecimal(amount) else {
+            throw ValidationError("invalid --amount \"\(amount)\": expected a decimal such as 1250.00")
+        }
         let outcome: (payment: BillPayment, flags: [HygieneFlag])
         do {
             outcome = try await withSession(workspace, advisor, waitingUpTo: waitLock) { session in
-                let ref = session.ref(businessID)
-                guard let known = try session.store.reader.bill(billID, of: ref) else {
-                    throw ValidationError("bill \(billID) is not in the mirror of \(ref); run `rowcol sync` or check the id")
-                }
-                let money = try parseMoney(amount, currency: known.balance.currency.rawValue)
-                let payment = try await session.gateways.schedulePayment(
-                    business: ref, billID: billID, amount: money, payOn: date, fromAccountID: fromAccount)
-                let flags = try await session.orchestrator.flags(for: .payment, business: businessID)
-                return (payment, flags)
+                let payment = try await session.payments.pay(
+                    bill: billID, of: businessID, amount: decimal, on: date, fromAccount: fromAccount)
+                return (payment, try await session.payments.list(of: businessID).flags)
             }
         } catch SyncError.writeUnresolved(let subject, let cause) {
             printError("\(subject) is queued: its intent is recorded, but the workspace could not record what followed "
@@ -84,14 +81,9 @@ struct OutboxCommand: AsyncParsableCommand {
     @OptionGroup var advisor: AdvisorOption
     @OptionGroup var output: JSONFlag
 
-    func run() throws {
+    func run() async throws {
         let workspace = try self.workspace.open()
-        let advisor = try self.advisor.resolve(in: workspace)
-        let reader = workspace.mirrorReader(for: advisor)
-        var pending: [BillPayment] = []
-        for business in try workspace.businesses(of: advisor) {
-            pending += try reader.payments(of: BusinessRef(advisor: advisor, business: business)).filter { $0.state == .pending }
-        }
+        let pending = try WorkspaceStatus.outbox(workspace: workspace, advisor: try advisor.resolve(in: workspace))
         if output.json { return try printJSON(pending) }
         if pending.isEmpty { print("outbox empty") }
         for payment in pending {

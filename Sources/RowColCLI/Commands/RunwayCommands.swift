@@ -32,7 +32,7 @@ struct SnapshotCommand: AsyncParsableCommand {
             try Data(HTMLReport.render(snapshot).utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
         }
         if output.json {
-            print(try RunwayJSON.string(snapshot))
+            try printJSON(snapshot)
         } else {
             print(TerminalReport.render(snapshot, useColor: useColor))
             if let html { print("report written to \(html)") }
@@ -57,7 +57,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             try await session.console(strict: strict, rates: rateTable)
         }
         if output.json {
-            print(try RunwayJSON.string(console))
+            try printJSON(console)
         } else {
             print(TerminalReport.render(console, useColor: useColor))
         }

@@ -23,7 +23,7 @@ struct StatusCommand: ParsableCommand {
             print("\(status.business)\(name)  realm \(status.realmID)  connection \(status.connection)  log seq \(status.checkpoint)")
             for kind in ["bill", "invoice", "balance"] {
                 let fresh = status.freshness[kind]
-                let when = fresh?.refreshedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "never"
+                let when = fresh?.refreshedAt.map { Timestamp($0).description } ?? "never"
                 print("    \(kind.padding(toLength: 8, withPad: " ", startingAt: 0)) \(status.documents[kind] ?? 0) documents, \(fresh?.level.rawValue ?? "never") (synced \(when))")
             }
             if status.pendingWrites > 0 { print("    \(status.pendingWrites) payment(s) waiting in the outbox") }

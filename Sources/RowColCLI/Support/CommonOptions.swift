@@ -59,12 +59,10 @@ func withSession<T>(
     printError("\(busy.message) — waiting up to \(seconds) s")
 }
 
-/// Writes `value` as JSON with sorted keys and a final newline.
+/// Writes `value` as every `--json` output is written: sorted keys, two-space indent, times as
+/// RFC 3339 UTC with milliseconds, a final newline.
 func printJSON(_ value: some Encodable) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
-    var data = try encoder.encode(value)
+    var data = try JSONEncoder(layout: .pretty).encode(value)
     data.append(UInt8(ascii: "\n"))
     FileHandle.standardOutput.write(data)
 }

@@ -35,15 +35,3 @@ public protocol PaymentsMirrorRepo: Sendable {
 public protocol BalancesMirrorRepo: Sendable {
     func balances(of business: BusinessRef) throws -> [AccountBalance]
 }
-
-/// The advisor's integration log: append durably, read back in order.
-public protocol LogRepo: Sendable {
-    /// Appends a line and returns it once it is durable on disk (never before its sync).
-    func append(_ record: LogRecord) async throws -> LogEntry
-    /// Appends several lines that become durable together (one sync).
-    func append(contentsOf records: [LogRecord]) async throws -> [LogEntry]
-    /// Lines with `seq` greater than `seq`, in order.
-    func entries(after seq: LogSeq) throws -> [LogEntry]
-    /// The seq of the last durable line (``LogSeq/zero`` for an empty log).
-    func lastSeq() async -> LogSeq
-}

@@ -28,14 +28,5 @@ public enum EntityKind: String, Hashable, Sendable, Codable, CaseIterable, Custo
 extension EntityKind {
     /// Whether this kind has open items (bills and invoices: an amount still to pay or collect).
     public var hasOpenItems: Bool { self == .bill || self == .invoice }
-
-    /// Whether a stored domain value of this kind (a ``Bill`` or ``Invoice`` as JSON, the `data` of
-    /// its mirror document) is open: its `balance` is positive, as ``Bill/isOpen`` and
-    /// ``Invoice/isOpen`` say. Reads one field, so the store can keep its open-items index without
-    /// decoding whole values. False for kinds without open items.
-    public func isOpenItem(_ data: JSONValue?) -> Bool {
-        guard hasOpenItems, case .number(let amount)? = data?["balance"]?["amount"] else { return false }
-        return amount > 0
-    }
 }
 

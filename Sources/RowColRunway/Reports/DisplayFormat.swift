@@ -24,10 +24,12 @@ public enum DisplayFormat {
     /// `1,234.50 USD`.
     public static func money(_ money: Money) -> String { "\(amount(money.amount)) \(money.currency)" }
 
-    /// `2026-11-28 03:00 UTC`.
+    /// `2026-11-28 03:00 UTC`: to the minute, rounded down, for people reading a report (the JSON
+    /// outputs carry the exact instant).
     public static func instant(_ date: Date) -> String {
-        let text = RunwayJSON.rfc3339(date)
-        return String(text.prefix(10)) + " " + String(text.dropFirst(11).prefix(5)) + " UTC"
+        let minutes = Int((date.timeIntervalSince1970 / 60).rounded(.down))
+        let inDay = ((minutes % 1440) + 1440) % 1440
+        return "\(LocalDate(date)) " + LocalDate.digits(inDay / 60, 2) + ":" + LocalDate.digits(inDay % 60, 2) + " UTC"
     }
 
     /// `fresh`, `stale (refreshed 2026-11-28 02:40 UTC)`, `never fetched`.

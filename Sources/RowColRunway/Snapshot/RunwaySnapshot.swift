@@ -5,8 +5,8 @@ import RowColDomain
 /// projection, how long the cash lasts, and everything the reader needs to trust it (the freshness
 /// of each input, every hygiene flag, every warning).
 ///
-/// Build one with ``RunwayCalculator/snapshot(inputs:)``; encode it with ``RunwayJSON`` for the
-/// stable snake_case shape documented in `Sources/RowColRunway/JSON.md`. Every amount is a
+/// Build one with ``RunwayCalculator/snapshot(inputs:)``; its `Codable` form is the stable
+/// snake_case shape documented in `Sources/RowColRunway/JSON.md`. Every amount is a
 /// ``Money`` in ``homeCurrency`` unless it is an original amount of a foreign item (then it says
 /// its own currency). Nothing is rounded: rounding happens when a report displays it.
 public struct RunwaySnapshot: Hashable, Sendable, Codable {

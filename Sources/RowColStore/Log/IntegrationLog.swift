@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 
 /// The writing end of one advisor's integration log (DESIGN §3). Not thread-safe: one
 /// ``CommitEngine`` thread owns it.
@@ -55,7 +56,8 @@ final class IntegrationLog {
     /// Appends the records as consecutive lines and returns once they are on disk.
     func append(_ records: [LogRecord], at instant: Date) throws -> [LogEntry] {
         guard fd >= 0 else { throw StoreError(code: .closed, message: "the log of advisor \(advisor) is closed") }
-        let at = Timestamp.truncated(instant)
+        // Whole milliseconds, as the line stores them, so the entry returned equals the one read back.
+        let at = Timestamp(instant).date
         let (startSegment, startSize, startSeq, startHash) = (segment, size, lastSeq, lastHash)
         do {
             return try appendLines(records, at: at)

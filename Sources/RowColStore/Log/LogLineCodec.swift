@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import RowColDomain
+import RowColJSON
 
 /// How a log line is written and chained.
 ///
@@ -40,7 +41,7 @@ struct LogLineHeader {
     let prev: String
 
     init(_ bytes: some Collection<UInt8>) throws {
-        let fields = try JSONFields(try JSONValue.parse(bytes), what: "a log line")
+        let fields = try JSONFields(try JSONValue.parse(bytes), path: "")
         seq = LogSeq(try fields.integer("seq", UInt64.self))
         prev = try fields.string("prev")
     }

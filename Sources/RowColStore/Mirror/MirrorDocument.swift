@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 
 /// One mirrored entity as stored in `mirror/<kind>/<id>.json` (DESIGN §4).
 public struct MirrorDocument: Hashable, Sendable, Codable {

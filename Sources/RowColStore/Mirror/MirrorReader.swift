@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 
 /// Reads an advisor's mirror without a lock: documents are replaced by atomic renames, so a
 /// reader sees each one whole, old or new.
@@ -57,13 +58,17 @@ public struct MirrorReader: BillsMirrorRepo, InvoicesMirrorRepo, PaymentsMirrorR
         }
     }
 
-    func values<T: Decodable>(_ type: T.Type, _ kind: EntityKind, of business: BusinessRef) throws -> [T] {
+    func values<T>(_ kind: EntityKind, of business: BusinessRef, _ read: (inout JSONCursor) throws -> T) throws -> [T] {
         try check(business)
-        return try ids(kind, of: business).compactMap { try value(type, kind, $0, of: business, checked: true) }
+        return try ids(kind, of: business).compactMap { try value(kind, $0, of: business, checked: true, read) }
     }
 
-    func value<T: Decodable>(_ type: T.Type, _ kind: EntityKind, _ id: EntityID, of business: BusinessRef,
-                             checked: Bool = false) throws -> T? {
+    /// The `data` of one document, read by `read` straight from the file's bytes (the rest of the
+    /// document, the QBO body above all, is checked and skipped, never built).
+    func value<T>(
+        _ kind: EntityKind, _ id: EntityID, of business: BusinessRef, checked: Bool = false,
+        _ read: (inout JSONCursor) throws -> T
+    ) throws -> T? {
         if !checked { try check(business) }
         let path = workspace.paths.document(business, kind, id)
         guard FileSystem.kind(of: path) != .missing else { return nil }
@@ -74,7 +79,17 @@ public struct MirrorReader: BillsMirrorRepo, InvoicesMirrorRepo, PaymentsMirrorR
             return nil
         }
         do {
-            return try JSONCoding.decoder().decode(DataOnly<T>.self, from: Data(bytes)).data
+            return try JSONCursor.read(bytes) { cursor in
+                var data: T?
+                try cursor.forEachMember { key, cursor in
+                    switch key {
+                    case "data": data = try read(&cursor)
+                    default: try cursor.skipValue()
+                    }
+                }
+                guard let data else { throw JSONError(code: .shape, message: "field \"data\" is missing") }
+                return data
+            }
         } catch {
             throw StoreError(
                 code: .corruptDocument, message: "mirror document \(path) cannot be read as a \(kind): \(error)",
@@ -82,10 +97,15 @@ public struct MirrorReader: BillsMirrorRepo, InvoicesMirrorRepo, PaymentsMirrorR
         }
     }
 
+    /// Reads a `Decodable` value from the tree of the bytes under the cursor.
+    static func decodable<T: Decodable>(_ type: T.Type) -> (inout JSONCursor) throws -> T {
+        { cursor in try cursor.readValue().decode(T.self) }
+    }
+
     /// The open items of one kind from the business's open-items index when it is current (one
     /// file, each item read straight from its bytes), else nil and the caller reads the documents.
-    func openItemsFromIndex<T: JSONCursorDecodable>(_ type: T.Type, _ kind: EntityKind, of business: BusinessRef) throws
-        -> [T]?
+    func openItemsFromIndex<T>(_ kind: EntityKind, of business: BusinessRef, _ read: (inout JSONCursor) throws -> T)
+        throws -> [T]?
     {
         try check(business)
         let statePath = workspace.paths.state(business)
@@ -93,46 +113,45 @@ public struct MirrorReader: BillsMirrorRepo, InvoicesMirrorRepo, PaymentsMirrorR
         guard FileSystem.kind(of: statePath) == .file,
             let checkpoint = try? workspace.decodeFile(CheckpointOnly.self, at: statePath).checkpoint,
             let open = OpenItemsIndex.read(
-                at: workspace.paths.openItemsIndex(business, kind), checkpoint: checkpoint, item: { try T(cursor: &$0) })
+                at: workspace.paths.openItemsIndex(business, kind), checkpoint: checkpoint, item: read)
         else { return nil }
         return OpenItemsIndex.sorted(open).map(\.data)
     }
 
-    public func bills(of business: BusinessRef) throws -> [Bill] { try values(Bill.self, .bill, of: business) }
+    // Bills and invoices, read by the thousand, go through the store's hand-written readers.
+    public func bills(of business: BusinessRef) throws -> [Bill] {
+        try values(.bill, of: business, OpenItemDecoding.bill)
+    }
     /// Bills still open, from the open-items index when it is current, else from the documents.
     public func openBills(of business: BusinessRef) throws -> [Bill] {
-        try openItemsFromIndex(Bill.self, .bill, of: business) ?? bills(of: business).filter(\.isOpen)
+        try openItemsFromIndex(.bill, of: business, OpenItemDecoding.bill) ?? bills(of: business).filter(\.isOpen)
     }
     /// Invoices still open, from the open-items index when it is current, else from the documents.
     public func openInvoices(of business: BusinessRef) throws -> [Invoice] {
-        try openItemsFromIndex(Invoice.self, .invoice, of: business) ?? invoices(of: business).filter(\.isOpen)
+        try openItemsFromIndex(.invoice, of: business, OpenItemDecoding.invoice)
+            ?? invoices(of: business).filter(\.isOpen)
     }
     public func bill(_ id: EntityID, of business: BusinessRef) throws -> Bill? {
-        try value(Bill.self, .bill, id, of: business)
+        try value(.bill, id, of: business, OpenItemDecoding.bill)
     }
     public func invoices(of business: BusinessRef) throws -> [Invoice] {
-        try values(Invoice.self, .invoice, of: business)
+        try values(.invoice, of: business, OpenItemDecoding.invoice)
     }
     public func invoice(_ id: EntityID, of business: BusinessRef) throws -> Invoice? {
-        try value(Invoice.self, .invoice, id, of: business)
+        try value(.invoice, id, of: business, OpenItemDecoding.invoice)
     }
     public func payments(of business: BusinessRef) throws -> [BillPayment] {
-        try values(BillPayment.self, .payment, of: business)
+        try values(.payment, of: business, Self.decodable(BillPayment.self))
     }
     public func payment(_ id: PaymentID, of business: BusinessRef) throws -> BillPayment? {
-        try value(BillPayment.self, .payment, id, of: business)
+        try value(.payment, id, of: business, Self.decodable(BillPayment.self))
     }
     public func balances(of business: BusinessRef) throws -> [AccountBalance] {
-        try values(AccountBalance.self, .balance, of: business)
+        try values(.balance, of: business, Self.decodable(AccountBalance.self))
     }
 }
 
 /// Reads only the checkpoint of `state.json`.
 private struct CheckpointOnly: Decodable {
     let checkpoint: LogSeq
-}
-
-/// Decodes only a document's `data`, skipping the QBO body's values.
-private struct DataOnly<T: Decodable>: Decodable {
-    let data: T
 }

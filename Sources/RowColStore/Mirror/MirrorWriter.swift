@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 
 /// Applies durable log lines to one advisor's mirror and checkpoints them (DESIGN §4).
 /// Owned by the ``CommitEngine`` thread; not thread-safe.
@@ -15,7 +16,6 @@ final class MirrorWriter {
         var business: BusinessID
         var kind: EntityKind
     }
-    private let encoder = JSONCoding.documentEncoder()
     /// Above this many files a batch flushes the file system once instead of file by file.
     static let fileSystemSyncThreshold = 16
 
@@ -231,7 +231,7 @@ final class MirrorWriter {
     func writeState(_ state: BusinessState, for business: BusinessID) throws {
         let path = paths.state(ref(business))
         try FileSystem.writeAtomically(
-            try JSONCoding.documentBytes(state, encoder: encoder), to: path, temp: path + ".tmp", durable: true)
+            try JSONCoding.documentBytes(state), to: path, temp: path + ".tmp", durable: true)
         states[business] = state
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 
 /// The derived index of a business's open bills or invoices: `index/open-bills.jsonl` and
 /// `index/open-invoices.jsonl` beside `mirror/`.
@@ -37,8 +38,16 @@ enum OpenItemsIndex {
 
     /// What the index holds for a document: its `data` when it is an open item, else nil.
     static func openData(_ kind: EntityKind, _ document: MirrorDocument?) -> JSONValue? {
-        guard let data = document?.data, kind.isOpenItem(data) else { return nil }
+        guard let data = document?.data, isOpen(kind, data) else { return nil }
         return data
+    }
+
+    /// Whether stored data of `kind` (a `Bill` or `Invoice` as JSON) is open: its `balance` is
+    /// positive, as `Bill.isOpen` and `Invoice.isOpen` say. Reads one field, so the index is kept
+    /// without decoding whole values. False for kinds without open items.
+    static func isOpen(_ kind: EntityKind, _ data: JSONValue) -> Bool {
+        guard kind.hasOpenItems, case .number(let amount)? = data["balance"]?["amount"] else { return false }
+        return amount > 0
     }
 
     static func encode(_ line: Line<JSONValue>, into buffer: inout [UInt8]) {
@@ -78,7 +87,9 @@ enum OpenItemsIndex {
             if let checkpoint, let lines, let open {
                 return .marker(Marker(checkpoint: LogSeq(checkpoint), lines: lines, open: open))
             }
-            guard let id else { throw JSONShapeError("an index line has neither an id nor a checkpoint") }
+            guard let id else {
+                throw JSONError(code: .shape, message: "an index line has neither an id nor a checkpoint")
+            }
             return data.map { .item(id, $0) } ?? .closed(id)
         }
     }

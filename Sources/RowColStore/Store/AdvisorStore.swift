@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 
 /// The single writer of one advisor's part of a workspace: its integration log and the mirror of
 /// its businesses (DESIGN §3, §4).
@@ -16,7 +17,7 @@ import RowColDomain
 /// let entries = try await store.commit([record])
 /// await store.close()
 /// ```
-public actor AdvisorStore: LogRepo {
+public actor AdvisorStore {
     /// How a store is opened.
     public struct Options: Sendable {
         /// A segment is sealed and the next one started past this size (bytes).
@@ -47,7 +48,8 @@ public actor AdvisorStore: LogRepo {
         self.engine = engine
     }
 
-    /// Opens the advisor's store for writing.
+    /// Opens the advisor's store for writing. A workspace of an older format is moved to the
+    /// current one first (see ``Workspace/formatVersion``).
     /// - Throws: ``StoreError`` `.busy` when another writer holds the advisor, `.notFound` for an
     ///   unknown advisor, `.corruptLog` naming segment and line when the log is damaged before its last line.
     public static func open(_ workspace: Workspace, advisor: AdvisorID, options: Options = Options()) throws
@@ -192,12 +194,9 @@ public actor AdvisorStore: LogRepo {
         }
     }
 
+    /// Commits one record; see ``commit(_:syncStates:)``.
     public nonisolated func append(_ record: LogRecord) async throws -> LogEntry {
         try await commit([record])[0]
-    }
-
-    public nonisolated func append(contentsOf records: [LogRecord]) async throws -> [LogEntry] {
-        try await commit(records)
     }
 
     /// Durable lines after `seq` (a line being written is not returned).
@@ -205,6 +204,7 @@ public actor AdvisorStore: LogRepo {
         try LogReader(workspace: workspace, advisor: advisor).entries(after: seq, through: engine.durableSeq.withLock { $0 })
     }
 
+    /// The seq of the last durable line (``LogSeq/zero`` for an empty log).
     public func lastSeq() async -> LogSeq { engine.durableSeq.withLock { $0 } }
 
     // MARK: Sync state

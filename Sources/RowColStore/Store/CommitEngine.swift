@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 
 /// The single writer thread of an advisor: group commit for the log, then the mirror.
 ///

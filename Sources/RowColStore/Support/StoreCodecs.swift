@@ -1,76 +1,10 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 
 // Byte codecs for the two files the store writes by the thousand: log lines and mirror documents.
-// They write exactly what `JSONCoding`'s encoders write for the same values (tests hold them to
-// it), without `JSONEncoder`'s generic path, and read through `JSONValue.parse`.
-
-/// Typed access to an object's members, with errors naming the field.
-struct JSONFields {
-    let members: [String: JSONValue]
-
-    init(_ value: JSONValue, what: String) throws(JSONShapeError) {
-        guard case .object(let members) = value else { throw JSONShapeError("\(what) is not a JSON object") }
-        self.members = members
-    }
-
-    /// The member's value; a JSON `null` counts as absent, as `decodeIfPresent` reads it.
-    func optional(_ key: String) -> JSONValue? {
-        switch members[key] {
-        case nil, .null?: return nil
-        case let value?: return value
-        }
-    }
-
-    func required(_ key: String) throws(JSONShapeError) -> JSONValue {
-        guard let value = optional(key) else { throw JSONShapeError("field \"\(key)\" is missing") }
-        return value
-    }
-
-    func string(_ key: String) throws(JSONShapeError) -> String {
-        guard case .string(let text) = try required(key) else {
-            throw JSONShapeError("field \"\(key)\" is not a string")
-        }
-        return text
-    }
-
-    func optionalString(_ key: String) throws(JSONShapeError) -> String? {
-        guard let value = optional(key) else { return nil }
-        guard case .string(let text) = value else { throw JSONShapeError("field \"\(key)\" is not a string") }
-        return text
-    }
-
-    func optionalInteger<T: FixedWidthInteger>(_ key: String, _ type: T.Type) throws(JSONShapeError) -> T? {
-        guard let value = optional(key) else { return nil }
-        guard let integer = value.integerValue(T.self) else {
-            throw JSONShapeError("field \"\(key)\" is not a whole number in range")
-        }
-        return integer
-    }
-
-    func integer<T: FixedWidthInteger>(_ key: String, _ type: T.Type) throws(JSONShapeError) -> T {
-        guard let value = try optionalInteger(key, type) else { throw JSONShapeError("field \"\(key)\" is missing") }
-        return value
-    }
-
-
-    func id<T: ValidatedIdentifier>(_ key: String, _ type: T.Type) throws(JSONShapeError) -> T {
-        let text = try string(key)
-        do {
-            return try T(validating: text)
-        } catch {
-            throw JSONShapeError("field \"\(key)\": \(error)")
-        }
-    }
-
-    func rawValue<T: RawRepresentable>(_ key: String, _ type: T.Type) throws(JSONShapeError) -> T where T.RawValue == String {
-        let text = try string(key)
-        guard let value = T(rawValue: text) else {
-            throw JSONShapeError("field \"\(key)\" has an unknown value \"\(text)\"")
-        }
-        return value
-    }
-}
+// They write exactly what `JSONEncoder(layout:)` writes for the same values (tests hold them to
+// it), without `JSONEncoder`'s generic path, and read through `JSONValue.parse` and `JSONFields`.
 
 /// Log lines: compact JSON of a ``LogEntry`` with sorted keys (DESIGN §3).
 enum LogLineCodec {
@@ -80,7 +14,7 @@ enum LogLineCodec {
         buffer.reserveCapacity(512)
         var line = JSONObjectWriter(into: &buffer, layout: .compact)
         line.member("advisor_id", .string(entry.advisor.rawValue), into: &buffer)
-        line.member("at", .string(Timestamp.format(entry.at)), into: &buffer)
+        line.member("at", .string(Timestamp(entry.at).description), into: &buffer)
         line.member("business_id", .string(entry.business.rawValue), into: &buffer)
         line.member("direction", .string(entry.direction.rawValue), into: &buffer)
         if let httpCode = entry.httpCode { line.member("http_code", integer: httpCode, into: &buffer) }
@@ -126,7 +60,7 @@ enum LogLineCodec {
 
     /// Reads a line (without its newline) back.
     static func decode(_ bytes: some Collection<UInt8>) throws -> LogEntry {
-        let fields = try JSONFields(try JSONValue.parse(bytes), what: "a log line")
+        let fields = try JSONFields(try JSONValue.parse(bytes), path: "")
         let record = LogRecord(
             business: try fields.id("business_id", BusinessID.self),
             direction: try fields.rawValue("direction", LogDirection.self),
@@ -136,36 +70,35 @@ enum LogLineCodec {
             idemKey: try fields.optionalString("idem_key"),
             httpCode: try fields.optionalInteger("http_code", Int.self),
             status: try fields.optionalString("status"),
-            payload: try fields.optional("payload").map { value throws(JSONShapeError) in try payload(value) },
+            payload: try fields.value("payload").map { value throws(JSONError) in try payload(value) },
             sourceVersion: try fields.optionalString("source_version"))
         let atText = try fields.string("at")
-        guard let at = Timestamp.parse(atText) else {
-            throw JSONShapeError("field \"at\": invalid time \"\(atText)\", expected RFC 3339 UTC")
+        guard let at = Timestamp(atText) else {
+            throw JSONError(code: .shape, message: "field \"at\": invalid time \"\(atText)\", expected RFC 3339 UTC")
         }
         return LogEntry(
-            seq: LogSeq(try fields.integer("seq", UInt64.self)), at: at,
+            seq: LogSeq(try fields.integer("seq", UInt64.self)), at: at.date,
             advisor: try fields.id("advisor_id", AdvisorID.self), record: record, prev: try fields.string("prev"))
     }
 
-    private static func payload(_ value: JSONValue) throws(JSONShapeError) -> LogPayload {
-        let fields = try JSONFields(value, what: "field \"payload\"")
+    private static func payload(_ value: JSONValue) throws(JSONError) -> LogPayload {
+        let fields = try JSONFields(value, path: "payload")
         var changes: [MirrorChange] = []
-        if let list = fields.optional("changes") {
-            guard case .array(let items) = list else { throw JSONShapeError("field \"changes\" is not an array") }
+        if let items = try fields.optionalArray("changes") {
             changes.reserveCapacity(items.count)
-            for item in items {
-                let change = try JSONFields(item, what: "a change")
+            for (index, item) in items.enumerated() {
+                let change = try JSONFields(item, path: "payload.changes[\(index)]")
                 changes.append(MirrorChange(
                     entity: try change.rawValue("entity", EntityKind.self), id: try change.id("id", EntityID.self),
                     operation: try change.rawValue("op", MirrorChange.Operation.self),
                     sourceVersion: try change.optionalString("source_version"),
-                    updatedAt: try change.optionalString("updated_at"), data: change.optional("data"),
-                    qbo: change.optional("qbo")))
+                    updatedAt: try change.optionalString("updated_at"), data: change.value("data"),
+                    qbo: change.value("qbo")))
             }
         }
         return LogPayload(
-            changes: changes, request: fields.optional("request"), response: fields.optional("response"),
-            fault: fields.optional("fault"), detail: fields.optional("detail"))
+            changes: changes, request: fields.value("request"), response: fields.value("response"),
+            fault: fields.value("fault"), detail: fields.value("detail"))
     }
 }
 
@@ -192,12 +125,12 @@ extension MirrorDocument {
 
     /// Reads a stored document.
     init(storedBytes bytes: some Collection<UInt8>) throws {
-        let fields = try JSONFields(try JSONValue.parse(bytes), what: "a mirror document")
+        let fields = try JSONFields(try JSONValue.parse(bytes), path: "")
         self.init(
             advisor: try fields.id("advisor_id", AdvisorID.self), business: try fields.id("business_id", BusinessID.self),
             entity: try fields.rawValue("entity", EntityKind.self), id: try fields.id("id", EntityID.self),
             version: try fields.integer("version", Int.self), sourceVersion: try fields.optionalString("source_version"),
             logSeq: LogSeq(try fields.integer("log_seq", UInt64.self)), updatedAt: try fields.optionalString("updated_at"),
-            data: fields.optional("data"), qbo: fields.optional("qbo"))
+            data: fields.value("data"), qbo: fields.value("qbo"))
     }
 }

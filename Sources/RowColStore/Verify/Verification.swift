@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 
 /// Something `verify` found wrong, naming the file (and the line, for the log).
 public struct VerificationProblem: Hashable, Sendable, CustomStringConvertible {
@@ -37,14 +38,13 @@ extension Workspace {
         problems += logProblems
         problems += strayTempFiles(under: paths.advisor(advisor))
         let expected = try MirrorWriter.replayAll(entries, advisor: advisor)
-        let decoder = JSONCoding.decoder()
         let lastSeq = entries.last?.seq ?? .zero
         for business in try businesses(of: advisor) {
             let ref = BusinessRef(advisor: advisor, business: business)
             let statePath = paths.state(ref)
             var checkpoint: LogSeq?
             if FileSystem.kind(of: statePath) != .missing {
-                if let state = try? decoder.decode(BusinessState.self, from: Data(FileSystem.readFile(statePath))) {
+                if let state = try? JSONCoding.decode(BusinessState.self, from: FileSystem.readFile(statePath)) {
                     checkpoint = state.checkpoint
                     if logProblems.isEmpty && state.checkpoint > lastSeq {
                         problems.append(.init(

@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 
 /// A RowCol workspace: a folder of plain files holding, per advisor, the integration log and the
 /// mirror of each client business (DESIGN §2).
@@ -14,9 +15,11 @@ import RowColDomain
 public struct Workspace: Sendable {
     /// The format this RowCol writes and the newest it reads.
     ///
-    /// Format 2 adds the log's `lookup` phase (confirm before retry), which a format-1 reader
-    /// would take for a corrupt line. Format-1 workspaces open and read unchanged; the first
-    /// writer upgrades the manifest (``upgradeFormat()``) before it appends anything.
+    /// - 1: times in `state.json` (`refreshed_at`, flags' `since`) were numbers of seconds since 2001.
+    /// - 2: every time a person or git reads is RFC 3339 text, which a format-1 reader cannot read
+    ///   back. Format-1 workspaces open, verify and read unchanged; the first writer moves
+    ///   `rowcol.json` to 2 before it writes anything (``upgradeFormat()``), so an older RowCol
+    ///   then refuses the workspace, naming both formats, instead of misreading it.
     public static let formatVersion = 2
 
     /// The workspace folder, with symlinks resolved.
@@ -78,8 +81,7 @@ public struct Workspace: Sendable {
         try FileSystem.writeAtomically(Array(ignored.utf8), to: paths.gitignore, temp: paths.gitignore + ".tmp", durable: true)
         // rowcol.json last: a folder becomes a workspace only once the rest is in place.
         try FileSystem.writeAtomically(
-            try JSONCoding.documentBytes(
-                WorkspaceManifest(forTests: forTests ? true : nil), encoder: JSONCoding.documentEncoder()),
+            try JSONCoding.documentBytes(WorkspaceManifest(forTests: forTests ? true : nil)),
             to: paths.manifest, temp: paths.manifest + ".tmp", durable: true)
         try FileSystem.syncDirectory(FileSystem.parent(of: canonical))
         return workspace
@@ -104,8 +106,7 @@ public struct Workspace: Sendable {
         }
         let manifest: WorkspaceManifest
         do {
-            manifest = try JSONCoding.decoder().decode(
-                WorkspaceManifest.self, from: Data(FileSystem.readFile(manifestPath)))
+            manifest = try JSONCoding.decode(WorkspaceManifest.self, from: FileSystem.readFile(manifestPath))
         } catch let error as StoreError {
             throw error
         } catch {
@@ -123,18 +124,6 @@ public struct Workspace: Sendable {
         return workspace
     }
 
-    /// Records in `rowcol.json` that this workspace is now written in ``formatVersion``, keeping
-    /// its policy; a no-op when it already is. Writers call it before their first append, so an
-    /// older RowCol refuses the workspace by name instead of misreading the new lines.
-    public func upgradeFormat() throws {
-        var manifest = try manifest()
-        guard manifest.formatVersion < Self.formatVersion else { return }
-        manifest.formatVersion = Self.formatVersion
-        try FileSystem.writeAtomically(
-            try JSONCoding.documentBytes(manifest, encoder: JSONCoding.documentEncoder()),
-            to: paths.manifest, temp: paths.manifest + ".tmp", durable: true)
-    }
-
     /// Refuses a workspace that was not made for tests, naming `what` would have been done to it.
     /// - Throws: ``StoreError`` `.invalidArgument`.
     public func requireForTests(_ what: String) throws {
@@ -149,6 +138,21 @@ public struct Workspace: Sendable {
     /// The manifest as stored.
     public func manifest() throws -> WorkspaceManifest {
         try decodeFile(WorkspaceManifest.self, at: paths.manifest)
+    }
+
+    /// Moves `rowcol.json` up to ``formatVersion`` (keeping its policy) when it names an older
+    /// format; ``AdvisorStore/open(_:advisor:options:)`` calls it before writing anything.
+    /// Records in `rowcol.json` that this workspace is now written in ``formatVersion``, keeping
+    /// its policy; a no-op when it already is. Writers call it before their first append, so an
+    /// older RowCol refuses the workspace by name instead of misreading the new files.
+    public func upgradeFormat() throws {
+        var manifest = try manifest()
+        guard manifest.formatVersion < Self.formatVersion else { return }
+        manifest.formatVersion = Self.formatVersion
+        // A temp file of its own: writers of other advisors may upgrade at the same moment.
+        let temp = paths.manifest + ".\(FileSystem.processID).tmp"
+        try FileSystem.writeAtomically(
+            try JSONCoding.documentBytes(manifest), to: paths.manifest, temp: temp, durable: true)
     }
 
     // MARK: Advisors
@@ -170,7 +174,7 @@ public struct Workspace: Sendable {
         try FileSystem.makeDirectory(staging + "/log")
         try FileSystem.makeDirectory(staging + "/businesses")
         try FileSystem.writeAtomically(
-            try JSONCoding.documentBytes(info, encoder: JSONCoding.documentEncoder()),
+            try JSONCoding.documentBytes(info),
             to: staging + "/advisor.json", temp: staging + "/advisor.json.tmp", durable: true)
         try FileSystem.syncDirectory(staging + "/log")
         try FileSystem.syncDirectory(staging + "/businesses")
@@ -229,7 +233,7 @@ public struct Workspace: Sendable {
         try FileSystem.makeDirectory(staging + "/mirror")
         for kind in EntityKind.allCases { try FileSystem.makeDirectory(staging + "/mirror/" + kind.folderName) }
         try FileSystem.writeAtomically(
-            try JSONCoding.documentBytes(info, encoder: JSONCoding.documentEncoder()),
+            try JSONCoding.documentBytes(info),
             to: staging + "/business.json", temp: staging + "/business.json.tmp", durable: true)
         for kind in EntityKind.allCases { try FileSystem.syncDirectory(staging + "/mirror/" + kind.folderName) }
         try FileSystem.syncDirectory(staging + "/mirror")
@@ -243,7 +247,7 @@ public struct Workspace: Sendable {
         try requireBusiness(info.ref)
         let path = paths.businessFile(info.ref)
         try FileSystem.writeAtomically(
-            try JSONCoding.documentBytes(info, encoder: JSONCoding.documentEncoder()),
+            try JSONCoding.documentBytes(info),
             to: path, temp: path + ".tmp", durable: true)
     }
 
@@ -331,7 +335,7 @@ public struct Workspace: Sendable {
     func decodeFile<T: Decodable>(_ type: T.Type, at path: String) throws -> T {
         let bytes = try FileSystem.readFile(path)
         do {
-            return try JSONCoding.decoder().decode(T.self, from: Data(bytes))
+            return try JSONCoding.decode(T.self, from: bytes)
         } catch {
             throw StoreError(code: .corruptDocument, message: "\(path) cannot be read: \(error)", path: path)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 
 /// `rowcol.json`: what makes a folder a workspace.
 public struct WorkspaceManifest: Hashable, Sendable, Codable {

@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 
 /// The sync policy in force ("simple mode", DESIGN §8).
 ///
@@ -11,12 +12,9 @@ public struct SyncConfiguration: Hashable, Sendable {
     public var enableRetry = true
     /// Drop changes already in the mirror (same id and SyncToken) before logging (`SYNC_ENABLE_DEDUP`).
     public var enableDedup = true
-    /// Soft TTL of bills (`SYNC_CACHE_TTL_BILLS`, seconds).
-    public var billsTTL: Duration = .seconds(900)
-    /// Soft TTL of invoices (`SYNC_CACHE_TTL_INVOICES`, seconds).
-    public var invoicesTTL: Duration = .seconds(900)
-    /// Soft TTL of balances (`SYNC_CACHE_TTL_BALANCES`, seconds).
-    public var balancesTTL: Duration = .seconds(120)
+    /// Soft TTLs per kind, as the table of mirrored entities sets them (`SYNC_CACHE_TTL_BILLS`, …).
+    public var softTTLs: [EntityKind: Duration] = Dictionary(
+        uniqueKeysWithValues: MirroredEntities.all.compactMap { entity in entity.ttl.map { (entity.kind, $0.defaultTTL) } })
     /// Past this age an answer carries `mirror.stale_hard` (`SYNC_HARD_TTL`, seconds).
     public var hardTTL: Duration = .seconds(86_400)
     /// Whether `rowcol sync --daemon`-style schedulers should run (`SYNC_SCHEDULER_ENABLED`).
@@ -31,22 +29,17 @@ public struct SyncConfiguration: Hashable, Sendable {
 
     public init() {}
 
-    /// The soft TTL of an entity kind (payments follow bills).
+    /// The soft TTL of an entity kind (a kind that follows another's freshness, such as RowCol's
+    /// payments, has that one's).
     public func softTTL(for entity: EntityKind) -> Duration {
-        switch entity {
-        case .bill, .payment: billsTTL
-        case .invoice: invoicesTTL
-        case .balance: balancesTTL
-        }
+        softTTLs[MirroredEntities[entity].freshnessKind] ?? hardTTL
     }
 
     /// The variables read from the environment, with their `rowcol.json` keys.
     public static let variables: [(environment: String, file: String)] = [
         ("SYNC_ENABLE_RETRY", "enable_retry"),
         ("SYNC_ENABLE_DEDUP", "enable_dedup"),
-        ("SYNC_CACHE_TTL_BILLS", "cache_ttl_bills"),
-        ("SYNC_CACHE_TTL_INVOICES", "cache_ttl_invoices"),
-        ("SYNC_CACHE_TTL_BALANCES", "cache_ttl_balances"),
+    ] + MirroredEntities.all.compactMap { $0.ttl.map { ($0.environment, $0.file) } } + [
         ("SYNC_HARD_TTL", "hard_ttl"),
         ("SYNC_SCHEDULER_ENABLED", "scheduler_enabled"),
         ("SYNC_NIGHTLY_RECON_HOUR", "nightly_recon_hour"),
@@ -87,9 +80,7 @@ public struct SyncConfiguration: Hashable, Sendable {
             guard let text = environment[variable] else { continue }
             try configuration.apply(text, to: key, name: variable)
         }
-        guard configuration.hardTTL >= configuration.billsTTL, configuration.hardTTL >= configuration.invoicesTTL,
-            configuration.hardTTL >= configuration.balancesTTL
-        else {
+        guard configuration.softTTLs.values.allSatisfy({ $0 <= configuration.hardTTL }) else {
             throw ConfigurationError(
                 name: "SYNC_HARD_TTL", value: "\(Int(configuration.hardTTL.seconds))",
                 expected: "seconds no shorter than any SYNC_CACHE_TTL_*")
@@ -102,9 +93,7 @@ public struct SyncConfiguration: Hashable, Sendable {
         switch key {
         case "enable_retry": enableRetry = try Self.bool(trimmed, name: name)
         case "enable_dedup": enableDedup = try Self.bool(trimmed, name: name)
-        case "cache_ttl_bills": billsTTL = try Self.seconds(trimmed, name: name)
-        case "cache_ttl_invoices": invoicesTTL = try Self.seconds(trimmed, name: name)
-        case "cache_ttl_balances": balancesTTL = try Self.seconds(trimmed, name: name)
+        case let file where Self.ttlKinds[file] != nil: softTTLs[Self.ttlKinds[file]!] = try Self.seconds(trimmed, name: name)
         case "hard_ttl": hardTTL = try Self.seconds(trimmed, name: name)
         case "scheduler_enabled": schedulerEnabled = try Self.bool(trimmed, name: name)
         case "nightly_recon_hour":
@@ -121,6 +110,10 @@ public struct SyncConfiguration: Hashable, Sendable {
         default: break
         }
     }
+
+    /// The kind whose TTL each `rowcol.json` key sets.
+    static let ttlKinds: [String: EntityKind] = Dictionary(
+        uniqueKeysWithValues: MirroredEntities.all.compactMap { entity in entity.ttl.map { ($0.file, entity.kind) } })
 
     static func bool(_ text: String, name: String) throws(ConfigurationError) -> Bool {
         switch text.lowercased() {

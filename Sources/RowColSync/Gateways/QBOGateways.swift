@@ -1,6 +1,8 @@
 import Foundation
 import QBO
 import RowColDomain
+import RowColJSON
+import RowColStore
 
 /// The mirror's read side, as the gateways need it.
 public typealias MirrorRepos = BillsMirrorRepo & InvoicesMirrorRepo & PaymentsMirrorRepo & BalancesMirrorRepo
@@ -154,7 +156,7 @@ public struct QBOGateways: BillsGateway, InvoicesGateway, BalancesGateway {
             intent: {
                 LogPayload(changes: [try .upsert(.payment, id: key.paymentID, value: pending, qbo: nil,
                                                  sourceVersion: nil, updatedAt: nil)],
-                           request: JSONValue(body))
+                           request: body)
             },
             lookUp: {
                 try await lookUp.find(pending, marker: key.privateNoteMarker, client: try clients(businessID))
@@ -227,8 +229,8 @@ public struct QBOGateways: BillsGateway, InvoicesGateway, BalancesGateway {
         return sent
     }
 
-    static func billPaymentBody(_ payment: BillPayment, vendorID: String, marker: String) -> QBOJSON {
-        let amount = QBOJSON.number(payment.amount.amount)
+    static func billPaymentBody(_ payment: BillPayment, vendorID: String, marker: String) -> JSONValue {
+        let amount = JSONValue.number(payment.amount.amount)
         return [
             "VendorRef": ["value": .string(vendorID)],
             "PayType": "Check",

@@ -1,6 +1,8 @@
 import Foundation
 import QBO
 import RowColDomain
+import RowColJSON
+import RowColStore
 
 /// Fetches one business's entities from QBO and records them through a ``RefreshSession``:
 /// CDC while the cursor is young, a full paged query otherwise (DESIGN §5).
@@ -15,14 +17,16 @@ public struct QBORefresher: Sendable {
 
     public init(client: QBOClient) { self.client = client }
 
-    /// Brings bills or invoices up to date: CDC since the cursor, or a full query.
+    /// Brings one kind up to date as its row of ``MirroredEntities`` says: CDC since the cursor or
+    /// a full query, a whole fetch, or (RowCol's own payments) a reconciliation.
     public func refresh(_ kind: EntityKind, session: RefreshSession) async throws {
-        switch kind {
-        case .bill, .invoice:
+        let entity = MirroredEntities[kind]
+        switch entity.refresh {
+        case .changeFeed:
             let operation = "\(kind).refresh"
             if let since = cdcStart(for: kind, session: session) {
-                if let time = try await incremental(entities: [qboName(kind)], kinds: [kind], since: since,
-                                                    operation: operation, session: session) {
+                if let time = try await incremental(entities: [entity], since: since, operation: operation,
+                                                    session: session) {
                     await session.advanceCursor(kind, to: time)
                     return
                 }
@@ -30,37 +34,37 @@ public struct QBORefresher: Sendable {
                 await session.raise(.reconFullResync, entity: kind,
                                     message: "the \(kind) cursor was older than 30 days; a full query replaced CDC")
             }
-            try await fullRefresh(kind, operation: operation, session: session)
-        case .balance:
-            try await refreshBalances(session: session)
-        case .payment:
+            try await fullRefresh(entity, operation: operation, session: session)
+        case .whole(let condition):
+            try await refreshWhole(entity, condition: condition, session: session)
+        case .ownWrites:
             try await reconcile(session: session)
         }
     }
 
-    /// Nightly reconciliation: one CDC request for bills, invoices and payments since the oldest
-    /// cursor; payments seen in QBO become `confirmed`. Falls back to full queries when a cursor
-    /// is missing or too old, or when the CDC answer is capped.
+    /// Nightly reconciliation: one CDC request for every change-feed kind and RowCol's payments
+    /// since the oldest cursor; payments seen in QBO become `confirmed`. Falls back to full
+    /// queries when a cursor is missing or too old, or when the CDC answer is capped.
     public func reconcile(session: RefreshSession) async throws {
-        let kinds: [EntityKind] = [.bill, .invoice]
-        let starts = kinds.map { cdcStart(for: $0, session: session) }
+        let entities = MirroredEntities.changeFeed
+        let starts = entities.map { cdcStart(for: $0.kind, session: session) }
         if starts.allSatisfy({ $0 != nil }), let since = starts.compactMap({ $0 }).min() {
-            if let time = try await incremental(entities: ["Bill", "Invoice", "BillPayment"], kinds: kinds, since: since,
+            if let time = try await incremental(entities: entities, confirmingPayments: true, since: since,
                                                 operation: "recon", session: session) {
-                for kind in kinds {
-                    await session.advanceCursor(kind, to: time)
-                    await session.markRefreshed(kind)
+                for entity in entities {
+                    await session.advanceCursor(entity.kind, to: time)
+                    await session.markRefreshed(entity.kind)
                 }
                 return
             }
         }
-        for kind in kinds {
-            if session.state.cursor(kind) != nil, cdcStart(for: kind, session: session) == nil {
-                await session.raise(.reconFullResync, entity: kind,
-                                    message: "the \(kind) cursor was older than 30 days; a full query replaced CDC")
+        for entity in entities {
+            if session.state.cursor(entity.kind) != nil, cdcStart(for: entity.kind, session: session) == nil {
+                await session.raise(.reconFullResync, entity: entity.kind,
+                                    message: "the \(entity.kind) cursor was older than 30 days; a full query replaced CDC")
             }
-            try await fullRefresh(kind, operation: "\(kind).recon", session: session)
-            await session.markRefreshed(kind)
+            try await fullRefresh(entity, operation: "\(entity.kind).recon", session: session)
+            await session.markRefreshed(entity.kind)
         }
         var ours: [QBOBillPayment] = []
         for try await page in client.queryPages(QBOBillPayment.self, orderBy: "Id") {
@@ -71,11 +75,9 @@ public struct QBORefresher: Sendable {
 
     // MARK: Steps
 
-    func qboName(_ kind: EntityKind) -> String { kind == .bill ? "Bill" : "Invoice" }
-
     /// Where CDC should start for `kind`, or nil when a full query is needed.
     func cdcStart(for kind: EntityKind, session: RefreshSession) -> Date? {
-        guard let cursor = session.state.cursor(kind), let date = QBOTimestamp.parse(cursor) else { return nil }
+        guard let cursor = session.state.cursor(kind), let date = Timestamp(cursor)?.date else { return nil }
         guard session.now.timeIntervalSince(date) < cdcLimit else { return nil }
         return date.addingTimeInterval(-overlap)
     }
@@ -84,23 +86,25 @@ public struct QBORefresher: Sendable {
     /// (1000 objects of one entity) is continued from the newest `LastUpdatedTime` received, the
     /// window split until an answer is complete; returns the cursor for next time, or nil when the
     /// feed stops advancing (the caller then runs a full query).
-    func incremental(entities: [String], kinds: [EntityKind], since start: Date, operation: String,
-                     session: RefreshSession) async throws -> String? {
+    /// - Parameter confirmingPayments: also ask for BillPayments, and confirm RowCol's own.
+    func incremental(entities: [MirroredEntity], confirmingPayments: Bool = false, since start: Date,
+                     operation: String, session: RefreshSession) async throws -> String? {
+        let names = entities.map(\.qboName) + (confirmingPayments ? [MirroredEntities.payment.qboName] : [])
         var since = start
         for _ in 0..<1000 {
-            let result = try await client.changes(entities: entities, since: since)
-            try await recordCDC(result, kinds: kinds, operation: operation, session: session)
-            if entities.contains("BillPayment") {
-                try await confirmPayments(result.changes(for: "BillPayment").decoded(as: QBOBillPayment.self),
-                                          session: session)
+            let result = try await client.changes(entities: names, since: since)
+            try await recordCDC(result, entities: entities, operation: operation, session: session)
+            if confirmingPayments {
+                let payments = result.changes(for: MirroredEntities.payment.qboName)
+                try await confirmPayments(payments.decoded(as: QBOBillPayment.self), session: session)
             }
             var capped: [Date] = []
-            for entity in entities {
-                let changes = result.changes(for: entity)
+            for name in names {
+                let changes = result.changes(for: name)
                 guard changes.changed.count + changes.deleted.count >= cdcCap else { continue }
                 let times = changes.changed.compactMap { $0["MetaData"]?["LastUpdatedTime"]?.stringValue }
                     + changes.deleted.compactMap(\.lastUpdatedTime)
-                guard let newest = times.compactMap(QBOTimestamp.parse).max(), newest > since else { return nil }
+                guard let newest = times.compactMap({ Timestamp($0)?.date }).max(), newest > since else { return nil }
                 capped.append(newest)
             }
             guard let next = capped.min() else { return result.time }
@@ -109,64 +113,52 @@ public struct QBORefresher: Sendable {
         return nil
     }
 
-    /// Records the CDC changes of `kinds`.
-    func recordCDC(_ result: QBOCDCResult, kinds: [EntityKind], operation: String, session: RefreshSession) async throws {
-        for kind in kinds {
-            let changes = result.changes(for: qboName(kind))
-            var mirror: [MirrorChange] = []
-            for body in changes.changed {
-                mirror.append(try change(kind, body))
-            }
-            mirror += try changes.deleted.map { try QBOMapping.deletion(kind, $0) }
-            let line = operation == "recon" ? "\(kind).recon" : operation
+    /// Records the CDC changes of `entities`.
+    func recordCDC(_ result: QBOCDCResult, entities: [MirroredEntity], operation: String,
+                   session: RefreshSession) async throws {
+        for entity in entities {
+            guard let change = entity.change else { continue }
+            let changes = result.changes(for: entity.qboName)
+            var mirror = try changes.changed.map(change)
+            mirror += try changes.deleted.map { try QBOMapping.deletion(entity.kind, $0) }
+            let line = operation == "recon" ? "\(entity.kind).recon" : operation
             try await session.record(operation: line, changes: latestPerID(mirror),
                                      detail: .object(["mode": "cdc", "time": .string(result.time)]))
         }
     }
 
-    /// Pages through every entity of `kind`; ids the mirror has but QBO no longer lists become deletions.
-    func fullRefresh(_ kind: EntityKind, operation: String, session: RefreshSession) async throws {
+    /// Pages through every entity of a kind; ids the mirror has but QBO no longer lists become deletions.
+    func fullRefresh(_ entity: MirroredEntity, operation: String, session: RefreshSession) async throws {
+        guard let pages = entity.pages else { return }
         var seen = Set<EntityID>()
         var firstTime: String?
         var pageNumber = 0
-        if kind == .bill {
-            for try await page in client.queryPages(QBOBill.self, orderBy: "Id") {
-                pageNumber += 1
-                firstTime = firstTime ?? page.time
-                let changes = try page.items.map(QBOMapping.change)
-                seen.formUnion(changes.map(\.id))
-                try await session.record(operation: operation, changes: changes,
-                                         detail: .object(["mode": "full", "page": .number(Decimal(pageNumber))]))
-            }
-        } else {
-            for try await page in client.queryPages(QBOInvoice.self, orderBy: "Id") {
-                pageNumber += 1
-                firstTime = firstTime ?? page.time
-                let changes = try page.items.map(QBOMapping.change)
-                seen.formUnion(changes.map(\.id))
-                try await session.record(operation: operation, changes: changes,
-                                         detail: .object(["mode": "full", "page": .number(Decimal(pageNumber))]))
-            }
+        for try await page in pages(client, nil) {
+            pageNumber += 1
+            firstTime = firstTime ?? page.time
+            seen.formUnion(page.changes.map(\.id))
+            try await session.record(operation: operation, changes: page.changes,
+                                     detail: .object(["mode": "full", "page": .number(Decimal(pageNumber))]))
         }
+        let kind = entity.kind
         let missing = try await session.mirrorIDs(kind).subtracting(seen).sorted()
         if !missing.isEmpty {
             try await session.record(operation: operation, changes: missing.map { .delete(kind, id: $0) },
                                      detail: .object(["mode": "full", "missing": .number(Decimal(missing.count))]))
         }
-        await session.advanceCursor(kind, to: firstTime ?? QBOTimestamp.format(session.now))
+        await session.advanceCursor(kind, to: firstTime ?? Timestamp(session.now).description)
     }
 
-    /// Bank balances are few and an Account's LastUpdatedTime does not move with its balance:
-    /// fetch them whole every time.
-    func refreshBalances(session: RefreshSession) async throws {
+    /// Fetches a kind whole (bank balances: few, and undated when they move), one log line.
+    func refreshWhole(_ entity: MirroredEntity, condition: String, session: RefreshSession) async throws {
+        guard let pages = entity.pages else { return }
         var changes: [MirrorChange] = []
-        for try await page in client.queryPages(QBOAccount.self, where: "AccountType = 'Bank'", orderBy: "Id") {
-            changes += try page.items.map(QBOMapping.change)
-        }
+        for try await page in pages(client, condition) { changes += page.changes }
         let seen = Set(changes.map(\.id))
-        let missing = try await session.mirrorIDs(.balance).subtracting(seen).sorted()
-        try await session.record(operation: "balance.refresh", changes: changes + missing.map { .delete(.balance, id: $0) },
-                                 detail: .object(["mode": "full"]))
+        let missing = try await session.mirrorIDs(entity.kind).subtracting(seen).sorted()
+        try await session.record(
+            operation: "\(entity.kind).refresh", changes: changes + missing.map { .delete(entity.kind, id: $0) },
+            detail: .object(["mode": "full"]))
     }
 
     /// Marks RowCol's payments that QBO now shows as `confirmed`.
@@ -181,16 +173,12 @@ public struct QBORefresher: Sendable {
             known.state = .confirmed
             known.qboID = payment.id
             known.failure = nil
-            changes.append(try .upsert(.payment, id: id, value: known, qbo: JSONValue(payment.raw),
+            changes.append(try .upsert(.payment, id: id, value: known, qbo: payment.raw,
                                        sourceVersion: payment.syncToken, updatedAt: payment.metaData?.lastUpdatedTime))
         }
         if !changes.isEmpty {
             try await session.record(operation: "billpayment.recon", changes: changes)
         }
-    }
-
-    func change(_ kind: EntityKind, _ body: QBOJSON) throws -> MirrorChange {
-        kind == .bill ? try QBOMapping.change(QBOBill(json: body)) : try QBOMapping.change(QBOInvoice(json: body))
     }
 
     /// Keeps the last change per id (an overlap can return one entity twice).

@@ -1,6 +1,7 @@
 import Foundation
 import QBO
 import RowColDomain
+import RowColJSON
 
 /// Maps the QBO client's errors to hygiene flags (the table of DESIGN §5).
 public enum QBOFailureMapping {

@@ -1,6 +1,8 @@
 import Foundation
 import QBO
 import RowColDomain
+import RowColJSON
+import RowColStore
 
 /// Turns QBO's wire objects into domain values and mirror changes. The only place in the kit
 /// where QBO types meet domain types.
@@ -55,19 +57,19 @@ public enum QBOMapping {
     // MARK: Mirror changes
 
     public static func change(_ bill: QBOBill) throws -> MirrorChange {
-        try .upsert(.bill, id: try entityID(bill.id, entity: "Bill"), value: self.bill(bill), qbo: JSONValue(bill.raw),
+        try .upsert(.bill, id: try entityID(bill.id, entity: "Bill"), value: self.bill(bill), qbo: bill.raw,
                     sourceVersion: bill.syncToken, updatedAt: bill.metaData?.lastUpdatedTime)
     }
 
     public static func change(_ invoice: QBOInvoice) throws -> MirrorChange {
         try .upsert(.invoice, id: try entityID(invoice.id, entity: "Invoice"), value: self.invoice(invoice),
-                    qbo: JSONValue(invoice.raw), sourceVersion: invoice.syncToken,
+                    qbo: invoice.raw, sourceVersion: invoice.syncToken,
                     updatedAt: invoice.metaData?.lastUpdatedTime)
     }
 
     public static func change(_ account: QBOAccount) throws -> MirrorChange {
         try .upsert(.balance, id: try entityID(account.id, entity: "Account"), value: balance(account),
-                    qbo: JSONValue(account.raw), sourceVersion: account.syncToken,
+                    qbo: account.raw, sourceVersion: account.syncToken,
                     updatedAt: account.metaData?.lastUpdatedTime)
     }
 
@@ -82,32 +84,4 @@ public struct QBOMappingError: Error, Hashable, Sendable, CustomStringConvertibl
     public let id: String
     public let problem: String
     public var description: String { "cannot mirror QBO \(entity) \"\(id)\": \(problem)" }
-}
-
-extension JSONValue {
-    /// The same value as a domain JSON value (numbers stay exact).
-    public init(_ qbo: QBOJSON) {
-        switch qbo {
-        case .null: self = .null
-        case .bool(let value): self = .bool(value)
-        case .number(let value): self = .number(value)
-        case .string(let value): self = .string(value)
-        case .array(let values): self = .array(values.map(JSONValue.init))
-        case .object(let object): self = .object(object.mapValues(JSONValue.init))
-        }
-    }
-}
-
-extension QBOJSON {
-    /// The same value as a wire JSON value.
-    public init(_ value: JSONValue) {
-        switch value {
-        case .null: self = .null
-        case .bool(let value): self = .bool(value)
-        case .number(let value): self = .number(value)
-        case .string(let value): self = .string(value)
-        case .array(let values): self = .array(values.map(QBOJSON.init))
-        case .object(let object): self = .object(object.mapValues(QBOJSON.init))
-        }
-    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 
 /// What the sync layer remembers about one business between runs: when each entity kind last
 /// heard from QBO, the CDC cursor and the hygiene flags in force.
@@ -15,6 +16,64 @@ public struct BusinessSyncState: Hashable, Sendable, Codable {
     public var flags: [HygieneFlag] = []
 
     public init() {}
+
+    /// Reads the `sync` section of `state.json` as stored (`null` or `{}` when never written).
+    /// - Throws: ``SyncError`` `.corruptState` naming the business when it cannot be read.
+    public init(stored: JSONValue, business: BusinessID) throws {
+        switch stored {
+        case .null: self.init()
+        case .object(let object) where object.isEmpty: self.init()
+        default:
+            do {
+                self = try stored.decode(BusinessSyncState.self)
+            } catch {
+                throw SyncError.corruptState(business: business, detail: "\(error)")
+            }
+        }
+    }
+
+    /// How fresh the mirror's copy of `kind` is at `now` (a kind that follows another's freshness,
+    /// such as RowCol's payments, is measured by that one's TTL).
+    public func freshness(of kind: EntityKind, configuration: SyncConfiguration, now: Date, refreshedNow: Bool = false)
+        -> Freshness
+    {
+        Freshness.classify(
+            refreshedAt: refreshedAt(kind), now: now, softTTL: configuration.softTTL(for: kind),
+            hardTTL: configuration.hardTTL, refreshedNow: refreshedNow)
+    }
+
+    /// The flags in force for `entity` (every kind when nil), with the staleness flags the mirror's
+    /// age implies at `now`, each dated from when it became true. The one place they are derived:
+    /// answers, `rowcol status` and the web pages all read them here.
+    public func flagsInForce(
+        for entity: EntityKind?, business: BusinessID, configuration: SyncConfiguration, now: Date
+    ) -> [HygieneFlag] {
+        var flags = flags(for: entity)
+        let kinds = entity.map { [MirroredEntities[$0].freshnessKind] } ?? MirroredEntities.fetched.map(\.kind)
+        for kind in kinds {
+            let freshness = freshness(of: kind, configuration: configuration, now: now)
+            let ttl = configuration.softTTL(for: kind)
+            switch freshness.level {
+            case .fresh: break
+            case .stale:
+                flags.append(HygieneFlag(
+                    code: .mirrorStale, business: business, entity: kind,
+                    since: freshness.refreshedAt!.addingTimeInterval(ttl.seconds),
+                    message: "\(kind) mirror is older than \(Int(ttl.seconds)) s; run `rowcol sync` to refresh it"))
+            case .staleHard:
+                flags.append(HygieneFlag(
+                    code: .mirrorStaleHard, business: business, entity: kind,
+                    since: freshness.refreshedAt!.addingTimeInterval(configuration.hardTTL.seconds),
+                    message: "\(kind) mirror is older than \(Int(configuration.hardTTL.seconds)) s; figures may be out of date"))
+            case .never:
+                // Never synced: true since the business was connected; its state does not say when.
+                flags.append(HygieneFlag(
+                    code: .mirrorStaleHard, business: business, entity: kind, since: now,
+                    message: "\(kind) was never synced from QBO; run `rowcol sync`"))
+            }
+        }
+        return flags
+    }
 
     public func refreshedAt(_ kind: EntityKind) -> Date? { refreshedAt[kind.rawValue] }
 

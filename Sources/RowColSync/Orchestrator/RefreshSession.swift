@@ -1,5 +1,7 @@
 import Foundation
 import RowColDomain
+import RowColJSON
+import RowColStore
 
 /// Handed to a gateway's fetch closure during one refresh: records what QBO returned (log, then
 /// mirror) and stages the cursors and flags that take effect only if the whole refresh succeeds.

@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 
 /// A failed exchange with QBO, reduced to what the orchestrator decides with.
 public struct RemoteFailure: Error, Hashable, Sendable, CustomStringConvertible {

@@ -1,5 +1,7 @@
 import Foundation
 import RowColDomain
+import RowColJSON
+import RowColStore
 
 /// What the orchestrator needs from the durable workspace of one advisor: durable commits of log
 /// lines (log before mirror), the per-business sync state, and the mirror's current documents.

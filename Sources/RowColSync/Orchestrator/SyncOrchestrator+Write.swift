@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 import RowColStore
 
 /// How an idempotent write ended.

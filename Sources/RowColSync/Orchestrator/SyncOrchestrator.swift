@@ -1,5 +1,7 @@
 import Foundation
 import RowColDomain
+import RowColJSON
+import RowColStore
 
 /// The policy-driven facade between gateways and QBO (DESIGN §5).
 ///
@@ -39,18 +41,7 @@ public actor SyncOrchestrator {
     /// The business's sync state as last saved.
     public func state(of business: BusinessID) async throws -> BusinessSyncState {
         if let cached = states[business] { return cached }
-        let raw = try await journal.syncState(for: business)
-        let state: BusinessSyncState
-        switch raw {
-        case .null: state = BusinessSyncState()
-        case .object(let object) where object.isEmpty: state = BusinessSyncState()
-        default:
-            do {
-                state = try raw.decode(BusinessSyncState.self)
-            } catch {
-                throw SyncError.corruptState(business: business, detail: "\(error)")
-            }
-        }
+        let state = try BusinessSyncState(stored: try await journal.syncState(for: business), business: business)
         states[business] = state
         return state
     }
@@ -76,40 +67,13 @@ public actor SyncOrchestrator {
 
     /// How fresh the mirror's copy of `entity` is now.
     public func freshness(of entity: EntityKind, business: BusinessID, refreshedNow: Bool = false) async throws -> Freshness {
-        let state = try await state(of: business)
-        return Freshness.classify(
-            refreshedAt: state.refreshedAt(entity), now: now(), softTTL: configuration.softTTL(for: entity),
-            hardTTL: configuration.hardTTL, refreshedNow: refreshedNow)
+        try await state(of: business).freshness(of: entity, configuration: configuration, now: now(), refreshedNow: refreshedNow)
     }
 
     /// The flags in force for `entity`, plus the staleness flags its age implies.
     public func flags(for entity: EntityKind?, business: BusinessID) async throws -> [HygieneFlag] {
-        let state = try await state(of: business)
-        var flags = state.flags(for: entity)
-        // Payments have no TTL of their own: their freshness is the bills'.
-        let kinds = entity.map { [$0 == .payment ? .bill : $0] } ?? [.bill, .invoice, .balance]
-        for kind in kinds {
-            let freshness = try await freshness(of: kind, business: business)
-            let ttl = configuration.softTTL(for: kind)
-            switch freshness.level {
-            case .fresh: break
-            case .stale:
-                flags.append(HygieneFlag(
-                    code: .mirrorStale, business: business, entity: kind,
-                    since: freshness.refreshedAt!.addingTimeInterval(ttl.seconds),
-                    message: "\(kind) mirror is older than \(Int(ttl.seconds)) s; run `rowcol sync` to refresh it"))
-            case .staleHard:
-                flags.append(HygieneFlag(
-                    code: .mirrorStaleHard, business: business, entity: kind,
-                    since: freshness.refreshedAt!.addingTimeInterval(configuration.hardTTL.seconds),
-                    message: "\(kind) mirror is older than \(Int(configuration.hardTTL.seconds)) s; figures may be out of date"))
-            case .never:
-                flags.append(HygieneFlag(
-                    code: .mirrorStaleHard, business: business, entity: kind, since: now(),
-                    message: "\(kind) was never synced from QBO; run `rowcol sync`"))
-            }
-        }
-        return flags
+        try await state(of: business).flagsInForce(
+            for: entity, business: business, configuration: configuration, now: now())
     }
 
     // MARK: Reads

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import RowColDomain
+import RowColJSON
 
 /// A hint that QBO changed an entity: refresh it soon. Webhooks carry ids only, arrive at least
 /// once and unordered, so a hint never carries data.
@@ -23,15 +24,7 @@ public struct RefreshHint: Hashable, Sendable, Codable {
     }
 
     /// The mirrored kind this hint refreshes, if RowCol mirrors it.
-    public var entityKind: EntityKind? {
-        switch entityName.lowercased() {
-        case "bill": .bill
-        case "invoice": .invoice
-        case "billpayment": .payment
-        case "account": .balance
-        default: nil
-        }
-    }
+    public var entityKind: EntityKind? { MirroredEntities.named(entityName)?.kind }
 
     enum CodingKeys: String, CodingKey {
         case operation
@@ -113,7 +106,7 @@ public actor WebhookIntake {
     public static func parse(_ body: Data) throws(WebhookError) -> [RefreshHint] {
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: body)
+            value = try JSONValue.parse(body)
         } catch {
             throw WebhookError(reason: .malformedBody, detail: "not JSON")
         }

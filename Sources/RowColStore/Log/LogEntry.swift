@@ -1,4 +1,5 @@
 import Foundation
+import RowColDomain
 
 /// The position of a line in an advisor's integration log: 1, 2, 3, … with no gaps.
 public struct LogSeq: RawRepresentable, Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
@@ -39,98 +40,6 @@ public enum LogPhase: String, Hashable, Sendable, Codable {
     /// What a look-up in QBO found before an unresolved write was sent again (`found`,
     /// `not_found`, `unsendable`, `failed`): the confirm-before-retry step of DESIGN §5.
     case lookup
-}
-
-/// One change to the mirror, carried inside the log line that explains it.
-///
-/// Because every change to a mirror document travels in a log line's payload, the mirror is a
-/// pure function of the log: `rowcol rebuild` replays these and gets the same files.
-public struct MirrorChange: Hashable, Sendable, Codable {
-    public enum Operation: String, Hashable, Sendable, Codable {
-        case upsert
-        case delete
-    }
-
-    public var entity: EntityKind
-    public var id: EntityID
-    public var operation: Operation
-    /// QBO's `SyncToken` of the version carried.
-    public var sourceVersion: String?
-    /// QBO's `MetaData.LastUpdatedTime`, as QBO wrote it.
-    public var updatedAt: String?
-    /// The domain view (a ``Bill``, ``Invoice``, ``AccountBalance`` or ``BillPayment``) as JSON.
-    public var data: JSONValue?
-    /// The QBO body as received.
-    public var qbo: JSONValue?
-
-    public init(
-        entity: EntityKind, id: EntityID, operation: Operation, sourceVersion: String? = nil,
-        updatedAt: String? = nil, data: JSONValue? = nil, qbo: JSONValue? = nil
-    ) {
-        self.entity = entity
-        self.id = id
-        self.operation = operation
-        self.sourceVersion = sourceVersion
-        self.updatedAt = updatedAt
-        self.data = data
-        self.qbo = qbo
-    }
-
-    /// An upsert of a domain value with the QBO body it came from.
-    public static func upsert(
-        _ entity: EntityKind, id: EntityID, value: some Encodable, qbo: JSONValue?,
-        sourceVersion: String?, updatedAt: String?
-    ) throws -> MirrorChange {
-        MirrorChange(
-            entity: entity, id: id, operation: .upsert, sourceVersion: sourceVersion, updatedAt: updatedAt,
-            data: try JSONValue(encoding: value), qbo: qbo)
-    }
-
-    /// A deletion (QBO reported the entity deleted, or a full query no longer lists it).
-    public static func delete(_ entity: EntityKind, id: EntityID) -> MirrorChange {
-        MirrorChange(entity: entity, id: id, operation: .delete)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case entity, id, data, qbo
-        case operation = "op"
-        case sourceVersion = "source_version"
-        case updatedAt = "updated_at"
-    }
-}
-
-/// What a log line carries besides its header fields.
-public struct LogPayload: Hashable, Sendable, Codable {
-    /// The mirror changes this line explains (applied in order after the line is durable).
-    public var changes: [MirrorChange]
-    /// The request body or parameters sent, for OUTBOUND lines (never credentials).
-    public var request: JSONValue?
-    /// The response body or a summary of it.
-    public var response: JSONValue?
-    /// The fault, when the call failed.
-    public var fault: JSONValue?
-    /// Anything else worth keeping (cursor, counts, …).
-    public var detail: JSONValue?
-
-    public init(
-        changes: [MirrorChange] = [], request: JSONValue? = nil, response: JSONValue? = nil,
-        fault: JSONValue? = nil, detail: JSONValue? = nil
-    ) {
-        self.changes = changes
-        self.request = request
-        self.response = response
-        self.fault = fault
-        self.detail = detail
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        changes = try container.decodeIfPresent([MirrorChange].self, forKey: .changes) ?? []
-        request = try container.decodeIfPresent(JSONValue.self, forKey: .request)
-        response = try container.decodeIfPresent(JSONValue.self, forKey: .response)
-        fault = try container.decodeIfPresent(JSONValue.self, forKey: .fault)
-        detail = try container.decodeIfPresent(JSONValue.self, forKey: .detail)
-    }
 }
 
 /// A log line before it is appended: everything but `seq`, `at` and `prev`, which the log assigns.
