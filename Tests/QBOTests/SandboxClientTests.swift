@@ -61,7 +61,9 @@ import Testing
                 clientID: "sandbox-client", clientSecret: "sandbox-secret", redirectURI: "http://localhost:9/callback"))
             var seed = URLRequest(url: sandbox.baseURL.appendingPathComponent("__sandbox/realms"))
             seed.httpMethod = "POST"
-            seed.httpBody = Data(JSONValue.object(["realm": "9130", "seed": 7, "bills": .number(Decimal(bills)), "invoices": 5, "accounts": 2]).serialized(.compact))
+            let company: JSONValue = ["realm": "9130", "seed": 7, "bills": .number(Decimal(bills)), "invoices": 5,
+                                      "accounts": 2, "history_months": 0]
+            seed.httpBody = Data(company.serialized(.compact))
             let (_, seeded) = try await plainSession.data(for: seed)
             #expect((seeded as? HTTPURLResponse)?.statusCode == 201)
 
