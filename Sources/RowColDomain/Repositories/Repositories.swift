@@ -35,3 +35,10 @@ public protocol PaymentsMirrorRepo: Sendable {
 public protocol BalancesMirrorRepo: Sendable {
     func balances(of business: BusinessRef) throws -> [AccountBalance]
 }
+
+/// Read access to any mirrored kind whose documents' `data` is a `Decodable` domain value, so
+/// a new kind needs no repository method of its own.
+public protocol MirrorValuesRepo: Sendable {
+    /// The domain values of every document of `kind`, ordered by id.
+    func values<T: Decodable>(_ kind: EntityKind, as type: T.Type, of business: BusinessRef) throws -> [T]
+}

@@ -7,7 +7,9 @@ import RowColJSON
 ///
 /// An advisor reaches only its own businesses: asking for another advisor's business, or for a
 /// business that does not exist, throws rather than answering with an empty list.
-public struct MirrorReader: BillsMirrorRepo, InvoicesMirrorRepo, PaymentsMirrorRepo, BalancesMirrorRepo {
+public struct MirrorReader: BillsMirrorRepo, InvoicesMirrorRepo, PaymentsMirrorRepo, BalancesMirrorRepo,
+    MirrorValuesRepo
+{
     public let workspace: Workspace
     public let advisor: AdvisorID
 
@@ -148,6 +150,12 @@ public struct MirrorReader: BillsMirrorRepo, InvoicesMirrorRepo, PaymentsMirrorR
     }
     public func balances(of business: BusinessRef) throws -> [AccountBalance] {
         try values(.balance, of: business, Self.decodable(AccountBalance.self))
+    }
+    /// Any kind's values (customer payments, bill payments, purchases, …), decoded from each
+    /// document's `data`.
+    /// - Throws: ``StoreError`` `.corruptDocument` naming the file whose `data` is not a `T`.
+    public func values<T: Decodable>(_ kind: EntityKind, as type: T.Type, of business: BusinessRef) throws -> [T] {
+        try values(kind, of: business, Self.decodable(type))
     }
 }
 

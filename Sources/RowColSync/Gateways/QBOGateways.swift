@@ -6,6 +6,7 @@ import RowColStore
 
 /// The mirror's read side, as the gateways need it.
 public typealias MirrorRepos = BillsMirrorRepo & InvoicesMirrorRepo & PaymentsMirrorRepo & BalancesMirrorRepo
+    & MirrorValuesRepo
 
 /// Finds the QBO client of a business; `nil` when the business is not connected.
 public typealias QBOClientProvider = @Sendable (BusinessID) throws -> QBOClient
