@@ -11,7 +11,8 @@ enum Cents {
 
     /// `8100` → `"81.00"`, as QBO writes an amount inside `LineEx`.
     static func text(_ cents: Int) -> String {
-        let magnitude = cents.magnitude, fraction = magnitude % 100
+        let magnitude = cents.magnitude
+        let fraction = magnitude % 100
         return (cents < 0 ? "-" : "") + "\(magnitude / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"
     }
 }

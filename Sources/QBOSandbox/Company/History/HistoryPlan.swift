@@ -129,8 +129,10 @@ struct HistoryPlanner {
     }
 
     /// A bill or invoice, with the parts of it its party settles before today.
-    mutating func add(isBill: Bool, party: Int, traits: HistoryPlan.Traits, txnDay: Int64, cents: Int, detail: Int = 0,
-                      quantity: Int = 1, dueDay fixedDue: Int64? = nil) {
+    mutating func add(
+        isBill: Bool, party: Int, traits: HistoryPlan.Traits, txnDay: Int64, cents: Int, detail: Int = 0,
+        quantity: Int = 1, dueDay fixedDue: Int64? = nil
+    ) {
         var dueDay = fixedDue ?? txnDay + Int64(traits.termsDays)
         // As in the seeding without history, one bill in ten is due months out.
         if isBill, fixedDue == nil, dice.chance(10) { dueDay += dice.day(60...180) }
@@ -147,8 +149,10 @@ struct HistoryPlanner {
         }
         installments.removeAll { $0.day >= today || $0.cents <= 0 }
         let index = plan.items.count
-        plan.items.append(.init(isBill: isBill, party: party, detail: detail, txnDay: txnDay, dueDay: dueDay, cents: cents,
-                                quantity: quantity, created: created, installments: installments))
+        plan.items.append(
+            .init(
+                isBill: isBill, party: party, detail: detail, txnDay: txnDay, dueDay: dueDay, cents: cents,
+                quantity: quantity, created: created, installments: installments))
         var open = cents
         for part in installments {
             let key = SettlementKey(isBill: isBill, party: party, day: part.day)
@@ -158,7 +162,9 @@ struct HistoryPlanner {
             } else {
                 settlementIndex[key] = plan.settlements.count
                 let when = max(HistoryPlan.instant(part.day, &dice), created + 60_000)
-                plan.settlements.append(.init(isBill: isBill, party: party, day: part.day, created: when, lines: [(index, part.cents, open)]))
+                plan.settlements.append(
+                    .init(
+                        isBill: isBill, party: party, day: part.day, created: when, lines: [(index, part.cents, open)]))
             }
             open -= part.cents
         }
@@ -166,8 +172,10 @@ struct HistoryPlanner {
 
     /// Occurrences of a recurring expense on `days` (those inside the history), amounts varied by
     /// `percents`, some skipped.
-    mutating func addSeries(_ series: HistoryPlan.Series, days: [Int64], percents: ClosedRange<Int>, skipPercent: Int = 0,
-                            traits: HistoryPlan.Traits? = nil, detail: Int = 0) {
+    mutating func addSeries(
+        _ series: HistoryPlan.Series, days: [Int64], percents: ClosedRange<Int>, skipPercent: Int = 0,
+        traits: HistoryPlan.Traits? = nil, detail: Int = 0
+    ) {
         var series = series
         let index = plan.series.count
         for raw in days {
@@ -176,11 +184,14 @@ struct HistoryPlanner {
             let cents = dice.vary(series.cents, percents)
             series.occurrences += 1
             if series.isBill, let traits {
-                add(isBill: true, party: series.payee, traits: traits, txnDay: day, cents: cents, detail: detail,
+                add(
+                    isBill: true, party: series.payee, traits: traits, txnDay: day, cents: cents, detail: detail,
                     dueDay: day + Int64(traits.termsDays))
             } else {
-                plan.expenses.append(.init(series: index, paymentType: series.paymentType ?? "Check", payee: series.payee,
-                                           account: series.account, day: day, created: HistoryPlan.instant(day, &dice), cents: cents))
+                plan.expenses.append(
+                    .init(
+                        series: index, paymentType: series.paymentType ?? "Check", payee: series.payee,
+                        account: series.account, day: day, created: HistoryPlan.instant(day, &dice), cents: cents))
             }
         }
         plan.series.append(series)
@@ -188,7 +199,9 @@ struct HistoryPlanner {
 
     mutating func addOneOff(paymentType: String, payee: Int?, account: String, cents: Int, note: String?) {
         let day = someDay()
-        plan.expenses.append(.init(series: nil, paymentType: paymentType, payee: payee, account: account, day: day,
-                                   created: HistoryPlan.instant(day, &dice), cents: cents, note: note))
+        plan.expenses.append(
+            .init(
+                series: nil, paymentType: paymentType, payee: payee, account: account, day: day,
+                created: HistoryPlan.instant(day, &dice), cents: cents, note: note))
     }
 }

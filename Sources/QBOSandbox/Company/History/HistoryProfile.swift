@@ -36,27 +36,39 @@ struct HistoryProfile: Sendable, Codable {
 
     func rendered() -> WireJSON {
         func parties(_ list: [Party]) -> WireJSON {
-            .array(list.map { ["id": .string(String($0.id)), "name": .string($0.name), "habit": .string($0.habit.rawValue),
-                               "terms_days": .number(Decimal($0.termsDays))] })
+            .array(
+                list.map {
+                    [
+                        "id": .string(String($0.id)), "name": .string($0.name), "habit": .string($0.habit.rawValue),
+                        "terms_days": .number(Decimal($0.termsDays)),
+                    ]
+                })
         }
         func counts(_ list: [Party], _ habits: [PaymentHabit]) -> WireJSON {
-            .object(Dictionary(uniqueKeysWithValues: habits.map { habit in
-                (habit.rawValue, WireJSON.number(Decimal(list.filter { $0.habit == habit }.count)))
-            }))
+            .object(
+                Dictionary(
+                    uniqueKeysWithValues: habits.map { habit in
+                        (habit.rawValue, WireJSON.number(Decimal(list.filter { $0.habit == habit }.count)))
+                    }))
         }
-        return ["months": .number(Decimal(months)), "start_date": .string(startDate),
-                "customers": parties(customers), "vendors": parties(vendors),
-                "customer_habits": counts(customers, PaymentHabit.customerHabits),
-                "vendor_habits": counts(vendors, PaymentHabit.vendorHabits),
-                "series": .array(series.map { series in
+        return [
+            "months": .number(Decimal(months)), "start_date": .string(startDate),
+            "customers": parties(customers), "vendors": parties(vendors),
+            "customer_habits": counts(customers, PaymentHabit.customerHabits),
+            "vendor_habits": counts(vendors, PaymentHabit.vendorHabits),
+            "series": .array(
+                series.map { series in
                     var object: [String: WireJSON] = [
-                        "name": .string(series.name), "cadence": .string(series.cadence), "entity": .string(series.entity),
+                        "name": .string(series.name), "cadence": .string(series.cadence),
+                        "entity": .string(series.entity),
                         "payee_id": .string(String(series.payeeId)), "payee": .string(series.payee),
                         "account": .string(series.account), "typical_amount": .number(series.typicalAmount),
-                        "occurrences": .number(Decimal(series.occurrences))]
+                        "occurrences": .number(Decimal(series.occurrences)),
+                    ]
                     if let type = series.paymentType { object["payment_type"] = .string(type) }
                     return .object(object)
                 }),
-                "one_off_purchases": .number(Decimal(oneOffPurchases))]
+            "one_off_purchases": .number(Decimal(oneOffPurchases)),
+        ]
     }
 }

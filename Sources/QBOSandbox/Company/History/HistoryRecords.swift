@@ -32,11 +32,15 @@ struct HistoryRecords {
     mutating func build(into company: inout Company) {
         var slots: [Slot] = []
         slots.reserveCapacity(plan.items.count + plan.settlements.count + plan.expenses.count)
-        for (index, item) in plan.items.enumerated() { slots.append(Slot(created: item.created, kind: .item, index: index)) }
+        for (index, item) in plan.items.enumerated() {
+            slots.append(Slot(created: item.created, kind: .item, index: index))
+        }
         for (index, settlement) in plan.settlements.enumerated() {
             slots.append(Slot(created: settlement.created, kind: .settlement, index: index))
         }
-        for (index, expense) in plan.expenses.enumerated() { slots.append(Slot(created: expense.created, kind: .expense, index: index)) }
+        for (index, expense) in plan.expenses.enumerated() {
+            slots.append(Slot(created: expense.created, kind: .expense, index: index))
+        }
         slots.sort { ($0.created, $0.kind.rawValue, $0.index) < ($1.created, $1.kind.rawValue, $1.index) }
 
         var itemIds = [Int](repeating: 0, count: plan.items.count)
@@ -77,7 +81,10 @@ struct HistoryRecords {
         let cardRef = Company.namedRef(refs.card)
         let depositRef: WireJSON = ["value": .string(String(refs.checking.id))]
         let billDetails: [WireJSON] = Seeder.expenseAccounts.map { name in
-            ["AccountRef": Company.namedRef(refs.expenses[name]!), "BillableStatus": "NotBillable", "TaxCodeRef": ["value": "NON"]]
+            [
+                "AccountRef": Company.namedRef(refs.expenses[name]!), "BillableStatus": "NotBillable",
+                "TaxCodeRef": ["value": "NON"],
+            ]
         }
         let purchaseDetails: [String: WireJSON] = refs.expenses.mapValues { account in
             ["AccountRef": Company.namedRef(account), "BillableStatus": "NotBillable", "TaxCodeRef": ["value": "NON"]]
@@ -97,24 +104,37 @@ struct HistoryRecords {
             case .item:
                 let item = plan.items[slot.index]
                 let settled = item.installments.reduce(0) { $0 + $1.cents }
-                let total = Cents.amount(item.cents), balance = Cents.amount(item.cents - settled)
+                let total = Cents.amount(item.cents)
+                let balance = Cents.amount(item.cents - settled)
                 var body: [String: WireJSON]
                 if item.isBill {
-                    let line: WireJSON = ["Id": "1", "LineNum": 1, "Amount": .number(total), "DetailType": "AccountBasedExpenseLineDetail",
-                                          "AccountBasedExpenseLineDetail": billDetails[item.detail]]
-                    body = ["VendorRef": vendorRefs[item.party], "APAccountRef": apRef, "TotalAmt": .number(total),
-                            "Balance": .number(balance), "CurrencyRef": usd, "Line": [line], "SalesTermRef": netTerms]
+                    let line: WireJSON = [
+                        "Id": "1", "LineNum": 1, "Amount": .number(total),
+                        "DetailType": "AccountBasedExpenseLineDetail",
+                        "AccountBasedExpenseLineDetail": billDetails[item.detail],
+                    ]
+                    body = [
+                        "VendorRef": vendorRefs[item.party], "APAccountRef": apRef, "TotalAmt": .number(total),
+                        "Balance": .number(balance), "CurrencyRef": usd, "Line": [line], "SalesTermRef": netTerms,
+                    ]
                     if !links[slot.index].isEmpty {
-                        body["LinkedTxn"] = .array(links[slot.index].map { ["TxnId": .string(String($0)), "TxnType": "BillPaymentCheck"] })
+                        body["LinkedTxn"] = .array(
+                            links[slot.index].map { ["TxnId": .string(String($0)), "TxnType": "BillPaymentCheck"] })
                     }
                     openPayable += item.cents - settled
                 } else {
                     let price = Cents.amount(item.cents / item.quantity)
-                    let line: WireJSON = ["Id": "1", "LineNum": 1, "Description": "Consulting", "Amount": .number(total),
-                                          "DetailType": "SalesItemLineDetail",
-                                          "SalesItemLineDetail": ["ItemRef": serviceRef, "UnitPrice": .number(price),
-                                                                  "Qty": .number(Decimal(item.quantity)), "TaxCodeRef": nonTaxable]]
-                    let subtotal: WireJSON = ["Amount": .number(total), "DetailType": "SubTotalLineDetail", "SubTotalLineDetail": [:]]
+                    let line: WireJSON = [
+                        "Id": "1", "LineNum": 1, "Description": "Consulting", "Amount": .number(total),
+                        "DetailType": "SalesItemLineDetail",
+                        "SalesItemLineDetail": [
+                            "ItemRef": serviceRef, "UnitPrice": .number(price),
+                            "Qty": .number(Decimal(item.quantity)), "TaxCodeRef": nonTaxable,
+                        ],
+                    ]
+                    let subtotal: WireJSON = [
+                        "Amount": .number(total), "DetailType": "SubTotalLineDetail", "SubTotalLineDetail": [:],
+                    ]
                     body = Seeder.invoiceDefaults
                     body["CustomerRef"] = customerRefs[item.party]
                     body["DocNumber"] = .string(String(invoiceNumbers[slot.index]))
@@ -123,27 +143,36 @@ struct HistoryRecords {
                     body["CurrencyRef"] = usd
                     body["EmailStatus"] = "EmailSent"
                     body["Line"] = [line, subtotal]
-                    body["LinkedTxn"] = .array(links[slot.index].map { ["TxnId": .string(String($0)), "TxnType": "Payment"] })
+                    body["LinkedTxn"] = .array(
+                        links[slot.index].map { ["TxnId": .string(String($0)), "TxnType": "Payment"] })
                     openReceivable += item.cents - settled
                 }
                 body["TxnDate"] = .string(WireTime.formatDate(day: item.txnDay))
                 body["DueDate"] = .string(WireTime.formatDate(day: item.dueDay))
                 let changes = links[slot.index].count
-                company.store(item.isBill ? .bill : .invoice,
-                              Record(id: id, syncToken: changes, created: item.created,
-                                     updated: changes == 0 ? item.created : lastPaid[slot.index], body: body))
+                company.store(
+                    item.isBill ? .bill : .invoice,
+                    Record(
+                        id: id, syncToken: changes, created: item.created,
+                        updated: changes == 0 ? item.created : lastPaid[slot.index], body: body))
 
             case .settlement:
                 let settlement = plan.settlements[slot.index]
                 let cents = settlement.lines.reduce(0) { $0 + $1.cents }
-                var body: [String: WireJSON] = ["TotalAmt": .number(Cents.amount(cents)), "CurrencyRef": usd,
-                                                "TxnDate": .string(WireTime.formatDate(day: settlement.day))]
+                var body: [String: WireJSON] = [
+                    "TotalAmt": .number(Cents.amount(cents)), "CurrencyRef": usd,
+                    "TxnDate": .string(WireTime.formatDate(day: settlement.day)),
+                ]
                 if settlement.isBill {
                     let byCard = noBank || vendorTraits[settlement.party].byCard
                     body["VendorRef"] = vendorRefs[settlement.party]
-                    body["Line"] = .array(settlement.lines.map { line in
-                        ["Amount": .number(Cents.amount(line.cents)), "LinkedTxn": [["TxnId": .string(String(itemIds[line.item])), "TxnType": "Bill"]]]
-                    })
+                    body["Line"] = .array(
+                        settlement.lines.map { line in
+                            [
+                                "Amount": .number(Cents.amount(line.cents)),
+                                "LinkedTxn": [["TxnId": .string(String(itemIds[line.item])), "TxnType": "Bill"]],
+                            ]
+                        })
                     if byCard {
                         body["PayType"] = "CreditCard"
                         body["CreditCardPayment"] = ["CCAccountRef": cardRef]
@@ -155,23 +184,34 @@ struct HistoryRecords {
                         checkNumber += 1
                         checkingFlows.append(-cents)
                     }
-                    company.store(.billPayment, Record(id: id, syncToken: 0, created: settlement.created, updated: settlement.created, body: body))
+                    company.store(
+                        .billPayment,
+                        Record(
+                            id: id, syncToken: 0, created: settlement.created, updated: settlement.created, body: body))
                 } else {
                     body["CustomerRef"] = customerRefs[settlement.party]
                     body["DepositToAccountRef"] = depositRef
                     body["UnappliedAmt"] = 0
                     body["ProcessPayment"] = false
-                    body["Line"] = .array(settlement.lines.map { line in
-                        let invoice = itemIds[line.item]
-                        let number = String(invoiceNumbers[line.item])
-                        return ["Amount": .number(Cents.amount(line.cents)),
+                    body["Line"] = .array(
+                        settlement.lines.map { line in
+                            let invoice = itemIds[line.item]
+                            let number = String(invoiceNumbers[line.item])
+                            return [
+                                "Amount": .number(Cents.amount(line.cents)),
                                 "LinkedTxn": [["TxnId": .string(String(invoice)), "TxnType": "Invoice"]],
-                                "LineEx": ExtensionElements.json([(name: "txnId", value: String(invoice)),
-                                                                  (name: "txnOpenBalance", value: Cents.text(line.openBefore)),
-                                                                  (name: "txnReferenceNumber", value: number)])]
-                    })
+                                "LineEx": ExtensionElements.json([
+                                    (name: "txnId", value: String(invoice)),
+                                    (name: "txnOpenBalance", value: Cents.text(line.openBefore)),
+                                    (name: "txnReferenceNumber", value: number),
+                                ]),
+                            ]
+                        })
                     checkingFlows.append(cents)
-                    company.store(.payment, Record(id: id, syncToken: 0, created: settlement.created, updated: settlement.created, body: body))
+                    company.store(
+                        .payment,
+                        Record(
+                            id: id, syncToken: 0, created: settlement.created, updated: settlement.created, body: body))
                 }
 
             case .expense:
@@ -179,9 +219,15 @@ struct HistoryRecords {
                 let total = Cents.amount(expense.cents)
                 var body: [String: WireJSON] = [
                     "PaymentType": .string(expense.paymentType), "TotalAmt": .number(total), "CurrencyRef": usd,
-                    "TxnDate": .string(WireTime.formatDate(day: expense.day)), "PurchaseEx": purchaseEx[expense.paymentType]!,
-                    "Line": [["Id": "1", "Amount": .number(total), "DetailType": "AccountBasedExpenseLineDetail",
-                              "AccountBasedExpenseLineDetail": purchaseDetails[expense.account]!]]]
+                    "TxnDate": .string(WireTime.formatDate(day: expense.day)),
+                    "PurchaseEx": purchaseEx[expense.paymentType]!,
+                    "Line": [
+                        [
+                            "Id": "1", "Amount": .number(total), "DetailType": "AccountBasedExpenseLineDetail",
+                            "AccountBasedExpenseLineDetail": purchaseDetails[expense.account]!,
+                        ]
+                    ],
+                ]
                 if let payee = expense.payee { body["EntityRef"] = payees[payee] }
                 if let note = expense.note { body["PrivateNote"] = .string(note) }
                 switch expense.paymentType {
@@ -199,7 +245,9 @@ struct HistoryRecords {
                     body["AccountRef"] = checkingRef
                     checkingFlows.append(-expense.cents)
                 }
-                company.store(.purchase, Record(id: id, syncToken: 0, created: expense.created, updated: expense.created, body: body))
+                company.store(
+                    .purchase,
+                    Record(id: id, syncToken: 0, created: expense.created, updated: expense.created, body: body))
             }
         }
     }
@@ -208,7 +256,8 @@ struct HistoryRecords {
     /// below `cushion`; the card owes its opening balance and every charge; A/P and A/R hold
     /// what is open. As QBO shows them, liabilities are negative.
     func setBalances(in company: inout Company, dice: inout SeedDice, receivable: Record) {
-        var running = 0, lowest = 0
+        var running = 0
+        var lowest = 0
         for flow in checkingFlows {
             running += flow
             lowest = min(lowest, running)

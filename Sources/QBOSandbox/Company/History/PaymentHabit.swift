@@ -22,7 +22,9 @@ enum PaymentHabit: String, Sendable, Codable, CaseIterable {
 
     /// Habits for `count` parties: one of each first (so every company has them all), then drawn
     /// with the weights of `habits` (in percent), in an order the seed decides.
-    static func assign(_ count: Int, from habits: [PaymentHabit], weights: [Int], dice: inout SeedDice) -> [PaymentHabit] {
+    static func assign(_ count: Int, from habits: [PaymentHabit], weights: [Int], dice: inout SeedDice)
+        -> [PaymentHabit]
+    {
         var assigned = Array(habits.prefix(count))
         while assigned.count < count {
             var roll = dice.int(0...99)
