@@ -67,7 +67,8 @@ let package = Package(
         .testTarget(
             name: "QBOTests",
             dependencies: [
-                "QBO", "RowColJSON", "QBOSandbox", "RowColTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
+                "QBO", "RowCol", "RowColJSON", "QBOSandbox", "RowColTestSupport",
+                .product(name: "FlyingFox", package: "FlyingFox"),
             ]),
         .testTarget(name: "QBOSandboxTests", dependencies: ["QBOSandbox"]),
         .testTarget(

@@ -40,7 +40,7 @@ import Testing
         let tokenFile = folder.appendingPathComponent("secrets/advisor-1/business-1.json")
         let oauth = QBOOAuthClient(endpoints: await qbo.endpoints,
                                    credentials: QBOAppCredentials(clientID: "client", clientSecret: "secret", redirectURI: "http://localhost/cb"))
-        let manager = QBOTokenManager(store: QBOTokenStore(fileURL: tokenFile), oauth: oauth)
+        let manager = QBOTokenManager(store: QBOTokenStore.file(tokenFile), oauth: oauth)
         try await manager.connect(code: "good-code", realmID: "9130")
         do {
             try await body(Setup(qbo: qbo, folder: folder, tokenFile: tokenFile, oauth: oauth, manager: manager,
@@ -56,7 +56,7 @@ import Testing
 
     @Test func codeFlowWritesTheTokenFileAndCallsCarryTheBearerAndMinorVersion() async throws {
         try await Self.withLoopback { setup in
-            let stored = try #require(try QBOTokenStore(fileURL: setup.tokenFile).load())
+            let stored = try #require(try QBOTokenStore.file(setup.tokenFile).load())
             #expect(stored.accessToken == "access-1")
             #expect(stored.refreshToken == "refresh-1")
             #expect(stored.realmID == "9130")
@@ -86,7 +86,7 @@ import Testing
             await setup.qbo.expireAccessToken()
             let client = await setup.client()
             #expect(try await client.count(QBOBill.self) == 1)
-            let stored = try #require(try QBOTokenStore(fileURL: setup.tokenFile).load())
+            let stored = try #require(try QBOTokenStore.file(setup.tokenFile).load())
             #expect(stored.refreshToken == "refresh-2")
             #expect(stored.accessToken == "access-2")
             #expect(await setup.qbo.refreshCalls == 1)
@@ -100,8 +100,8 @@ import Testing
             await setup.qbo.expireAccessToken()
             await setup.qbo.setBills(2)
             // Two managers with separate store instances on the same file, as two processes would have.
-            let first = QBOTokenManager(store: QBOTokenStore(fileURL: setup.tokenFile), oauth: setup.oauth)
-            let second = QBOTokenManager(store: QBOTokenStore(fileURL: setup.tokenFile), oauth: setup.oauth)
+            let first = QBOTokenManager(store: QBOTokenStore.file(setup.tokenFile), oauth: setup.oauth)
+            let second = QBOTokenManager(store: QBOTokenStore.file(setup.tokenFile), oauth: setup.oauth)
             let clientA = await setup.client(manager: first)
             let clientB = await setup.client(manager: second)
             async let a = clientA.count(QBOBill.self)
@@ -109,7 +109,7 @@ import Testing
             let (countA, countB) = try await (a, b)
             #expect(countA == 2 && countB == 2)
             #expect(await setup.qbo.refreshCalls == 1, "the second refresher must reuse the first one's tokens")
-            let stored = try #require(try QBOTokenStore(fileURL: setup.tokenFile).load())
+            let stored = try #require(try QBOTokenStore.file(setup.tokenFile).load())
             #expect(stored.status == .active)
             #expect(stored.refreshToken == (await setup.qbo.refreshToken))
         }
@@ -124,7 +124,7 @@ import Testing
             let error = await #expect(throws: QBOError.self) { try await client.count(QBOBill.self) }
             #expect(error?.code == .reconnectRequired)
             #expect(error?.httpStatus == 400)
-            #expect(try QBOTokenStore(fileURL: setup.tokenFile).load()?.status == .revoked)
+            #expect(try QBOTokenStore.file(setup.tokenFile).load()?.status == .revoked)
             // Later calls fail fast, without a network call.
             let before = await setup.qbo.seen.count
             await #expect(throws: QBOError.self) { try await setup.manager.accessToken() }
@@ -297,7 +297,7 @@ import Testing
 
     @Test func anExpiredRefreshTokenNeedsAReconnectWithoutACall() async throws {
         try await Self.withLoopback { setup in
-            let store = QBOTokenStore(fileURL: setup.tokenFile)
+            let store = QBOTokenStore.file(setup.tokenFile)
             var tokens = try #require(try store.load())
             tokens.accessTokenExpiresAt = Date(timeIntervalSince1970: 0)
             tokens.refreshTokenExpiresAt = Date(timeIntervalSince1970: 1)

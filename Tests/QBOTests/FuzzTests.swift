@@ -221,19 +221,19 @@ struct FuzzTests {
         let base = FileManager.default.isWritableFile(atPath: shm.path) ? shm : FileManager.default.temporaryDirectory
         let folder = base.appendingPathComponent("rowcol-fuzz-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = QBOTokenStore(fileURL: folder.appendingPathComponent("tokens.json"))
+        let store = QBOTokenStore.file(folder.appendingPathComponent("tokens.json"))
         let secret = "refresh-SECRET-0123456789"
         try store.save(QBOTokenSet(realmID: "9130350000000001", accessToken: "access-SECRET-0123456789",
                                    accessTokenExpiresAt: Date(timeIntervalSince1970: 1_800_000_000), refreshToken: secret,
                                    refreshTokenExpiresAt: nil, status: .active, updatedAt: Date(timeIntervalSince1970: 1_790_000_000)))
-        let valid = try Data(contentsOf: store.fileURL)
+        let valid = try Data(contentsOf: URL(fileURLWithPath: store.location))
         var withRefreshExpiry = try #require(String(data: valid, encoding: .utf8))
         withRefreshExpiry = withRefreshExpiry.replacingOccurrences(of: "\"status\"", with: "\"refresh_token_expires_at\" : \"2027-01-01T00:00:00.000Z\",\n  \"status\"")
         let seeds = [valid, Data(withRefreshExpiry.utf8)]
         #expect(try store.load() != nil)
         let report = await Self.run("QBOTokenStore.load", seed: 9, seeds: seeds) { index, mutator, report in
             do {
-                try mutator.input(index).write(to: store.fileURL)
+                try mutator.input(index).write(to: URL(fileURLWithPath: store.location))
                 _ = try store.load()
                 report.accepted += 1
             } catch {
@@ -277,10 +277,10 @@ struct FuzzTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rowcol-fuzz-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let store = QBOTokenStore(fileURL: folder.appendingPathComponent("tokens.json"))
-        try Self.nested(10_000, open: "{\"access_token\":", close: "}", core: "\"x\"").write(to: store.fileURL)
+        let store = QBOTokenStore.file(folder.appendingPathComponent("tokens.json"))
+        try Self.nested(10_000, open: "{\"access_token\":", close: "}", core: "\"x\"").write(to: URL(fileURLWithPath: store.location))
         Self.expectCode(.tokenStore) { try store.load() }
-        try Self.nested(10_000, open: "[", close: "]").write(to: store.fileURL)
+        try Self.nested(10_000, open: "[", close: "]").write(to: URL(fileURLWithPath: store.location))
         Self.expectCode(.tokenStore) { try store.load() }
     }
 

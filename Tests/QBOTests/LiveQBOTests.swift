@@ -11,7 +11,7 @@ struct LiveQBOTests {
         let live = try #require(LiveQBOEnvironment.current)
         let folder = try TokenStoreTests.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = QBOTokenStore(fileURL: folder.appendingPathComponent("live.json"))
+        let store = QBOTokenStore.file(folder.appendingPathComponent("live.json"))
         // An expired access token makes the first call refresh, which exercises the token endpoint too.
         try store.save(QBOTokenSet(realmID: live.realm, accessToken: "none", accessTokenExpiresAt: .distantPast,
                                    refreshToken: live.refreshToken, refreshTokenExpiresAt: nil))
@@ -21,7 +21,7 @@ struct LiveQBOTests {
         let banks = try await client.queryAll(QBOAccount.self, where: "AccountType = 'Bank'")
         #expect(banks.allSatisfy { $0.accountType == "Bank" })
         #expect(try await client.count(QBOBill.self) >= 0)
-        print("The rotated refresh token is in \(store.fileURL.path); keep it for the next live run.")
+        print("The rotated refresh token is in \(store.location); keep it for the next live run.")
     }
 }
 

@@ -80,7 +80,7 @@ import Testing
             let realm = try #require(items.first { $0.name == "realmId" }?.value)
 
             let tokenFile = folder.appendingPathComponent("secrets/advisor-1/business-1.json")
-            let manager = QBOTokenManager(store: QBOTokenStore(fileURL: tokenFile), oauth: oauth)
+            let manager = QBOTokenManager(store: QBOTokenStore.file(tokenFile), oauth: oauth)
             try await manager.connect(code: code, realmID: realm)
             try await body(Harness(sandbox: sandbox, realm: realm, endpoints: endpoints, oauth: oauth, tokenFile: tokenFile, manager: manager))
         } catch {
@@ -94,7 +94,7 @@ import Testing
 
     /// Makes the stored access token look expired, so the next call refreshes.
     static func expireAccessToken(_ file: URL) throws {
-        let store = QBOTokenStore(fileURL: file)
+        let store = QBOTokenStore.file(file)
         var tokens = try #require(try store.load())
         tokens.accessTokenExpiresAt = Date(timeIntervalSince1970: 0)
         try store.save(tokens)
@@ -102,16 +102,16 @@ import Testing
 
     @Test func codeFlowThenRefreshRotatesAndTheOldRefreshTokenDies() async throws {
         try await Self.withSandbox { h in
-            let first = try #require(try QBOTokenStore(fileURL: h.tokenFile).load())
+            let first = try #require(try QBOTokenStore.file(h.tokenFile).load())
             #expect(first.realmID == "9130")
             #expect(first.status == .active)
             #expect(try await h.client().count(QBOBill.self) == 20)
 
             // A fresh manager reads the file, as a new process would.
             try Self.expireAccessToken(h.tokenFile)
-            let manager = QBOTokenManager(store: QBOTokenStore(fileURL: h.tokenFile), oauth: h.oauth)
+            let manager = QBOTokenManager(store: QBOTokenStore.file(h.tokenFile), oauth: h.oauth)
             #expect(try await h.client(manager: manager).count(QBOBill.self) == 20)
-            let second = try #require(try QBOTokenStore(fileURL: h.tokenFile).load())
+            let second = try #require(try QBOTokenStore.file(h.tokenFile).load())
             #expect(second.accessToken != first.accessToken)
             #expect(second.refreshToken != first.refreshToken, "the sandbox rotates refresh tokens")
 
@@ -123,30 +123,30 @@ import Testing
     @Test func twoTokenStoresRefreshingAtOnceKeepTheConnection() async throws {
         try await Self.withSandbox { h in
             try Self.expireAccessToken(h.tokenFile)
-            let a = QBOTokenManager(store: QBOTokenStore(fileURL: h.tokenFile), oauth: h.oauth)
-            let b = QBOTokenManager(store: QBOTokenStore(fileURL: h.tokenFile), oauth: h.oauth)
+            let a = QBOTokenManager(store: QBOTokenStore.file(h.tokenFile), oauth: h.oauth)
+            let b = QBOTokenManager(store: QBOTokenStore.file(h.tokenFile), oauth: h.oauth)
             async let countA = h.client(manager: a).count(QBOBill.self)
             async let countB = h.client(manager: b).count(QBOBill.self)
             let counts = try await [countA, countB]
             #expect(counts == [20, 20])
-            let stored = try #require(try QBOTokenStore(fileURL: h.tokenFile).load())
+            let stored = try #require(try QBOTokenStore.file(h.tokenFile).load())
             #expect(stored.status == .active)
             // The stored refresh token is the live one: spending it works.
             try Self.expireAccessToken(h.tokenFile)
-            let c = QBOTokenManager(store: QBOTokenStore(fileURL: h.tokenFile), oauth: h.oauth)
+            let c = QBOTokenManager(store: QBOTokenStore.file(h.tokenFile), oauth: h.oauth)
             #expect(try await h.client(manager: c).count(QBOBill.self) == 20)
         }
     }
 
     @Test func invalidGrantBecomesReconnectRequired() async throws {
         try await Self.withSandbox { h in
-            let stored = try #require(try QBOTokenStore(fileURL: h.tokenFile).load())
+            let stored = try #require(try QBOTokenStore.file(h.tokenFile).load())
             _ = try await h.oauth.refresh(refreshToken: stored.refreshToken)
             try Self.expireAccessToken(h.tokenFile)
-            let manager = QBOTokenManager(store: QBOTokenStore(fileURL: h.tokenFile), oauth: h.oauth)
+            let manager = QBOTokenManager(store: QBOTokenStore.file(h.tokenFile), oauth: h.oauth)
             let error = await #expect(throws: QBOError.self) { _ = try await h.client(manager: manager).count(QBOBill.self) }
             #expect(error?.code == .reconnectRequired)
-            #expect(try QBOTokenStore(fileURL: h.tokenFile).load()?.status == .revoked)
+            #expect(try QBOTokenStore.file(h.tokenFile).load()?.status == .revoked)
         }
     }
 
@@ -210,7 +210,7 @@ import Testing
             #expect(Set(purchases.compactMap(\.paymentType)) == ["Check", "Cash", "CreditCard"])
 
             // The same entities read as XML (what QBO sends some clients) decode to the same values.
-            let token = try #require(try QBOTokenStore(fileURL: h.tokenFile).load()).accessToken
+            let token = try #require(try QBOTokenStore.file(h.tokenFile).load()).accessToken
             func xml(_ path: String) async throws -> JSONValue {
                 let url = try #require(URL(string: h.sandbox.baseURL.absoluteString + "/v3/company/\(h.realm)/\(path)"))
                 var request = URLRequest(url: url)
@@ -309,14 +309,39 @@ import Testing
         }
     }
 
+    /// A storage that reads the real file and refuses every write, as a disk that fails its fsync.
+    struct UnwritableStorage: QBOTokenStorage {
+        let base: any QBOTokenStorage
+        var location: String { base.location }
+        func read() throws -> Data? { try base.read() }
+        func write(_ data: Data) throws { throw CocoaError(.fileWriteUnknown) }
+        func withExclusiveLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+            try await base.withExclusiveLock(body)
+        }
+    }
+
+    @Test func aRotatedTokenThatCannotBeSavedIsNeverUsed() async throws {
+        try await Self.withSandbox { h in
+            try Self.expireAccessToken(h.tokenFile)
+            let before = try Data(contentsOf: h.tokenFile)
+            let store = QBOTokenStore(storage: UnwritableStorage(base: QBOTokenStore.file(h.tokenFile).storage))
+            let manager = QBOTokenManager(store: store, oauth: h.oauth)
+            let error = await #expect(throws: QBOError.self) { _ = try await h.client(manager: manager).count(QBOBill.self) }
+            #expect(error?.code == .tokenStore)
+            #expect(error?.message.contains("not used") == true, "\(String(describing: error))")
+            #expect(h.exchanges.all.isEmpty, "a call went out with a token that is not on disk: \(h.exchanges.all)")
+            #expect(try Data(contentsOf: h.tokenFile) == before)
+        }
+    }
+
     @Test(arguments: ["401", "xml401"])
     func authenticationFaultsInBothShapesRefreshAndRetry(kind: String) async throws {
         try await Self.withSandbox { h in
-            let before = try #require(try QBOTokenStore(fileURL: h.tokenFile).load())
+            let before = try #require(try QBOTokenStore.file(h.tokenFile).load())
             try await h.control("POST", "faults", ["kind": .string(kind), "count": 1, "realm": .string(h.realm)])
             #expect(try await h.client().count(QBOBill.self) == 20)
             #expect(h.exchanges.all.map(\.status) == [401, 200])
-            #expect(try QBOTokenStore(fileURL: h.tokenFile).load()?.refreshToken != before.refreshToken)
+            #expect(try QBOTokenStore.file(h.tokenFile).load()?.refreshToken != before.refreshToken)
         }
     }
 

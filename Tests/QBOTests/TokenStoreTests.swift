@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import QBO
+import RowCol
 
 @Suite struct TokenStoreTests {
     static func temporaryFolder() throws -> URL {
@@ -15,48 +16,36 @@ import Testing
                     updatedAt: Date(timeIntervalSince1970: 1_700_000_000))
     }
 
-    @Test func fileIs0600InAFolderOf0700AndRoundTrips() throws {
-        let root = try Self.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: root) }
-        let file = root.appendingPathComponent("secrets/advisor-1/business-1.json")
-        let store = QBOTokenStore(fileURL: file)
-        try store.save(Self.sampleTokens())
-
-        let fileMode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
-        let folderMode = try FileManager.default.attributesOfItem(atPath: file.deletingLastPathComponent().path)[.posixPermissions] as? Int
-        #expect(fileMode == 0o600)
-        #expect(folderMode == 0o700)
-        #expect(try store.load() == Self.sampleTokens())
-
-        let text = try String(contentsOf: file, encoding: .utf8)
-        #expect(text.contains(#""status" : "active""#))
-        #expect(text.contains(#""realm_id" : "9130""#))
-        #expect(text.contains("2027-01-15T08:00:00.000Z"))
-    }
-
-    @Test func rewritesReplaceTheFileAtomicallyAndLeaveNoTemporaries() throws {
-        let root = try Self.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: root) }
-        let file = root.appendingPathComponent("b.json")
-        let store = QBOTokenStore(fileURL: file)
-        try store.save(Self.sampleTokens())
-        let before = try FileManager.default.attributesOfItem(atPath: file.path)[.systemFileNumber] as? Int
-        try store.save(Self.sampleTokens(access: "ACCESS-2", refresh: "REFRESH-2"))
-        let after = try FileManager.default.attributesOfItem(atPath: file.path)[.systemFileNumber] as? Int
-        // A new inode shows the content was renamed into place, not rewritten in place.
-        #expect(before != after)
-        #expect(try store.load()?.refreshToken == "REFRESH-2")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["b.json"])
-    }
-
     @Test func aCorruptFileIsATokenStoreError() throws {
         let root = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let file = root.appendingPathComponent("b.json")
         try Data("{\"realm_id\": ".utf8).write(to: file)
-        let error = try #require(throws: QBOError.self) { try QBOTokenStore(fileURL: file).load() }
+        let error = try #require(throws: QBOError.self) { try QBOTokenStore.file(file).load() }
         #expect(error.code == .tokenStore)
         #expect(error.message.contains(file.path))
+    }
+
+    @Test func aMemoryStorageRoundTripsAndSerializesItsHolders() async throws {
+        let store = QBOTokenStore(storage: QBOMemoryTokenStorage())
+        #expect(try store.load() == nil)
+        try store.save(Self.sampleTokens())
+        #expect(try store.load() == Self.sampleTokens())
+        // Two holders of the lock never overlap: each sees the other's write complete.
+        let counter = QBOMemoryTokenStorage(Data("0".utf8))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<20 {
+                group.addTask {
+                    try await counter.withExclusiveLock {
+                        let value = Int(String(decoding: try counter.read() ?? Data(), as: UTF8.self)) ?? -1
+                        await Task.yield()
+                        try counter.write(Data("\(value + 1)".utf8))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(String(decoding: try counter.read() ?? Data(), as: UTF8.self) == "20")
     }
 
     @Test func tokensNeverPrint() {
@@ -77,18 +66,11 @@ import Testing
         let credentials = QBOAppCredentials(clientID: "id", clientSecret: "CLIENT-SECRET", redirectURI: "http://x")
         #expect(!"\(credentials)".contains("CLIENT-SECRET"))
     }
+}
 
-    @Test func theRefreshLockExcludesASecondHolder() async throws {
-        let root = try Self.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: root) }
-        let store = QBOTokenStore(fileURL: root.appendingPathComponent("b.json"))
-        try await store.withRefreshLock {
-            // A second open file description (as another process would have) cannot take it.
-            let second = try FileSystem.FileLock.tryLock(store.lockURL)
-            #expect(second == nil)
-        }
-        let again = try FileSystem.FileLock.tryLock(store.lockURL)
-        #expect(again != nil)
-        again?.unlock()
+extension QBOTokenStore {
+    /// A token store over a file of the workspace kind (RowCol's `SecretFile`).
+    static func file(_ url: URL) -> QBOTokenStore {
+        QBOTokenStore(storage: SecretFile(path: url.path))
     }
 }

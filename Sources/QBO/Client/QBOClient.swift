@@ -18,7 +18,7 @@ extension QBOTokenManager: QBOAccessTokenProvider {}
 /// once on a 401. Failures are ``QBOError``s.
 ///
 /// ```swift
-/// let tokens = QBOTokenManager(store: QBOTokenStore(fileURL: secretsFile), oauth: oauth)
+/// let tokens = QBOTokenManager(store: QBOTokenStore(storage: tokenStorage), oauth: oauth)
 /// let client = QBOClient(realmID: "9130", endpoints: .local(sandboxURL), tokens: tokens)
 /// for try await page in client.queryPages(QBOBill.self, where: "Balance > '0'") {
 ///     for bill in page.items { print(bill.id, bill.balance ?? 0) }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Gives the client a valid access token and refreshes it safely.
 ///
-/// Refreshes are serialized across processes by the token file's lock. After taking the lock the
+/// Refreshes are serialized across processes by the token storage's lock. After taking the lock the
 /// file is read again: if another process refreshed meanwhile its tokens are used, so an already
 /// rotated refresh token is never spent. The new refresh token is on disk before the new access
 /// token is handed out. `invalid_grant` marks the file `revoked` and throws
@@ -35,7 +35,7 @@ public actor QBOTokenManager {
     /// The current tokens as stored (read from disk).
     public func tokens() throws -> QBOTokenSet {
         guard let tokens = try store.load() else {
-            throw QBOError(.reconnectRequired, message: "There is no token file at \(store.fileURL.path); connect the company first.")
+            throw QBOError(.reconnectRequired, message: "There is no token file at \(store.location); connect the company first.")
         }
         cached = tokens
         return tokens
@@ -60,7 +60,7 @@ public actor QBOTokenManager {
         cached = nil
         let result = try await store.withRefreshLock { @Sendable () async throws -> QBOTokenSet in
             guard let onDisk = try store.load() else {
-                throw QBOError(.reconnectRequired, message: "There is no token file at \(store.fileURL.path); connect the company first.")
+                throw QBOError(.reconnectRequired, message: "There is no token file at \(store.location); connect the company first.")
             }
             try Self.requireUsable(onDisk, store: store)
             if onDisk.accessToken != rejected, onDisk.accessTokenIsFresh(at: clock.now(), margin: margin) {
@@ -108,9 +108,9 @@ public actor QBOTokenManager {
         switch tokens.status {
         case .active: return
         case .revoked:
-            throw QBOError(.reconnectRequired, message: "The connection in \(store.fileURL.path) was revoked or refused by Intuit; connect the company again.")
+            throw QBOError(.reconnectRequired, message: "The connection in \(store.location) was revoked or refused by Intuit; connect the company again.")
         case .expired:
-            throw QBOError(.reconnectRequired, message: "The refresh token in \(store.fileURL.path) has expired; connect the company again.")
+            throw QBOError(.reconnectRequired, message: "The refresh token in \(store.location) has expired; connect the company again.")
         }
     }
 }

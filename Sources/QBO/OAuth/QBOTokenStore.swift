@@ -1,67 +1,111 @@
 import Foundation
 import RowColJSON
 
-/// The token file of one connection (for example `<workspace>/secrets/<advisor>/<business>.json`).
+/// Where a connection's token set is kept: the port through which ``QBOTokenStore`` persists it.
 ///
-/// The file is mode 0600 in a folder of mode 0700, replaced atomically on every write (temp file,
-/// fsync, rename, fsync of the folder). ``withRefreshLock(_:)`` serializes refreshes across
-/// processes with `flock` on `<file>.lock`.
-public struct QBOTokenStore: Sendable {
-    /// The token file.
-    public let fileURL: URL
-    private let clock: any QBOClock
+/// The client holds no file code of its own; an application gives it a storage that keeps the
+/// promise below (RowCol's is a `SecretFile` in the workspace's `secrets/` folder).
+public protocol QBOTokenStorage: Sendable {
+    /// Names the storage in messages (for example the file's path); never holds a secret.
+    var location: String { get }
+    /// The stored bytes; nil when nothing was stored yet.
+    func read() throws -> Data?
+    /// Replaces the stored bytes. When this returns they survive a crash or a power cut; when it
+    /// throws, the bytes stored before are intact — so a rotated refresh token is never used
+    /// unless it is durable.
+    func write(_ data: Data) throws
+    /// Runs `body` while no other process or task holds this storage's exclusive lock.
+    func withExclusiveLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T
+}
 
-    public init(fileURL: URL, clock: any QBOClock = QBOSystemClock()) {
-        self.fileURL = fileURL
-        self.clock = clock
+/// The token set of one connection, read and written through a ``QBOTokenStorage``.
+///
+/// ``withRefreshLock(_:)`` serializes refreshes across processes with the storage's lock.
+public struct QBOTokenStore: Sendable {
+    /// Where the tokens are kept.
+    public let storage: any QBOTokenStorage
+
+    public init(storage: any QBOTokenStorage) {
+        self.storage = storage
     }
 
-    /// The lock file used to serialize refreshes.
-    public var lockURL: URL { fileURL.appendingPathExtension("lock") }
+    /// Names the storage in messages.
+    public var location: String { storage.location }
 
-    /// Reads the token file; `nil` when there is none yet.
+    /// Reads the token set; `nil` when there is none yet.
     ///
-    /// - Throws: ``QBOError`` with code ``QBOError/Code/tokenStore`` when the file is unreadable or corrupt.
+    /// - Throws: ``QBOError`` with code ``QBOError/Code/tokenStore`` when it is unreadable or corrupt.
     public func load() throws -> QBOTokenSet? {
-        guard FileManager.default.fileExists(atPath: fileURL.path) else { return nil }
+        let data: Data?
         do {
-            let data = try Data(contentsOf: fileURL)
+            data = try storage.read()
+        } catch {
+            throw QBOError(.tokenStore, message: "The token file \(location) cannot be read: \(error)", underlying: "\(error)")
+        }
+        guard let data else { return nil }
+        do {
             return try JSONValue.decode(QBOTokenSet.self, from: data)
         } catch {
-            throw QBOError(.tokenStore, message: "The token file \(fileURL.path) cannot be read or is corrupt; connect the company again to rewrite it.",
+            throw QBOError(.tokenStore, message: "The token file \(location) is corrupt; connect the company again to rewrite it.",
                            underlying: "\(type(of: error))")
         }
     }
 
-    /// Writes the token file durably; it is on disk when this returns.
+    /// Writes the token set durably; it is on disk when this returns.
     public func save(_ tokens: QBOTokenSet) throws {
-        try FileSystem.makePrivateDirectory(fileURL.deletingLastPathComponent())
         let data: Data
         do {
             data = try JSONEncoder(layout: .pretty).encode(tokens) + Data("\n".utf8)
         } catch {
-            throw QBOError(.tokenStore, message: "Cannot encode the tokens for \(fileURL.path).", underlying: "\(error)")
+            throw QBOError(.tokenStore, message: "Cannot encode the tokens for \(location).", underlying: "\(error)")
         }
-        try FileSystem.writeAtomically(data, to: fileURL)
+        do {
+            try storage.write(data)
+        } catch {
+            throw QBOError(.tokenStore, message: "Cannot save the token file \(location): \(error); the new tokens are not used.",
+                           underlying: "\(error)")
+        }
     }
 
-    /// Runs `body` holding the exclusive refresh lock of this file.
-    ///
-    /// The lock is polled rather than waited on in the kernel, so a waiting task never blocks a
-    /// thread of the cooperative pool.
-    public func withRefreshLock<T: Sendable>(timeout: Double = 120, _ body: @Sendable () async throws -> T) async throws -> T {
-        try FileSystem.makePrivateDirectory(fileURL.deletingLastPathComponent())
-        let start = Date()
-        var lock = try FileSystem.FileLock.tryLock(lockURL)
-        while lock == nil {
-            if Date().timeIntervalSince(start) > timeout {
-                throw QBOError(.tokenStore, message: "Another process has held \(lockURL.path) for over \(Int(timeout)) s; if none is running, delete the lock file.")
-            }
-            // Real time on purpose: the holder is another process, which an injected clock does not move.
-            try await Task.sleep(nanoseconds: 10_000_000)
-            lock = try FileSystem.FileLock.tryLock(lockURL)
+    /// Runs `body` holding the exclusive refresh lock of the storage.
+    public func withRefreshLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await storage.withExclusiveLock(body)
+    }
+}
+
+/// A token storage in memory, for a process that keeps no file (a short-lived tool, a test):
+/// nothing survives the process.
+public final class QBOMemoryTokenStorage: QBOTokenStorage, @unchecked Sendable {
+    private let lock = NSLock()
+    private var bytes: Data?
+    private let exclusive = AsyncExclusiveLock()
+
+    public init(_ data: Data? = nil) { bytes = data }
+
+    public var location: String { "memory" }
+    public func read() throws -> Data? { lock.withLock { bytes } }
+    public func write(_ data: Data) throws { lock.withLock { bytes = data } }
+    public func withExclusiveLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await exclusive.run(body)
+    }
+}
+
+/// A mutual exclusion for async work in one process (FIFO, never blocking a thread).
+actor AsyncExclusiveLock {
+    private var held = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        if held {
+            await withCheckedContinuation { waiters.append($0) }
+        } else {
+            held = true
         }
-        defer { lock?.unlock() }
+        defer { release() }
         return try await body()
+    }
+
+    private func release() {
+        if waiters.isEmpty { held = false } else { waiters.removeFirst().resume() }
     }
 }

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import QBO
 import RowColDomain
 import RowColJSON
@@ -85,12 +82,12 @@ public struct Connections: Sendable {
         transport = QBOURLSessionTransport(timeout: clientConfiguration.requestTimeout)
     }
 
-    func tokenFile(_ business: BusinessID) throws -> URL {
-        try workspace.secretsFolder(for: advisor).appendingPathComponent("\(business.rawValue).json")
+    func tokenFile(_ business: BusinessID) throws -> SecretFile {
+        try workspace.tokenFile(for: BusinessRef(advisor: advisor, business: business))
     }
 
-    func appFile(_ business: BusinessID) throws -> URL {
-        try workspace.secretsFolder(for: advisor).appendingPathComponent("\(business.rawValue).app.json")
+    func appFile(_ business: BusinessID) throws -> SecretFile {
+        try workspace.appCredentialsFile(for: BusinessRef(advisor: advisor, business: business))
     }
 
     /// Connects (or reconnects) a business: records which company it is, stores the app
@@ -112,7 +109,7 @@ public struct Connections: Sendable {
             credentials: QBOAppCredentials(
                 clientID: credentials.clientID, clientSecret: credentials.clientSecret,
                 redirectURI: credentials.redirectURI))
-        let store = QBOTokenStore(fileURL: try tokenFile(business))
+        let store = QBOTokenStore(storage: try tokenFile(business))
         switch grant {
         case .refreshToken(let token):
             let response = try await oauth.refresh(refreshToken: token)
@@ -120,7 +117,7 @@ public struct Connections: Sendable {
         case .authorizationCode(let code):
             _ = try await QBOTokenManager(store: store, oauth: oauth).connect(code: code, realmID: realmID)
         }
-        try writeSecret(JSONEncoder(layout: .pretty).encode(credentials), to: try appFile(business))
+        try appFile(business).replace(with: Array(JSONEncoder(layout: .pretty).encode(credentials)))
         if (try? workspace.business(ref)) == nil {
             try workspace.addBusiness(info)
         } else {
@@ -145,14 +142,16 @@ public struct Connections: Sendable {
             throw ConnectionError("business \(business) has unknown environment \"\(info.environment)\" in business.json")
         }
         let appFile = try appFile(business)
-        guard let data = FileManager.default.contents(atPath: appFile.path) else {
-            throw ConnectionError("business \(business) is not connected (no \(appFile.lastPathComponent)); run `rowcol connect`")
+        let name = appFile.path.split(separator: "/").last.map(String.init) ?? appFile.path
+        guard let bytes: [UInt8] = try appFile.read() else {
+            throw ConnectionError("business \(business) is not connected (no \(name)); run `rowcol connect`")
         }
+        let data = Data(bytes)
         let credentials: AppCredentials
         do {
             credentials = try JSONValue.decode(AppCredentials.self, from: data)
         } catch {
-            throw ConnectionError("secrets/\(advisor)/\(appFile.lastPathComponent) is unreadable; run `rowcol connect` again")
+            throw ConnectionError("secrets/\(advisor)/\(name) is unreadable; run `rowcol connect` again")
         }
         return (info, try environment.endpoints(baseURL: info.baseURL), credentials)
     }
@@ -164,7 +163,7 @@ public struct Connections: Sendable {
             credentials: QBOAppCredentials(
                 clientID: credentials.clientID, clientSecret: credentials.clientSecret,
                 redirectURI: credentials.redirectURI))
-        return QBOTokenManager(store: QBOTokenStore(fileURL: try tokenFile(business)), oauth: oauth)
+        return QBOTokenManager(store: QBOTokenStore(storage: try tokenFile(business)), oauth: oauth)
     }
 
     /// Replaces the business's access token as a 401 would (serialized with every other process
@@ -179,7 +178,7 @@ public struct Connections: Sendable {
 
     /// The connection status of a business as its token file says (`active`, `expired`, `revoked`), or nil.
     public func status(of business: BusinessID) -> String? {
-        guard let file = try? tokenFile(business), let tokens = try? QBOTokenStore(fileURL: file).load() else { return nil }
+        guard let file = try? tokenFile(business), let tokens = try? QBOTokenStore(storage: file).load() else { return nil }
         return tokens.status.rawValue
     }
 
@@ -193,17 +192,5 @@ public struct Connections: Sendable {
                 clientID: credentials.clientID, clientSecret: credentials.clientSecret,
                 redirectURI: credentials.redirectURI))
         return oauth.authorizationURL(state: state)
-    }
-
-    private func writeSecret(_ data: Data, to url: URL) throws {
-        let temp = url.appendingPathExtension("tmp")
-        FileManager.default.createFile(atPath: temp.path, contents: nil, attributes: [.posixPermissions: 0o600])
-        let handle = try FileHandle(forWritingTo: temp)
-        try handle.write(contentsOf: data)
-        try handle.synchronize()
-        try handle.close()
-        guard rename(temp.path, url.path) == 0 else {
-            throw ConnectionError("cannot save \(url.path): \(String(cString: strerror(errno)))")
-        }
     }
 }

@@ -255,6 +255,11 @@ enum FileSystem {
         return names.sorted()
     }
 
+    /// Opens (creating it if needed) a file to `flock`.
+    static func openLockFile(_ path: String, mode: mode_t = 0o644) throws(StoreError) -> Int32 {
+        try openFile(path, O_RDWR | O_CREAT, mode: mode)
+    }
+
     /// Takes an exclusive, non-blocking `flock`; returns false when another holder has it.
     static func tryLock(_ fd: Int32, path: String) throws(StoreError) -> Bool {
         while true {

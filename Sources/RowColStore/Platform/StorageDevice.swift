@@ -55,7 +55,14 @@ final class POSIXStorage: StorageDevice {
         #endif
     }
 
-    func fullSync(_ fd: Int32) -> Int32 { fsync(fd) }
+    func fullSync(_ fd: Int32) -> Int32 {
+        #if canImport(Darwin)
+        // Darwin's fsync stops at the drive's cache; only F_FULLFSYNC reaches the platter.
+        fcntl(fd, F_FULLFSYNC)
+        #else
+        fsync(fd)
+        #endif
+    }
 
     #if os(Linux)
     private typealias SyncFS = @convention(c) (Int32) -> Int32

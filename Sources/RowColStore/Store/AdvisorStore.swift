@@ -111,18 +111,19 @@ public actor AdvisorStore {
         _ workspace: Workspace, advisor: AdvisorID, options: Options = Options(), waitingUpTo patience: Duration,
         whileWaiting: (@Sendable (StoreError) -> Void)? = nil
     ) async throws -> AdvisorStore {
-        let deadline = ContinuousClock.now + patience
-        var told = false
-        while true {
+        var busy: StoreError?
+        let store = try await Patience.retry(
+            upTo: patience, every: .milliseconds(50), onFirstMiss: { busy.map { whileWaiting?($0) } }
+        ) { () throws -> AdvisorStore? in
             do {
                 return try open(workspace, advisor: advisor, options: options)
-            } catch let error as StoreError where error.code == .busy && ContinuousClock.now < deadline {
-                if !told { whileWaiting?(error) }
-                told = true
-                // The holder is another process: nothing to wait on but time.
-                try await Task.sleep(for: .milliseconds(50))
+            } catch let error as StoreError where error.code == .busy {
+                busy = error
+                return nil
             }
         }
+        if let store { return store }
+        throw busy ?? StoreError(code: .busy, message: "advisor \(advisor) is busy", path: nil)
     }
 
     /// Lock files this process holds, so that a refusal naming our own pid can be told apart from
@@ -130,7 +131,7 @@ public actor AdvisorStore {
     private static let heldLocks = Locked(Set<String>())
 
     private static func acquireLock(_ path: String, advisor: AdvisorID) throws -> Int32 {
-        let fd = try FileSystem.openFile(path, O_RDWR | O_CREAT, mode: 0o644)
+        let fd = try FileSystem.openLockFile(path)
         // A process spawned by another thread holds a copy of every descriptor between its fork
         // and its exec (O_CLOEXEC acts only at the exec), and with it our flock: a lock this
         // process has just closed can stay taken for that instant. When the file names our pid

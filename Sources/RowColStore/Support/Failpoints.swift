@@ -20,6 +20,8 @@ public enum Failpoint: String, Sendable, CaseIterable {
     case writeAfterIntent = "write.after_intent"
     /// After QBO accepted a write, before its result is logged.
     case writeAfterCall = "write.after_call"
+    /// After a secret file (a token set) was replaced durably, before its caller uses it.
+    case secretAfterReplace = "secret.after_replace"
 }
 
 /// Checks the armed failpoint; the sync layer uses it for its own points.

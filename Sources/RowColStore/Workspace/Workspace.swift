@@ -219,6 +219,18 @@ public struct Workspace: Sendable {
         return URL(fileURLWithPath: folder, isDirectory: true)
     }
 
+    /// The token file of a business's QBO connection (`secrets/<advisor>/<business>.json`).
+    public func tokenFile(for ref: BusinessRef) throws -> SecretFile {
+        let folder = try secretsFolder(for: ref.advisor)
+        return SecretFile(path: folder.path + "/" + ref.business.rawValue + ".json")
+    }
+
+    /// The app credentials a business connects through (`secrets/<advisor>/<business>.app.json`).
+    public func appCredentialsFile(for ref: BusinessRef) throws -> SecretFile {
+        let folder = try secretsFolder(for: ref.advisor)
+        return SecretFile(path: folder.path + "/" + ref.business.rawValue + ".app.json")
+    }
+
     // MARK: Businesses
 
     /// Adds a client business under its advisor.
