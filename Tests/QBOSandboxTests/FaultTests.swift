@@ -108,8 +108,9 @@ import Testing
     @Test func tooManyRequestsAtOnceAreThrottled() async throws {
         var options = QBOSandboxOptions()
         options.maxConcurrentRequests = 1
-        // Long enough that the second request arrives while the first is held, even on a loaded machine.
-        options.timeoutHoldSeconds = 15
+        // Long enough that the second request arrives while the first is held, even on a loaded machine
+        // (15 s was not, with other worktrees' test runs at a load of 20 on 2 cores).
+        options.timeoutHoldSeconds = 45
         try await withSandbox(options) { client in
             try await client.seed("93")
             let token = try await client.tokens("93").access
