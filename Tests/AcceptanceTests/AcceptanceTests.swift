@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func twoProcessesApprovingAtOnceMakeOnePayment() async throws {
-        let (sandbox, books, realm) = try await connectedAcme(bills: 10, invoices: 2)
+        let (sandbox, books, _) = try await connectedAcme(bills: 10, invoices: 2)
         defer { Task { await sandbox.stop() }; books.remove() }
         let base = ["--workspace", books.folder.path, "--advisor", "ada"]
         let sync = try await rowcol(["sync", "--strict"] + base)
@@ -212,7 +212,7 @@ import Testing
 
     @Test(arguments: ["write.after_intent", "write.after_call"])
     func aPaymentKilledMidwayIsNeverPaidTwice(_ failpoint: String) async throws {
-        let (sandbox, books, realm) = try await connectedAcme(bills: 6, invoices: 2)
+        let (sandbox, books, _) = try await connectedAcme(bills: 6, invoices: 2)
         defer { Task { await sandbox.stop() }; books.remove() }
         let base = ["--workspace", books.folder.path, "--advisor", "ada"]
         #expect(try await rowcol(["sync", "--strict"] + base).status == 0)
@@ -232,7 +232,7 @@ import Testing
     }
 
     @Test func aSyncKilledMidwayConvergesOnRerun() async throws {
-        let (sandbox, books, realm) = try await connectedAcme(bills: 30, invoices: 10)
+        let (sandbox, books, _) = try await connectedAcme(bills: 30, invoices: 10)
         defer { Task { await sandbox.stop() }; books.remove() }
         let base = ["--workspace", books.folder.path, "--advisor", "ada"]
         for failpoint in ["log.after_sync", "mirror.between_renames", "checkpoint.before"] {
@@ -251,7 +251,7 @@ import Testing
     // MARK: Connections
 
     @Test func anExpiredAccessTokenIsRefreshedAndTheCallSucceeds() async throws {
-        let (sandbox, books, realm) = try await connectedAcme(bills: 4, invoices: 2)
+        let (sandbox, books, _) = try await connectedAcme(bills: 4, invoices: 2)
         defer { Task { await sandbox.stop() }; books.remove() }
         let tokenFile = books.folder.appendingPathComponent("secrets/ada/acme.json")
         let before = try String(contentsOf: tokenFile, encoding: .utf8)
@@ -290,7 +290,7 @@ import Testing
     }
 
     @Test func aSecondStrictSyncWithNothingChangedWritesNoMirrorFile() async throws {
-        let (sandbox, books, realm) = try await connectedAcme(bills: 15, invoices: 5)
+        let (sandbox, books, _) = try await connectedAcme(bills: 15, invoices: 5)
         defer { Task { await sandbox.stop() }; books.remove() }
         let base = ["--workspace", books.folder.path, "--advisor", "ada"]
         #expect(try await rowcol(["sync", "--strict"] + base).status == 0)

@@ -17,7 +17,7 @@ import Testing
     func theConformanceScriptPassesEveryItem() async throws {
         try await withSandbox { client in
             let output = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-\(UUID().uuidString).txt")
-            FileManager.default.createFile(atPath: output.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
             defer { try? FileManager.default.removeItem(at: output) }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.python!)

@@ -267,8 +267,8 @@ struct FuzzTests {
         let error = try #require(throws: QBOError.self) { try QBOJSONBody.parse(body) }
         #expect(error.code == .decoding)
         #expect(error.message.contains("nesting deeper than 512"))
-        Self.expectCode(.decoding) { try QBOFaultParser.parse(body) }
-        Self.expectCode(.decoding) { try QBOTokenResponse(jsonData: body) }
+        Self.expectCode(.decoding) { _ = try QBOFaultParser.parse(body) }
+        Self.expectCode(.decoding) { _ = try QBOTokenResponse(jsonData: body) }
         // 500 levels is within the limit, so depth alone does not refuse a body.
         #expect(try QBOJSONBody.parse(Self.nested(500, open: open, close: close)) != .null)
     }
@@ -279,9 +279,9 @@ struct FuzzTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let store = QBOTokenStore.file(folder.appendingPathComponent("tokens.json"))
         try Self.nested(10_000, open: "{\"access_token\":", close: "}", core: "\"x\"").write(to: URL(fileURLWithPath: store.location))
-        Self.expectCode(.tokenStore) { try store.load() }
+        Self.expectCode(.tokenStore) { _ = try store.load() }
         try Self.nested(10_000, open: "[", close: "]").write(to: URL(fileURLWithPath: store.location))
-        Self.expectCode(.tokenStore) { try store.load() }
+        Self.expectCode(.tokenStore) { _ = try store.load() }
     }
 
     /// The fault parser reads XML without recursion, so depth alone is no reason to refuse a fault;

@@ -1,5 +1,6 @@
 import Foundation
 import FlyingFox
+import FlyingSocks
 @testable import QBO
 
 /// A small QBO stand-in on loopback for the HTTP tests: real sockets, real HTTP, Intuit's paths

@@ -1,3 +1,4 @@
+import RowColJSON
 import Foundation
 import RowColDomain
 import Testing

@@ -235,7 +235,7 @@ import Testing
 
     @Test func anOpenIntentIsLookedUpBeforeAnythingIsSent() async throws {
         let setup = try Setup()
-        var remote = RemoteWrite()
+        let remote = RemoteWrite()
         remote.openIntent.withLock { $0 = true }
         remote.committed.withLock { $0 = true }
         guard case .done = try await write(setup, remote) else { Issue.record("not done"); return }
@@ -243,7 +243,7 @@ import Testing
         #expect(await phases(setup) == ["lookup:found", "result:found"])
 
         let again = try Setup()
-        var fresh = RemoteWrite()
+        let fresh = RemoteWrite()
         fresh.openIntent.withLock { $0 = true }
         guard case .done = try await write(again, fresh) else { Issue.record("not done"); return }
         #expect(fresh.calls.withLock { $0 }.count == 1, "not found: it is sent, once")
@@ -281,8 +281,8 @@ import Testing
         await #expect {
             _ = try await write(setup, remote)
         } throws: { error in
-            guard case SyncError.writeUnresolved(let subject, _) = error else { return false }
-            return subject == "the payment of bill 42"
+            guard let error = error as? SyncError, error.code == .writeUnresolved else { return false }
+            return error.subject == "the payment of bill 42" && error.message.contains("Do not pay it again")
         }
         #expect(remote.calls.withLock { $0 }.count == 1)
         #expect(await phases(setup) == ["intent:intent"])
@@ -296,8 +296,8 @@ import Testing
         await #expect {
             _ = try await setup.orchestrator.state(of: Self.business)
         } throws: { error in
-            guard case SyncError.corruptState(let business, _) = error else { return false }
-            return business == Self.business
+            guard case SyncError.Code.corruptState = error else { return false }
+            return (error as? SyncError)?.business == Self.business
         }
     }
 

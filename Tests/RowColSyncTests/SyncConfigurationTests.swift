@@ -1,5 +1,6 @@
 import Foundation
 import RowColDomain
+import RowColJSON
 import RowColSync
 import Testing
 

@@ -52,17 +52,48 @@ public enum QBOEnvironment: String, Sendable, CaseIterable {
         case .sandbox: return .intuitSandbox
         case .local:
             guard let url = URL(string: baseURL), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                throw ConnectionError("invalid base URL \"\(baseURL)\": expected http(s)://host[:port]")
+                throw ConnectionError(.invalidArgument, "invalid base URL \"\(baseURL)\": expected http(s)://host[:port]")
             }
             return .local(url)
         }
     }
 }
 
-/// A connection problem a person can act on.
+/// A connection problem a person can act on. Catch by code: `catch ConnectionError.Code.notConnected`.
 public struct ConnectionError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The kind of problem; new kinds may be added.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Kind: String, Hashable, Sendable { case invalidArgument, notConnected, damagedRecord }
+        private let kind: Kind
+        private init(_ kind: Kind) { self.kind = kind }
+
+        /// A base URL, realm id or similar given to `connect` cannot be used.
+        public static let invalidArgument = Code(.invalidArgument)
+        /// The business has no app credentials or tokens yet.
+        public static let notConnected = Code(.notConnected)
+        /// The business's record or its secrets file cannot be read.
+        public static let damagedRecord = Code(.damagedRecord)
+
+        public var description: String { kind.rawValue }
+
+        /// Lets `catch ConnectionError.Code.notConnected` match a thrown ``ConnectionError``.
+        public static func ~= (code: Code, error: any Error) -> Bool {
+            (error as? ConnectionError)?.code == code
+        }
+    }
+
+    public let code: Code
+    /// One line a person can act on.
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// The lower-level error that caused this one, as text.
+    public let cause: String?
+
+    public init(_ code: Code, _ message: String, cause: String? = nil) {
+        self.code = code
+        self.message = message
+        self.cause = cause
+    }
+
     public var description: String { message }
 }
 
@@ -98,7 +129,7 @@ public struct Connections: Sendable {
         credentials: AppCredentials, grant: ConnectGrant
     ) async throws -> BusinessInfo {
         let digitsOnly = realmID.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-        guard EntityID(rawValue: realmID) != nil, digitsOnly || environment == .local else { throw ConnectionError("invalid realm id \"\(realmID)\": expected QBO's numeric company id") }
+        guard EntityID(rawValue: realmID) != nil, digitsOnly || environment == .local else { throw ConnectionError(.invalidArgument, "invalid realm id \"\(realmID)\": expected QBO's numeric company id") }
         let endpoints = try environment.endpoints(baseURL: baseURL)
         let ref = BusinessRef(advisor: advisor, business: business)
         let info = BusinessInfo(
@@ -139,19 +170,20 @@ public struct Connections: Sendable {
     func connectionParts(_ business: BusinessID) throws -> (BusinessInfo, QBOEndpoints, AppCredentials) {
         let info = try workspace.business(BusinessRef(advisor: advisor, business: business))
         guard let environment = QBOEnvironment(rawValue: info.environment) else {
-            throw ConnectionError("business \(business) has unknown environment \"\(info.environment)\" in business.json")
+            throw ConnectionError(.damagedRecord, "business \(business) has unknown environment \"\(info.environment)\" in business.json")
         }
         let appFile = try appFile(business)
         let name = appFile.path.split(separator: "/").last.map(String.init) ?? appFile.path
         guard let bytes: [UInt8] = try appFile.read() else {
-            throw ConnectionError("business \(business) is not connected (no \(name)); run `rowcol connect`")
+            throw ConnectionError(.notConnected, "business \(business) is not connected (no \(name)); run `rowcol connect`")
         }
         let data = Data(bytes)
         let credentials: AppCredentials
         do {
             credentials = try JSONValue.decode(AppCredentials.self, from: data)
         } catch {
-            throw ConnectionError("secrets/\(advisor)/\(name) is unreadable; run `rowcol connect` again")
+            throw ConnectionError(
+                .damagedRecord, "secrets/\(advisor)/\(name) is unreadable; run `rowcol connect` again", cause: "\(error)")
         }
         return (info, try environment.endpoints(baseURL: info.baseURL), credentials)
     }

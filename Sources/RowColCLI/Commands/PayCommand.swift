@@ -44,9 +44,8 @@ struct PayCommand: AsyncParsableCommand {
                     bill: billID, of: businessID, amount: decimal, on: date, fromAccount: fromAccount)
                 return (payment, try await session.payments.list(of: businessID).flags)
             }
-        } catch SyncError.writeUnresolved(let subject, let cause) {
-            printError("\(subject) is queued: its intent is recorded, but the workspace could not record what followed "
-                + "(\(cause)). The next `rowcol sync` confirms it in QBO or sends it. Do not pay it again.")
+        } catch let error as SyncError where error.code == .writeUnresolved {
+            printError(error.message)
             throw ExitCode(exitCodePaymentQueued)
         }
         let payment = outcome.payment

@@ -3,7 +3,7 @@
 /// Match on ``code`` to react to a kind of failure:
 /// ```swift
 /// do { _ = try await AdvisorStore.open(workspace, advisor: advisor) }
-/// catch let error as StoreError where error.code == .busy { print(error.message) }
+/// catch StoreError.Code.busy { print("another rowcol is writing; try again") }
 /// ```
 public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The kind of failure; new kinds may be added.
@@ -41,6 +41,11 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let closed = Code(.closed)
 
         public var description: String { kind.rawValue }
+
+        /// Lets `catch StoreError.Code.busy` match a thrown ``StoreError``.
+        public static func ~= (code: Code, error: any Error) -> Bool {
+            (error as? StoreError)?.code == code
+        }
     }
 
     public var code: Code

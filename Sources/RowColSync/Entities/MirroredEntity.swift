@@ -56,7 +56,7 @@ public struct MirroredEntity: Sendable {
             change: { try map(E(json: $0)) },
             pages: { client, condition in
                 let source = client.queryPages(E.self, where: condition, orderBy: "Id")
-                var iterator = source.makeAsyncIterator()
+                let iterator = PageIterator(source.makeAsyncIterator())
                 return AsyncThrowingStream(unfolding: {
                     guard let page = try await iterator.next() else { return nil }
                     return MirrorPage(changes: try page.items.map(map), time: page.time)
@@ -66,6 +66,15 @@ public struct MirroredEntity: Sendable {
 
     /// Whether a sync fetches this kind from QBO.
     public var isFetched: Bool { refresh != .ownWrites }
+}
+
+/// The iterator of a page stream, shared with the unfolding closure that drives it. An
+/// `AsyncThrowingStream(unfolding:)` never calls its closure concurrently, so the iterator is
+/// only ever used by one task at a time.
+private final class PageIterator<Element: Sendable>: @unchecked Sendable {
+    private var base: AsyncThrowingStream<Element, any Error>.Iterator
+    init(_ base: AsyncThrowingStream<Element, any Error>.Iterator) { self.base = base }
+    func next() async throws -> Element? { try await base.next() }
 }
 
 /// One page of a full query, as mirror changes.

@@ -201,29 +201,90 @@ struct JournalFailure: Error {
     let underlying: any Error
 }
 
-/// Errors of the sync layer itself.
-public enum SyncError: Error, CustomStringConvertible, Sendable {
-    case corruptState(business: BusinessID, detail: String)
-    case notConnected(business: BusinessRef, detail: String)
-    case unknownBill(business: BusinessRef, bill: EntityID)
-    case invalidPayment(String)
-    /// A write's intent is durable, but what followed could not be recorded: it waits in the
-    /// outbox, and the next sync looks for it in QBO before sending it again.
-    case writeUnresolved(subject: String, cause: String)
-
-    public var description: String {
-        switch self {
-        case .corruptState(let business, let detail):
-            "the sync section of \(business)'s state.json is unreadable (\(detail)); fix or delete it, then run `rowcol sync`"
-        case .notConnected(let business, let detail):
-            "business \(business) is not connected to QBO (\(detail)); run `rowcol connect`"
-        case .unknownBill(let business, let bill):
-            "bill \(bill) is not in the mirror of \(business); run `rowcol sync` or check the id"
-        case .invalidPayment(let detail):
-            "invalid payment: \(detail)"
-        case .writeUnresolved(let subject, let cause):
-            "\(subject) is queued: its intent is recorded, but the workspace could not record what followed (\(cause)); "
-                + "the next `rowcol sync` confirms it in QBO or sends it. Do not pay it again."
+/// An error of the sync layer itself: what went wrong and what to do about it.
+///
+/// Catch by code: `catch SyncError.Code.writeUnresolved { … }`.
+public struct SyncError: Error, Sendable, CustomStringConvertible {
+    /// The kind of failure; new kinds may be added.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Kind: String, Hashable, Sendable {
+            case corruptState, notConnected, unknownBill, invalidPayment, writeUnresolved
         }
+        private let kind: Kind
+        private init(_ kind: Kind) { self.kind = kind }
+
+        /// The sync section of a business's `state.json` cannot be read.
+        public static let corruptState = Code(.corruptState)
+        /// The business has no usable QBO connection.
+        public static let notConnected = Code(.notConnected)
+        /// A bill to pay is not in the mirror.
+        public static let unknownBill = Code(.unknownBill)
+        /// A payment's amount, currency or account cannot be used.
+        public static let invalidPayment = Code(.invalidPayment)
+        /// A write's intent is durable, but what followed could not be recorded: it waits in the
+        /// outbox, and the next sync looks for it in QBO before sending it again.
+        public static let writeUnresolved = Code(.writeUnresolved)
+
+        public var description: String { kind.rawValue }
+
+        /// Lets `catch SyncError.Code.writeUnresolved` match a thrown ``SyncError``.
+        public static func ~= (code: Code, error: any Error) -> Bool {
+            (error as? SyncError)?.code == code
+        }
+    }
+
+    public var code: Code
+    /// One line a person can act on.
+    public var message: String
+    /// The business concerned, when there is one.
+    public var business: BusinessID?
+    /// What the write or record was about (for example "the payment of bill 42").
+    public var subject: String?
+    /// The lower-level error that caused this one, as text.
+    public var cause: String?
+
+    public init(
+        code: Code, message: String, business: BusinessID? = nil, subject: String? = nil, cause: String? = nil
+    ) {
+        self.code = code
+        self.message = message
+        self.business = business
+        self.subject = subject
+        self.cause = cause
+    }
+
+    public var description: String { message }
+
+    static func corruptState(business: BusinessID, detail: String) -> SyncError {
+        SyncError(
+            code: .corruptState,
+            message: "the sync section of \(business)'s state.json is unreadable (\(detail)); "
+                + "fix or delete it, then run `rowcol sync`",
+            business: business, cause: detail)
+    }
+
+    static func notConnected(business: BusinessRef, detail: String) -> SyncError {
+        SyncError(
+            code: .notConnected, message: "business \(business) is not connected to QBO (\(detail)); run `rowcol connect`",
+            business: business.business, cause: detail)
+    }
+
+    /// A bill that is not in the business's mirror.
+    public static func unknownBill(business: BusinessRef, bill: EntityID) -> SyncError {
+        SyncError(
+            code: .unknownBill, message: "bill \(bill) is not in the mirror of \(business); run `rowcol sync` or check the id",
+            business: business.business, subject: "bill \(bill)")
+    }
+
+    static func invalidPayment(_ detail: String) -> SyncError {
+        SyncError(code: .invalidPayment, message: "invalid payment: \(detail)")
+    }
+
+    static func writeUnresolved(subject: String, cause: String) -> SyncError {
+        SyncError(
+            code: .writeUnresolved,
+            message: "\(subject) is queued: its intent is recorded, but the workspace could not record what followed "
+                + "(\(cause)); the next `rowcol sync` confirms it in QBO or sends it. Do not pay it again.",
+            subject: subject, cause: cause)
     }
 }
