@@ -186,7 +186,7 @@ import Testing
         #expect(problems.contains { $0.path.hasSuffix(removed) && $0.message.contains("missing") }, "\(problems)")
 
         // Rebuild re-derives them from the log byte for byte.
-        let store = try await AdvisorStore.open(books.workspace, advisor: books.advisor)
+        let store = try AdvisorStore.open(books.workspace, advisor: books.advisor)
         try await store.rebuild()
         await store.close()
         #expect(try files(mirror) == synced)

@@ -181,6 +181,7 @@ import Testing
         samples.xml["xml/payment_linked_invoice.xml#seeded"] = try await seeded("Payment", seededPayment, xml: true)
         samples.xml["xml/bill_payment_check_response.xml#seeded"] = try await seeded("BillPayment", seededBillPayment, xml: true)
         samples.xml["xml/purchase_creditcard.xml#seeded"] = try await seeded("Purchase", seededCard, xml: true)
+        samples.xml["xml/purchase_check.xml#seeded"] = try await seeded("Purchase", seededCheck, xml: true)
         samples.xml["xml/invoice_entity_response.xml#paid"] = try await get("invoice/\(paidInvoice)", xml: true)
         // The throttling fault comes from the gateway, in XML whatever was asked.
         _ = try await client.send("POST", "/__sandbox/throttle", json: ["per_minute": 1])
