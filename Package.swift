@@ -79,7 +79,9 @@ let package = Package(
         .testTarget(name: "RowColJSONTests", dependencies: ["RowColJSON", "RowColTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "RowColDomainTests", dependencies: ["RowColDomain", "RowColTestSupport"], swiftSettings: swiftSettings),
         // The runway's `--json` shape is printed by the JSON leaf's encoder, which the tests use too.
-        .testTarget(name: "RowColRunwayTests", dependencies: ["RowColRunway", "RowColJSON"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RowColRunwayTests", dependencies: ["RowColRunway", "RowColJSON", "RowColTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "RowColStoreTests", dependencies: ["RowColStore", "RowColJSON", "RowColTestSupport"], swiftSettings: swiftSettings),
         // The client is tested against the sandbox over loopback HTTP; FlyingFox also serves the
         // small scripted stand-in used where a test needs exact control of each answer.

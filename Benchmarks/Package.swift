@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        // Accuracy of the runway's timing model (issue 13): needs only the RowCol library.
+        .executableTarget(name: "rowcol-backtest", dependencies: [.product(name: "RowCol", package: "RowCol")]),
         .executableTarget(
             name: "rowcol-bench",
             dependencies: [

@@ -19,8 +19,9 @@ struct RowColCommand: AsyncParsableCommand {
             DemoCommand.self, InitCommand.self, AdvisorCommand.self, BusinessCommand.self, ConnectCommand.self,
             SyncCommand.self, ReconCommand.self, PayCommand.self, PaymentsCommand.self, OutboxCommand.self,
             StatusCommand.self,
-            BillsCommand.self, InvoicesCommand.self, BalancesCommand.self, SnapshotCommand.self,
-            ConsoleCommand.self, ServeCommand.self, DigestCommand.self, LogCommand.self, VerifyCommand.self, RecoverCommand.self, RebuildCommand.self,
+            BillsCommand.self, InvoicesCommand.self, BalancesCommand.self, SnapshotCommand.self, PlanCommand.self,
+            ConsoleCommand.self, ServeCommand.self, DigestCommand.self, LogCommand.self, VerifyCommand.self,
+            RecoverCommand.self, RebuildCommand.self,
             BackupCommand.self, SandboxCommand.self, WebhookCommand.self,
             DebugCommand.self,
         ])

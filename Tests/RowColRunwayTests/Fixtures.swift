@@ -43,7 +43,8 @@ enum Fixture {
     static func inputs(
         name: String = "Acme Plumbing", business: BusinessRef = Fixture.business, bills: [Bill] = [],
         invoices: [Invoice] = [], balances: [AccountBalance] = [], payments: [BillPayment] = [],
-        flags: [HygieneFlag] = [], rates: [CurrencyCode: Decimal] = [:]
+        flags: [HygieneFlag] = [], rates: [CurrencyCode: Decimal] = [:], history: RunwayHistory = .empty,
+        plan: RunwayPlan? = nil, planProblem: PlanError? = nil, scenario: String? = nil, policy: TimingPolicy = .standard
     ) -> RunwayInputs {
         RunwayInputs(
             business: business, businessName: name, asOf: asOf, homeCurrency: .usd, bills: bills, invoices: invoices,
@@ -51,17 +52,20 @@ enum Fixture {
             freshness: .init(bills: Freshness(refreshedAt: asOf, level: .fresh),
                              invoices: Freshness(refreshedAt: asOf, level: .fresh),
                              balances: Freshness(refreshedAt: asOf.addingTimeInterval(-600), level: .stale)),
-            flags: flags, rates: rates)
+            flags: flags, rates: rates, history: history, plan: plan, planProblem: planProblem, scenario: scenario,
+            policy: policy)
     }
 
     static func snapshot(
         name: String = "Acme Plumbing", business: BusinessRef = Fixture.business, bills: [Bill] = [],
         invoices: [Invoice] = [], balances: [AccountBalance] = [], payments: [BillPayment] = [],
-        flags: [HygieneFlag] = [], rates: [CurrencyCode: Decimal] = [:]
+        flags: [HygieneFlag] = [], rates: [CurrencyCode: Decimal] = [:], history: RunwayHistory = .empty,
+        plan: RunwayPlan? = nil, planProblem: PlanError? = nil, scenario: String? = nil, policy: TimingPolicy = .standard
     ) -> RunwaySnapshot {
         RunwayCalculator.snapshot(inputs: inputs(
             name: name, business: business, bills: bills, invoices: invoices, balances: balances, payments: payments,
-            flags: flags, rates: rates))
+            flags: flags, rates: rates, history: history, plan: plan, planProblem: planProblem, scenario: scenario,
+            policy: policy))
     }
 }
 

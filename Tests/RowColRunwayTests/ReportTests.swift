@@ -84,11 +84,14 @@ struct ReportTests {
         #expect(text.contains("\"method\" : \"average_weekly_net_outflow_13w\""))
         #expect(text.contains("\"amount\" : 1234.5"))
         #expect(text.contains("\"first_negative_week\" : 3"))
+        #expect(text.contains("\"schema_version\" : 2"))
+        #expect(text.contains("\"expected_on\" : \""))
+        #expect(text.contains("\"basis\" : {"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(object.keys.sorted() == [
-            "ap", "ar", "as_of", "as_of_date", "burn", "business", "cash", "flags", "freshness", "home_currency",
-            "lowest_week", "rates", "scheduled_payments", "schema_version", "unconverted", "warnings", "week_rule",
-            "weeks", "weeks_of_runway",
+            "alert", "ap", "ar", "as_of", "as_of_date", "burn", "business", "cash", "flags", "freshness",
+            "home_currency", "lowest_week", "one_offs", "plan", "rates", "recurring", "scheduled_payments",
+            "schema_version", "unconverted", "warnings", "week_rule", "weeks", "weeks_of_runway",
         ])
         // Keys are sorted at every level, so the same snapshot always prints the same bytes.
         let apIndex = try #require(text.range(of: "\"ap\""))

@@ -113,19 +113,33 @@ struct ProjectionTests {
         #expect(snapshot.warningCodes == [.noBankAccount])
     }
 
-    @Test func allOverdueReceivablesLandInWeekOneAndAgeIntoBuckets() {
+    @Test func overdueReceivablesLandInWeekOneAgeIntoBucketsAndVeryOverdueOnesAreHaircut() {
+        let invoices = [
+            Fixture.invoice("d1", due: Fixture.day(-1), balance: Fixture.usd("10.00")),
+            Fixture.invoice("d30", due: Fixture.day(-30), balance: Fixture.usd("20.00")),
+            Fixture.invoice("d31", due: Fixture.day(-31), balance: Fixture.usd("30.00")),
+            Fixture.invoice("d60", due: Fixture.day(-60), balance: Fixture.usd("40.00")),
+            Fixture.invoice("d61", due: Fixture.day(-61), balance: Fixture.usd("50.00")),
+            Fixture.invoice("d90", due: Fixture.day(-90), balance: Fixture.usd("60.00")),
+            Fixture.invoice("d91", due: Fixture.day(-91), balance: Fixture.usd("70.00")),
+            Fixture.invoice("d400", due: Fixture.day(-400), balance: Fixture.usd("80.00")),
+        ]
+        // Without history every overdue invoice is expected now; past 90 days only half of it.
+        let learned = Fixture.snapshot(invoices: invoices, balances: [Fixture.bank("1", Fixture.usd("100.00"))])
+        #expect(learned.receiptsByWeek == ["285.00"] + Array(repeating: "0.00", count: 12))
+        #expect(learned.receivables.haircut == Fixture.usd("75.00"))
+        #expect(learned.receivables.openTotal == Fixture.usd("360.00"))
+        let byID = Dictionary(uniqueKeysWithValues: learned.receivables.items.map { ($0.id.rawValue, $0) })
+        #expect(byID["d90"]?.basis?.code == .dueDate)
+        #expect(byID["d90"]?.projected == Fixture.usd("60.00"))
+        #expect(byID["d91"]?.basis?.code == .haircut)
+        #expect(byID["d91"]?.projected == Fixture.usd("35.00"))
+        #expect(byID["d91"]?.basis?.text.contains("91 days overdue (more than 90): 50% of it is not expected") == true)
+        #expect(learned.receivables.items.allSatisfy { $0.expectedOn == Fixture.asOfDate && $0.week == 1 })
+
+        // The model before learning (kept to measure against): everything overdue in week 1, whole.
         let snapshot = Fixture.snapshot(
-            invoices: [
-                Fixture.invoice("d1", due: Fixture.day(-1), balance: Fixture.usd("10.00")),
-                Fixture.invoice("d30", due: Fixture.day(-30), balance: Fixture.usd("20.00")),
-                Fixture.invoice("d31", due: Fixture.day(-31), balance: Fixture.usd("30.00")),
-                Fixture.invoice("d60", due: Fixture.day(-60), balance: Fixture.usd("40.00")),
-                Fixture.invoice("d61", due: Fixture.day(-61), balance: Fixture.usd("50.00")),
-                Fixture.invoice("d90", due: Fixture.day(-90), balance: Fixture.usd("60.00")),
-                Fixture.invoice("d91", due: Fixture.day(-91), balance: Fixture.usd("70.00")),
-                Fixture.invoice("d400", due: Fixture.day(-400), balance: Fixture.usd("80.00")),
-            ],
-            balances: [Fixture.bank("1", Fixture.usd("100.00"))])
+            invoices: invoices, balances: [Fixture.bank("1", Fixture.usd("100.00"))], policy: .dueDates)
         let buckets = snapshot.receivables.buckets
         #expect(buckets.notDue == Fixture.usd("0"))
         #expect(buckets.overdue1To30 == Fixture.usd("30.00"))

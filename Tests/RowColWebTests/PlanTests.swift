@@ -146,6 +146,31 @@ extension WebTests {
             #expect(planning.edits.withLock { $0.count } == 1, "refused edits never reach the plan")
         }
 
+        /// The real plans: an edit through the API is written to plan.json, and the numbers follow.
+        @Test func withTheAdvisorsPlansAnEditIsWrittenToPlanJSON() async throws {
+            let fixture = try await WebFixture.make(bills: 8, invoices: 6)
+            defer { Task { await fixture.remove() } }
+            try await withRouter(try fixture.workbench(planning: SessionPlanning())) { web in
+                let week1 = try await web.get("/api/v1/businesses/acme/weeks/1").object()
+                let bills = week1["bills"] as? [[String: Any]] ?? []
+                let bill = try #require(bills.first?["id"] as? String, "a bill in week 1")
+                let asOf = try await web.get("/api/v1/businesses/acme/snapshot").object()["as_of_date"] as? String ?? ""
+                let later = try #require(LocalDate(asOf)).adding(days: 5 * 7 + 1)
+                let moved = try await web.post("/api/v1/businesses/acme/plan",
+                                               json: "{\"op\":\"expect\",\"kind\":\"bill\",\"id\":\"\(bill)\",\"on\":\"\(later)\"}")
+                #expect(moved.status == .ok, "\(moved.text)")
+                let file = fixture.workspace.root.appendingPathComponent("advisors/ada/businesses/acme/plan.json")
+                let written = try String(contentsOf: file, encoding: .utf8)
+                #expect(written.contains(bill) && written.contains(later.description), "\(written)")
+                let week6 = try await web.get("/api/v1/businesses/acme/weeks/6").object()
+                #expect((week6["bills"] as? [[String: Any]])?.contains { $0["id"] as? String == bill } == true, "the bill moved")
+                let unknown = try await web.get("/api/v1/businesses/acme/snapshot?scenario=slow")
+                #expect(unknown.status == .notFound)
+                let plan = try await web.get("/api/v1/businesses/acme/plan")
+                #expect(plan.status == .ok && plan.text.contains(later.description))
+            }
+        }
+
         @Test func theFormsWorkWithoutTheScriptAndComeBackWhereTheyWere() async throws {
             let fixture = try await WebFixture.make(bills: 6, invoices: 4)
             defer { Task { await fixture.remove() } }

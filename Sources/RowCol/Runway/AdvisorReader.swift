@@ -83,7 +83,8 @@ public struct AdvisorReader: Sendable {
     }
 
     /// What ``snapshot(of:rates:)`` hands the calculator: the open items, balances, payments, their
-    /// freshness and the flags in force, as of now. A plan or a scenario starts from these.
+    /// freshness, the flags in force, the paid past the timing model learns from and the plan
+    /// (`plan.json`; a broken one is left out and named), as of now. Set `scenario` for a scenario.
     public func inputs(of business: BusinessID, rates: [CurrencyCode: Decimal] = [:]) throws -> RunwayInputs {
         let ref = ref(business)
         let info = try workspace.business(ref)
@@ -95,7 +96,15 @@ public struct AdvisorReader: Sendable {
         where !flags.contains(flag) {
             flags.append(flag)
         }
-        let inputs = RunwayInputs(
+        // The paid past the timing model learns from, over the window a session's runway uses.
+        let history = BusinessHistory.assemble(
+            bills: try reader.bills(of: ref), invoices: try reader.invoices(of: ref),
+            customerPayments: try reader.values(.customerPayment, as: CustomerPayment.self, of: ref),
+            vendorPayments: try reader.values(.billPayment, as: VendorPayment.self, of: ref),
+            purchases: try reader.values(.purchase, as: Purchase.self, of: ref),
+            since: LocalDate(at).adding(days: -AdvisorSession.historyWindowDays))
+        let plan = try PlanLoad.read(workspace, ref)
+        return RunwayInputs(
             business: ref, businessName: info.displayName ?? business.rawValue, asOf: at, homeCurrency: .usd,
             bills: try reader.openBills(of: ref), invoices: try reader.openInvoices(of: ref),
             balances: try reader.balances(of: ref), payments: try reader.payments(of: ref),
@@ -103,8 +112,7 @@ public struct AdvisorReader: Sendable {
                 bills: sync.freshness(of: .bill, configuration: configuration, now: at),
                 invoices: sync.freshness(of: .invoice, configuration: configuration, now: at),
                 balances: sync.freshness(of: .balance, configuration: configuration, now: at)),
-            flags: flags, rates: rates)
-        return inputs
+            flags: flags, rates: rates, history: RunwayHistory(history), plan: plan.plan, planProblem: plan.problem)
     }
 
     /// Every business of the advisor, ranked by runway risk, from the mirror as it is.

@@ -10,7 +10,10 @@ struct SnapshotCommand: AsyncParsableCommand {
             Reads through the gateways; with STRICT_ON_SNAPSHOT=true (the default) it refreshes \
             from QBO first, and answers from the mirror with hygiene flags when QBO cannot be \
             reached. --json prints the stable shape documented in Sources/RowColRunway/JSON.md; \
-            --html writes a self-contained page with the 13-week chart.
+            --html writes a self-contained page with the 13-week chart. Each invoice and bill lands on \
+            its expected date, with the reason (its basis); the business's plan.json applies, and \
+            --scenario NAME applies one of its scenarios. --compare base,NAME shows two projections \
+            side by side (in the terminal, as JSON, or as an HTML page).
             """)
 
     @OptionGroup var workspace: WorkspaceOptions
@@ -21,12 +24,31 @@ struct SnapshotCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Refresh from QBO first (default: STRICT_ON_SNAPSHOT).") var strict: Bool?
     @Option(name: .customLong("rate"), help: ArgumentHelp("An exchange rate into USD, as CUR=RATE (repeatable).", valueName: "CUR=RATE"))
     var rates: [String] = []
+    @Option(help: ArgumentHelp("Apply this scenario of the plan.", valueName: "name")) var scenario: String?
+    @Option(help: ArgumentHelp("Two projections side by side, e.g. base,slow.", valueName: "A,B")) var compare: String?
 
     func run() async throws {
         let business = try self.business.id
         let rateTable = try parseRates(rates)
+        if let compare {
+            let names = compare.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard names.count == 2, !names[0].isEmpty, !names[1].isEmpty, scenario == nil else {
+                throw ValidationError("invalid --compare \"\(compare)\": expected two names such as base,slow "
+                    + "(and no --scenario)")
+            }
+            let comparison = try await withSession(workspace, advisor) { session in
+                try await session.compare(business, names[0], names[1], strict: strict, rates: rateTable)
+            }
+            if let html {
+                try Data(HTMLReport.render(comparison).utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+            }
+            if output.json { return try printJSON(comparison) }
+            print(TerminalReport.render(comparison, useColor: useColor))
+            if let html { print("report written to \(html)") }
+            return
+        }
         let snapshot = try await withSession(workspace, advisor) { session in
-            try await session.snapshot(business, strict: strict, rates: rateTable)
+            try await session.snapshot(business, scenario: scenario, strict: strict, rates: rateTable)
         }
         if let html {
             try Data(HTMLReport.render(snapshot).utf8).write(to: URL(fileURLWithPath: html), options: .atomic)

@@ -50,6 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         options.host = host
         options.port = port
         options.readOnly = readOnly
+        options.planning = SessionPlanning()
         options.webhookVerifierToken = webhookVerifierToken ?? environment["ROWCOL_WEBHOOK_VERIFIER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let logger = try logging.logger("rowcol.serve")
         let workbench = try Workbench(workspace: workspace, advisor: advisor, options: options, logger: logger)

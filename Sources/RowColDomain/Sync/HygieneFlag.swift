@@ -36,11 +36,14 @@ public struct HygieneFlag: Hashable, Sendable, Codable, CustomStringConvertible 
         /// A business could not be synced at all because of its own files (an unreadable
         /// `state.json`, a damaged document): raised in that run's report, the others go on.
         public static let syncFailed = Code(rawValue: "sync.failed")
+        /// The business's `plan.json` cannot be read: the runway is computed without the plan
+        /// until the file is fixed (the message names the path in the file and the field).
+        public static let planInvalid = Code(rawValue: "plan.invalid")
 
         public static let all: [Code] = [
             .mirrorStale, .mirrorStaleHard, .railOffline, .railThrottled, .railUnavailable,
             .authReconnectRequired, .authForbidden, .writePending, .writeRejected, .writeConflict,
-            .reconFullResync, .syncFailed,
+            .reconFullResync, .syncFailed, .planInvalid,
         ]
     }
 

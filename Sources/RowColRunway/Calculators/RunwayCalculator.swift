@@ -7,43 +7,69 @@ import RowColDomain
 /// - **Cash on hand** is Σ `CurrentBalance` of the active bank accounts
 ///   (``AccountBalance/isActiveBank``); an overdraft counts negative. No bank account means zero
 ///   cash and a ``RunwayWarning/Code/noBankAccount`` warning.
-/// - **AP** is the open bills (balance > 0) and **AR** the open invoices, each placed on its due
-///   date (the transaction date when QBO gave none) and aged into buckets on the as-of date.
-///   Negative balances (vendor credits, credit notes) are reported as credits and never projected.
+/// - **AP** is the open bills (balance > 0) and **AR** the open invoices, each aged into buckets
+///   on the as-of date by its due date (the transaction date when QBO gave none). Negative
+///   balances (vendor credits, credit notes) are reported as credits and never projected.
+/// - **Timing**: each open item is projected on its expected date (``LatenessModel``): its due
+///   date moved by the counterparty's typical lateness learned from ``RunwayInputs/history``, else
+///   the business's, else left on the due date; never before the as-of date. Invoices more than
+///   ``TimingPolicy/haircutAfterDays`` overdue count only (100 − ``TimingPolicy/haircutPercent``)%.
+///   Every item says why in its ``AgingSummary/Item/basis``.
+/// - **The plan** (``RunwayInputs/plan``) comes first where it speaks: an item's expected date
+///   or exclusion, one-off items, recurring edits, the cash floor. A **scenario** then moves
+///   invoices later (`ar_delay_days`), cuts their receipts (`ar_haircut_percent`), moves bills
+///   (`delayed_bills`) and adds items (`extra_items`).
 /// - **Scheduled payments** that are not rejected take cash out in the week of their pay-on day
 ///   (a day already past lands in week 1), and their amount comes off their bill's open balance,
 ///   so the bill is not counted twice. A payment confirmed in QBO whose pay-on day is before the
 ///   as-of date has already left the bank and already reduced the bill: it is not counted again.
-/// - **Weeks** follow ``RunwayCalendar``: 7-day windows from the as-of date; overdue amounts land
-///   in week 1; amounts due after week 13 stay in the totals but out of the projection.
+/// - **Recurring outflows** are detected from purchases and paid bills (``RecurringDetector``)
+///   and projected on their schedule; an occurrence for which an open bill of the same vendor
+///   stands (its expected date within half a period) is not counted, since the bill is.
+/// - **Weeks** follow ``RunwayCalendar``: 7-day windows from the as-of date; amounts expected
+///   after week 13 stay in the totals but out of the projection.
+/// - **The alert**: the first week whose closing goes below the floor (the plan's `cash_floor`,
+///   else 0) is ``RunwaySnapshot/alert`` and a ``RunwayWarning/Code/belowFloor`` warning.
 /// - **Currencies** are never mixed: an amount in another currency is converted with the caller's
 ///   rate, or left out of every total and listed in ``RunwaySnapshot/unconverted`` with a
-///   ``RunwayWarning/Code/currencyUnconverted`` warning.
+///   ``RunwayWarning/Code/currencyUnconverted`` warning. Plan amounts are in the home currency.
+/// - **A broken plan** (``RunwayInputs/planProblem``) is not applied: the snapshot carries a
+///   `plan.invalid` flag with the problem, and the numbers without the plan.
 public enum RunwayCalculator {
     /// Builds the snapshot of one business.
     public static func snapshot(inputs: RunwayInputs) -> RunwaySnapshot {
-        var run = Run(inputs: inputs)
+        var run = RunwayRun(inputs: inputs)
         return run.build()
     }
 }
 
-/// One calculation's working state; kept private so the public surface stays a pure function.
-private struct Run {
+/// One calculation's working state; internal so the public surface stays a pure function.
+struct RunwayRun {
     let inputs: RunwayInputs
     let calendar: RunwayCalendar
     let converter: CurrencyConverter
     let home: CurrencyCode
+    let plan: RunwayPlan
+    let policy: TimingPolicy
+    var scenarioName: String?
+    var scenario: RunwayPlan.Scenario?
     var ledger = UnconvertedLedger()
     var warnings: [RunwayWarning] = []
     var receipts = [Decimal](repeating: 0, count: RunwayCalendar.weekCount)
     var disbursements = [Decimal](repeating: 0, count: RunwayCalendar.weekCount)
+    /// Open bills per vendor id with the date each stands for, so a recurring series does not count them twice.
+    var vendorBills: [String: [(id: EntityID, natural: LocalDate)]] = [:]
 
     init(inputs: RunwayInputs) {
         self.inputs = inputs
         calendar = RunwayCalendar(asOfDate: inputs.asOfDate)
         converter = CurrencyConverter(home: inputs.homeCurrency, rates: inputs.rates)
         home = inputs.homeCurrency
+        plan = inputs.planProblem == nil ? inputs.plan ?? .empty : .empty
+        policy = plan.timing?.applied(to: inputs.policy) ?? inputs.policy
     }
+
+    var asOf: LocalDate { inputs.asOfDate }
 
     func money(_ amount: Decimal) -> Money { Money(amount, home) }
 
@@ -54,6 +80,7 @@ private struct Run {
                 message: "the \(currency)→\(home) rate \(inputs.rates[currency].map { "\($0)" } ?? "") is not positive "
                     + "and was ignored; give a rate above zero", currency: currency))
         }
+        resolveScenario()
         let cash = cashOnHand()
         let (payments, scheduledByBill) = scheduledPayments()
         let payables = billsSummary(scheduledByBill: scheduledByBill)
@@ -61,6 +88,9 @@ private struct Run {
         for payment in payments where payment.treatment == .projected {
             if let week = payment.week, let amount = payment.homeAmount?.amount { disbursements[week - 1] += amount }
         }
+        checkPlanItems()
+        let recurring = recurringFlows()
+        let oneOffs = plannedFlows()
 
         var weeks: [ProjectionWeek] = []
         var opening = cash.total.amount
@@ -82,6 +112,20 @@ private struct Run {
             method: .averageWeeklyNetOutflow13Weeks,
             weekly: money((totalNetOutflow / Decimal(RunwayCalendar.weekCount)).rounded(scale: 2)),
             totalNetOutflow: money(totalNetOutflow), weeks: RunwayCalendar.weekCount)
+        let alert = floorAlert(weeks)
+
+        var flags = inputs.flags
+        if let problem = inputs.planProblem {
+            flags.append(HygieneFlag(
+                code: .planInvalid, business: inputs.business.business, since: inputs.asOf,
+                message: "\(problem) — the runway is computed without the plan until the file is fixed "
+                    + "(`rowcol plan show` says the same)"))
+        }
+        let planState: PlanSummary.State =
+            inputs.planProblem != nil ? .invalid : (plan.isEmpty ? .none : .applied)
+        let summary = PlanSummary(
+            state: planState, scenario: scenarioName, scenarios: plan.scenarioNames,
+            problem: inputs.planProblem?.description)
 
         return RunwaySnapshot(
             business: RunwayBusiness(ref: inputs.business, name: inputs.businessName), asOf: inputs.asOf,
@@ -89,8 +133,36 @@ private struct Run {
             payables: payables, receivables: receivables, weeks: weeks,
             lowestWeek: LowestWeek(index: lowest.index, start: lowest.start, closing: lowest.closing),
             weeksOfRunway: runway, burn: burn, scheduledPayments: payments, freshness: inputs.freshness,
-            flags: inputs.flags, warnings: warnings + ledger.warnings(home: home), rates: converter.exchangeRates,
-            unconverted: ledger.amounts())
+            flags: flags, warnings: warnings + ledger.warnings(home: home), rates: converter.exchangeRates,
+            unconverted: ledger.amounts(), recurring: recurring, oneOffs: oneOffs, plan: summary, alert: alert)
+    }
+
+    mutating func resolveScenario() {
+        guard let name = inputs.scenario, name != RunwayPlan.baseScenario else { return }
+        if let found = plan.scenarios[name] {
+            scenarioName = name
+            scenario = found
+        } else {
+            let known = plan.scenarioNames.isEmpty ? "the plan has none" : "the plan has " + plan.scenarioNames.joined(separator: ", ")
+            warnings.append(RunwayWarning(
+                code: .unknownScenario,
+                message: "there is no scenario \"\(name)\" (\(known)); these are the base numbers", ids: [name]))
+        }
+    }
+
+    mutating func floorAlert(_ weeks: [ProjectionWeek]) -> FloorAlert {
+        let floor = plan.cashFloor ?? 0
+        guard let week = weeks.first(where: { $0.closing.amount < floor }) else {
+            return FloorAlert(floor: money(floor), breach: nil)
+        }
+        let shortfall = floor - week.closing.amount
+        warnings.append(RunwayWarning(
+            code: .belowFloor,
+            message: "the projected closing falls below the cash floor of \(DisplayFormat.amount(floor)) \(home) in week "
+                + "\(week.index) (from \(week.start)): \(DisplayFormat.amount(week.closing.amount)), "
+                + "\(DisplayFormat.amount(shortfall)) short"))
+        return FloorAlert(floor: money(floor), breach: FloorAlert.Breach(
+            week: week.index, start: week.start, closing: week.closing, shortfall: money(shortfall)))
     }
 
     mutating func cashOnHand() -> CashOnHand {
@@ -159,122 +231,20 @@ private struct Run {
         return (payments, scheduledByBill)
     }
 
-    /// One open item before it becomes an ``AgingSummary/Item``.
-    struct OpenItem {
-        var id: EntityID
-        var party: PartyRef
-        var docNumber: String?
-        var dueDate: LocalDate?
-        var balance: Money
-        var scheduled: Money?
-    }
-
-    mutating func billsSummary(scheduledByBill: [EntityID: Money]) -> AgingSummary {
-        var exceeded: [String] = []
-        let items = inputs.bills.map { bill -> OpenItem in
-            var scheduled: Money?
-            if bill.isOpen, let planned = scheduledByBill[bill.id] {
-                if planned.amount > bill.balance.amount { exceeded.append(bill.id.rawValue) }
-                scheduled = Money(min(planned.amount, bill.balance.amount), bill.balance.currency)
-            }
-            return OpenItem(id: bill.id, party: bill.vendor, docNumber: bill.docNumber, dueDate: bill.effectiveDueDate,
-                            balance: bill.balance, scheduled: scheduled)
+    /// Plan entries for invoices and bills that are not open (paid or deleted since) do nothing: say so.
+    mutating func checkPlanItems() {
+        let openInvoices = Set(inputs.invoices.filter(\.isOpen).map(\.id.rawValue))
+        let openBills = Set(inputs.bills.filter(\.isOpen).map(\.id.rawValue))
+        var stale = plan.invoices.keys.filter { !openInvoices.contains($0) }.map { "invoice \($0)" }
+        stale += plan.bills.keys.filter { !openBills.contains($0) }.map { "bill \($0)" }
+        if let scenario, let scenarioName {
+            stale += scenario.delayedBills.keys.filter { !openBills.contains($0) }
+                .map { "bill \($0) (scenario \(scenarioName))" }
         }
-        if !exceeded.isEmpty {
-            warnings.append(RunwayWarning(
-                code: .paymentExceedsBill,
-                message: "scheduled payments exceed the open balance of these bills (the mirror may already show "
-                    + "them paid); the bills add nothing more, the payments are still projected", ids: exceeded.sorted()))
-        }
-        let (summary, perWeek) = summary(of: items, kind: "bills", category: .payables)
-        for index in perWeek.indices { disbursements[index] += perWeek[index] }
-        return summary
-    }
-
-    mutating func invoicesSummary() -> AgingSummary {
-        let items = inputs.invoices.map {
-            OpenItem(id: $0.id, party: $0.customer, docNumber: $0.docNumber, dueDate: $0.effectiveDueDate,
-                     balance: $0.balance, scheduled: nil)
-        }
-        let (summary, perWeek) = summary(of: items, kind: "invoices", category: .receivables)
-        for index in perWeek.indices { receipts[index] += perWeek[index] }
-        return summary
-    }
-
-    /// Ages the items and returns, beside the summary, what each week of the projection gets from them.
-    mutating func summary(of all: [OpenItem], kind: String, category: UnconvertedLedger.Category)
-        -> (AgingSummary, [Decimal])
-    {
-        var perWeek = [Decimal](repeating: 0, count: RunwayCalendar.weekCount)
-        var open: Decimal = 0, overdue: Decimal = 0, beyond: Decimal = 0, credits: Decimal = 0
-        var buckets = [Decimal](repeating: 0, count: 5)
-        var undated: [String] = []
-        var items: [AgingSummary.Item] = []
-        for item in all {
-            if item.balance.isNegative {
-                if let converted = converter.toHome(item.balance) { credits += converted.amount }
-                continue
-            }
-            guard item.balance.isPositive else { continue }
-            if item.dueDate == nil { undated.append(item.id.rawValue) }
-            let due = item.dueDate ?? inputs.asOfDate
-            let daysOverdue = calendar.daysOverdue(due)
-            let remaining = item.balance.amount - (item.scheduled?.amount ?? 0)
-            guard let homeBalance = converter.toHome(item.balance) else {
-                ledger.add(item.balance, to: category, id: item.id.rawValue)
-                items.append(AgingSummary.Item(
-                    id: item.id, party: item.party, docNumber: item.docNumber, dueDate: item.dueDate,
-                    daysOverdue: daysOverdue, balance: item.balance, homeBalance: nil,
-                    scheduled: nil, projected: nil, week: nil))
-                continue
-            }
-            let homeScheduled = item.scheduled.flatMap { converter.toHome($0) }
-            let homeRemaining = converter.toHome(Money(remaining, item.balance.currency))?.amount ?? 0
-            let week = calendar.week(for: due)
-            open += homeBalance.amount
-            if daysOverdue > 0 { overdue += homeBalance.amount }
-            buckets[Self.bucket(daysOverdue: daysOverdue)] += homeBalance.amount
-            if let week {
-                if remaining > 0 { perWeek[week - 1] += homeRemaining }
-            } else {
-                beyond += homeBalance.amount
-            }
-            items.append(AgingSummary.Item(
-                id: item.id, party: item.party, docNumber: item.docNumber, dueDate: item.dueDate,
-                daysOverdue: daysOverdue, balance: item.balance, homeBalance: homeBalance,
-                scheduled: homeScheduled, projected: week == nil ? nil : money(homeRemaining), week: week))
-        }
-        if !undated.isEmpty {
-            warnings.append(RunwayWarning(
-                code: .missingDueDate,
-                message: "open \(kind) without a due date or transaction date were placed in week 1; "
-                    + "set a due date in QBO", ids: undated.sorted()))
-        }
-        items.sort { lhs, rhs in
-            switch (lhs.dueDate, rhs.dueDate) {
-            case (nil, nil): return lhs.id < rhs.id
-            case (nil, _): return true
-            case (_, nil): return false
-            case (let left?, let right?): return left != right ? left < right : lhs.id < rhs.id
-            }
-        }
-        let summary = AgingSummary(
-            openTotal: money(open), overdueTotal: money(overdue), beyondHorizon: money(beyond), credits: money(credits),
-            buckets: AgingBuckets(
-                notDue: money(buckets[0]), overdue1To30: money(buckets[1]), overdue31To60: money(buckets[2]),
-                overdue61To90: money(buckets[3]), overdueOver90: money(buckets[4])),
-            items: items)
-        return (summary, perWeek)
-    }
-
-    /// 0 = not due, 1 = 1–30, 2 = 31–60, 3 = 61–90, 4 = more than 90 days overdue.
-    static func bucket(daysOverdue: Int) -> Int {
-        switch daysOverdue {
-        case ...0: 0
-        case 1...30: 1
-        case 31...60: 2
-        case 61...90: 3
-        default: 4
-        }
+        guard !stale.isEmpty else { return }
+        warnings.append(RunwayWarning(
+            code: .planUnknownItem,
+            message: "the plan names items that are not open any more (paid or deleted since), so its entries for "
+                + "them do nothing; remove them from plan.json", ids: stale.sorted()))
     }
 }

@@ -3,7 +3,8 @@ import RowColDomain
 
 /// All businesses of one advisor, one row each, the most at risk first.
 ///
-/// Risk order: fewest weeks of runway first ("13+" last), then the lowest closing balance of the
+/// Risk order: the soonest week below the cash floor first (the plan's `cash_floor`, else 0; no
+/// breach last), then fewest weeks of runway ("13+" last), then the lowest closing balance of the
 /// projection, then the most hygiene flags (a business whose numbers are least trustworthy comes
 /// before an equal one that is well synced), then more warnings, then business id so the order is
 /// stable. Closing balances are compared as numbers even when businesses keep books in different
@@ -31,6 +32,8 @@ public struct AdvisorConsole: Hashable, Sendable, Codable {
         public var lowestWeek: LowestWeek
         /// The first week closing below zero, or "13+".
         public var weeksOfRunway: RunwayLength
+        /// The cash floor and the first week below it.
+        public var alert: FloorAlert
         /// The burn figure and its method.
         public var burn: Burn
         /// The flag codes of the snapshot, sorted and without repeats.
@@ -56,6 +59,7 @@ public struct AdvisorConsole: Hashable, Sendable, Codable {
             overdueReceivables = snapshot.receivables.overdueTotal
             lowestWeek = snapshot.lowestWeek
             weeksOfRunway = snapshot.weeksOfRunway
+            alert = snapshot.alert
             burn = snapshot.burn
             flagCodes = Array(Set(snapshot.flags.map(\.code.rawValue))).sorted()
             flagCount = snapshot.flags.count
@@ -75,7 +79,7 @@ public struct AdvisorConsole: Hashable, Sendable, Codable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case rank, business, burn, freshness
+            case rank, business, burn, freshness, alert
             case homeCurrency = "home_currency"
             case cashOnHand = "cash_on_hand"
             case payablesTotal = "ap_total"
@@ -125,6 +129,7 @@ public struct AdvisorConsole: Hashable, Sendable, Codable {
 
     /// Whether `lhs` is more at risk than `rhs` (the console's order).
     public static func isRiskier(_ lhs: RunwaySnapshot, than rhs: RunwaySnapshot) -> Bool {
+        if lhs.alert.rankingWeeks != rhs.alert.rankingWeeks { return lhs.alert.rankingWeeks < rhs.alert.rankingWeeks }
         if lhs.weeksOfRunway.rankingWeeks != rhs.weeksOfRunway.rankingWeeks {
             return lhs.weeksOfRunway.rankingWeeks < rhs.weeksOfRunway.rankingWeeks
         }

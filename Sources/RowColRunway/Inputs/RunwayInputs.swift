@@ -64,6 +64,18 @@ public struct RunwayInputs: Hashable, Sendable {
     /// key currency buys. Amounts in a currency without a (positive) rate are reported apart, never
     /// summed.
     public var rates: [CurrencyCode: Decimal]
+    /// What the business's past says about timing: paid invoices, paid bills, purchases.
+    /// Empty: every item is expected on its due date and nothing recurs.
+    public var history: RunwayHistory
+    /// The advisor's plan; `nil` or empty changes nothing.
+    public var plan: RunwayPlan?
+    /// Why the plan could not be read, when it could not: the snapshot is computed without it
+    /// and carries a `plan.invalid` flag with this message.
+    public var planProblem: PlanError?
+    /// The plan's scenario to apply; `nil` (or `"base"`) for none.
+    public var scenario: String?
+    /// The timing model's knobs (the plan's `timing` overrides them).
+    public var policy: TimingPolicy
 
     /// - Parameters:
     ///   - asOfDate: the first day of week 1; defaults to the UTC date of `asOf`.
@@ -71,7 +83,9 @@ public struct RunwayInputs: Hashable, Sendable {
         business: BusinessRef, businessName: String, asOf: Date, asOfDate: LocalDate? = nil,
         homeCurrency: CurrencyCode, bills: [Bill] = [], invoices: [Invoice] = [],
         balances: [AccountBalance] = [], payments: [BillPayment] = [],
-        freshness: InputFreshness = .never, flags: [HygieneFlag] = [], rates: [CurrencyCode: Decimal] = [:]
+        freshness: InputFreshness = .never, flags: [HygieneFlag] = [], rates: [CurrencyCode: Decimal] = [:],
+        history: RunwayHistory = .empty, plan: RunwayPlan? = nil, planProblem: PlanError? = nil,
+        scenario: String? = nil, policy: TimingPolicy = .standard
     ) {
         self.business = business
         self.businessName = businessName
@@ -85,5 +99,10 @@ public struct RunwayInputs: Hashable, Sendable {
         self.freshness = freshness
         self.flags = flags
         self.rates = rates
+        self.history = history
+        self.plan = plan
+        self.planProblem = planProblem
+        self.scenario = scenario
+        self.policy = policy
     }
 }

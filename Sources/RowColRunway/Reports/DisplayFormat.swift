@@ -51,4 +51,21 @@ public enum DisplayFormat {
         case .beyondHorizon: "\(length.label) weeks"
         }
     }
+
+    /// `Plan: applied (scenario slow)`, `Plan: none`, `Plan: NOT APPLIED, plan.json is invalid: …`.
+    public static func plan(_ plan: PlanSummary) -> String {
+        let scenarios = plan.scenarios.isEmpty ? "" : "; scenarios: " + plan.scenarios.joined(separator: ", ")
+        switch plan.state {
+        case .none: return "Plan: none (`rowcol plan` sets expected dates, one-offs, a floor, scenarios)"
+        case .applied: return "Plan: applied" + (plan.scenario.map { " with scenario \"\($0)\"" } ?? "") + scenarios
+        case .invalid: return "Plan: NOT APPLIED, it cannot be read: " + (plan.problem ?? "")
+        }
+    }
+
+    /// `Cash floor 5,000.00: below it in week 3 (from 2026-12-14), 1,800.00 short`.
+    public static func alert(_ alert: FloorAlert) -> String {
+        let floor = "Cash floor \(amount(alert.floor.amount))"
+        guard let breach = alert.breach else { return floor + ": not reached in 13 weeks" }
+        return floor + ": below it in week \(breach.week) (from \(breach.start)), \(amount(breach.shortfall.amount)) short"
+    }
 }

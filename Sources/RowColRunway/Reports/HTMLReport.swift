@@ -38,11 +38,16 @@ public enum HTMLReport {
         html += card("Invoices open (AR)", amount(snapshot.receivables.openTotal)
             + "<small>\(plain(snapshot.receivables.overdueTotal)) overdue</small>")
         html += card("Burn per week", amount(snapshot.burn.weekly))
+        html += card("Cash floor", amount(snapshot.alert.floor) + "<small>"
+            + (snapshot.alert.breach.map { "below it in week \($0.week)" } ?? "not reached") + "</small>",
+            snapshot.alert.breach == nil ? nil : "bad")
         html += "</section>\n"
+        html += "<p class=\"meta\">\(escape(DisplayFormat.plan(snapshot.plan)))</p>\n"
 
         html += "<section>\n<h2>13-week projection</h2>\n"
         html += RunwayChart.svg(snapshot)
-        html += "<p class=\"note\">Weeks are 7-day windows starting on the as-of date. Overdue invoices and bills land in week 1. "
+        html += "<p class=\"note\">Weeks are 7-day windows starting on the as-of date. Each invoice and bill lands on its "
+            + "expected date (its basis says why); recurring flows and planned items are included. "
             + "Weeks of runway is the first week whose closing balance goes below zero (13+ when none does). "
             + "Burn: \(escape(snapshot.burn.method.explanation)).</p>\n"
         html += table(
@@ -66,6 +71,8 @@ public enum HTMLReport {
 
         html += items(title: "Open bills", party: "Vendor", snapshot.payables.items, scheduled: true)
         html += items(title: "Open invoices", party: "Customer", snapshot.receivables.items, scheduled: false)
+        html += recurring(snapshot.recurring)
+        html += oneOffs(snapshot.oneOffs)
 
         html += "<section>\n<h2>Bank accounts</h2>\n"
         if snapshot.cash.accounts.isEmpty {
@@ -187,17 +194,53 @@ public enum HTMLReport {
             headers.append("Scheduled")
             numeric.insert(6)
         }
-        headers.append("Week")
-        numeric.insert(headers.count - 1)
+        headers += ["Expected", "Counted", "Week", "Why"]
+        numeric.insert(headers.count - 3)
+        numeric.insert(headers.count - 2)
         html += table(headers: headers, numeric: numeric, rows: items.map { item in
             var row = [escape(item.dueDate?.description ?? "no date"), escape(item.party.displayName),
                        escape(item.docNumber ?? ""), amount(item.balance), escape(item.balance.currency.rawValue),
                        item.daysOverdue > 0 ? "<span class=\"neg\">\(item.daysOverdue)</span>" : ""]
             if scheduled { row.append(item.scheduled.map(amount) ?? "") }
-            row.append(item.week.map(String.init) ?? (item.homeBalance == nil ? "not converted" : "after 13"))
+            let notCounted = item.homeBalance == nil ? "not converted" : item.expectedOn == nil ? "excluded" : "after 13"
+            row += [escape(item.expectedOn?.description ?? ""), item.projected.map(amount) ?? "",
+                    item.week.map(String.init) ?? notCounted, basis(item.basis)]
             return row
         })
         return html + "</section>\n"
+    }
+
+    /// A basis as a small labelled sentence.
+    static func basis(_ basis: ProjectionBasis?) -> String {
+        guard let basis else { return "" }
+        return "<small class=\"basis\"><code>\(escape(basis.code.rawValue))</code> \(escape(basis.text))</small>"
+    }
+
+    static func recurring(_ flows: [RecurringFlow]) -> String {
+        var html = "<section>\n<h2>Recurring flows</h2>\n"
+        guard !flows.isEmpty else { return html + "<p>None detected.</p>\n</section>\n" }
+        html += table(
+            headers: ["Who", "In/out", "Cadence", "Amount", "Next", "Seen", "Counted", "Why"], numeric: [3, 5, 6],
+            rows: flows.map { flow in
+                let covered = flow.occurrences.compactMap { $0.coveredBy?.rawValue }
+                let cover = covered.isEmpty ? "" : "<small> Already entered as open bills: "
+                    + escape(covered.joined(separator: ", ")) + " (not counted again).</small>"
+                return ["\(escape(flow.party.displayName)) <small>\(escape(flow.key))</small>", escape(flow.direction.rawValue),
+                        escape(flow.cadence.words), amount(flow.amount), escape(flow.nextOn?.description ?? "-"),
+                        flow.seenIn.map { "\($0)/\(flow.ofLast ?? 0)" } ?? "", amount(flow.projected),
+                        basis(flow.basis) + cover]
+            })
+        return html + "</section>\n"
+    }
+
+    static func oneOffs(_ flows: [PlannedFlow]) -> String {
+        guard !flows.isEmpty else { return "" }
+        return "<section>\n<h2>Planned one-off items</h2>\n" + table(
+            headers: ["On", "Item", "In/out", "Amount", "Week", "Why"], numeric: [3, 4],
+            rows: flows.map { flow in
+                [escape(flow.on.description), "\(escape(flow.name)) <small>\(escape(flow.id))</small>",
+                 escape(flow.direction.rawValue), amount(flow.amount), flow.week.map(String.init) ?? "-", basis(flow.basis)]
+            }) + "</section>\n"
     }
 
     static let css = """
@@ -215,6 +258,7 @@ public enum HTMLReport {
     td code{background:#fff4d6;padding:1px 4px;border-radius:3px;font-size:12px}
     .flags code{background:#fff4d6;padding:1px 4px;border-radius:3px}
     svg{width:100%;height:auto;display:block}
+    .basis{color:#5b6575}.basis code{background:#eef2f8;padding:0 3px;border-radius:3px}
     @media print{body{padding:0}.card{break-inside:avoid}}
     """
 }

@@ -44,9 +44,12 @@ public enum TerminalReport {
         out += "  Burn method: \(snapshot.burn.method.rawValue) (\(snapshot.burn.method.explanation))\n"
         out += "  Freshness: bills \(DisplayFormat.freshness(snapshot.freshness.bills)); "
             + "invoices \(DisplayFormat.freshness(snapshot.freshness.invoices)); "
-            + "balances \(DisplayFormat.freshness(snapshot.freshness.balances))\n\n"
+            + "balances \(DisplayFormat.freshness(snapshot.freshness.balances))\n"
+        out += "  " + TerminalText.sanitize(DisplayFormat.plan(snapshot.plan)) + "\n"
+        let alertText = "  " + DisplayFormat.alert(snapshot.alert)
+        out += (snapshot.alert.breach == nil ? alertText : style(alertText, .boldRed)) + "\n\n"
 
-        out += "13-week projection (overdue AR and AP land in week 1)\n"
+        out += "13-week projection (each item on its expected date; recurring flows and planned items included)\n"
         var weeks = TextTable([
             .init(title: "Week", alignment: .right), .init(title: "Starts", alignment: .left),
             .init(title: "Opening", alignment: .right), .init(title: "Receipts", alignment: .right),
@@ -72,6 +75,8 @@ public enum TerminalReport {
 
         out += itemsTable(title: "Open bills", partyTitle: "Vendor", items: snapshot.payables.items, showScheduled: true, useColor: useColor)
         out += itemsTable(title: "Open invoices", partyTitle: "Customer", items: snapshot.receivables.items, showScheduled: false, useColor: useColor)
+        out += recurringTable(snapshot.recurring, useColor: useColor)
+        out += oneOffsTable(snapshot.oneOffs, useColor: useColor)
 
         if !snapshot.cash.accounts.isEmpty {
             out += "Bank accounts\n"
@@ -137,8 +142,10 @@ public enum TerminalReport {
             .init(title: "Currency", alignment: .left), .init(title: "Overdue", alignment: .right),
         ]
         if showScheduled { columns.append(.init(title: "Scheduled", alignment: .right)) }
-        columns.append(.init(title: "Week", alignment: .right))
+        columns += [.init(title: "Expected", alignment: .left), .init(title: "Counted", alignment: .right),
+                    .init(title: "Week", alignment: .right), .init(title: "Basis", alignment: .left)]
         var table = TextTable(columns)
+        var reasons = ""
         for item in items {
             var row: [TextTable.Cell] = [
                 .init(item.dueDate?.description ?? "no date"), .init(item.party.displayName), .init(item.docNumber ?? ""),
@@ -146,10 +153,94 @@ public enum TerminalReport {
                 .init(item.daysOverdue > 0 ? "\(item.daysOverdue) d" : "", style: item.daysOverdue > 0 ? .red : nil),
             ]
             if showScheduled { row.append(.init(item.scheduled.map { DisplayFormat.amount($0.amount) } ?? "")) }
-            row.append(.init(item.week.map(String.init) ?? (item.homeBalance == nil ? "n/c" : "13+")))
+            let notCounted = item.homeBalance == nil ? "n/c" : item.expectedOn == nil ? "excluded" : "13+"
+            row += [.init(item.expectedOn?.description ?? ""), .init(item.projected.map { DisplayFormat.amount($0.amount) } ?? ""),
+                    .init(item.week.map(String.init) ?? notCounted), .init(item.basis?.code.rawValue ?? "")]
             table.append(row)
+            if let basis = item.basis {
+                let name = item.docNumber.map { "\($0) " } ?? ""
+                reasons += "  " + TerminalText.sanitize("\(name)(\(item.id)) \(item.party.displayName): \(basis.text)") + "\n"
+            }
         }
-        return "\(title)\n" + table.render(useColor: useColor) + "\n"
+        return "\(title)\n" + table.render(useColor: useColor) + (reasons.isEmpty ? "" : "  Why:\n" + reasons) + "\n"
+    }
+
+    static func recurringTable(_ flows: [RecurringFlow], useColor: Bool) -> String {
+        guard !flows.isEmpty else { return "Recurring flows: none detected\n\n" }
+        var table = TextTable([
+            .init(title: "Key", alignment: .left), .init(title: "Who", alignment: .left),
+            .init(title: "In/out", alignment: .left), .init(title: "Cadence", alignment: .left),
+            .init(title: "Amount", alignment: .right), .init(title: "Next", alignment: .left),
+            .init(title: "Seen", alignment: .right), .init(title: "Counted", alignment: .right),
+            .init(title: "Basis", alignment: .left),
+        ])
+        var reasons = ""
+        for flow in flows {
+            let covered = flow.occurrences.filter { $0.coveredBy != nil }.count
+            table.append([
+                .init(flow.key), .init(flow.party.displayName), .init(flow.direction.rawValue), .init(flow.cadence.rawValue),
+                .init(DisplayFormat.amount(flow.amount.amount)), .init(flow.nextOn?.description ?? "-"),
+                .init(flow.seenIn.map { "\($0)/\(flow.ofLast ?? 0)" } ?? ""),
+                .init(DisplayFormat.amount(flow.projected.amount)), .init(flow.basis.code.rawValue),
+            ])
+            let cover = covered == 0 ? "" : "; \(covered) occurrence(s) already entered as open bills ("
+                + flow.occurrences.compactMap { $0.coveredBy?.rawValue }.joined(separator: ", ") + "), not counted again"
+            reasons += "  " + TerminalText.sanitize("\(flow.key): \(flow.basis.text)\(cover)") + "\n"
+        }
+        return "Recurring flows\n" + table.render(useColor: useColor) + "  Why:\n" + reasons + "\n"
+    }
+
+    static func oneOffsTable(_ flows: [PlannedFlow], useColor: Bool) -> String {
+        guard !flows.isEmpty else { return "" }
+        var table = TextTable([
+            .init(title: "On", alignment: .left), .init(title: "Item", alignment: .left),
+            .init(title: "In/out", alignment: .left), .init(title: "Amount", alignment: .right),
+            .init(title: "Week", alignment: .right), .init(title: "Basis", alignment: .left),
+        ])
+        for flow in flows {
+            table.append([.init(flow.on.description), .init("\(flow.name) (\(flow.id))"), .init(flow.direction.rawValue),
+                          .init(DisplayFormat.amount(flow.amount.amount)), .init(flow.week.map(String.init) ?? "-"),
+                          .init(flow.basis.text)])
+        }
+        return "Planned one-off items\n" + table.render(useColor: useColor) + "\n"
+    }
+
+    /// Two projections of one business side by side (base and a scenario, or two scenarios).
+    public static func render(_ comparison: RunwayComparison, useColor: Bool) -> String {
+        func style(_ text: String, _ style: ANSIStyle) -> String { useColor ? style.wrap(text) : text }
+        func amount(_ money: Money) -> TextTable.Cell {
+            TextTable.Cell(DisplayFormat.amount(money.amount), style: money.isNegative ? .red : nil)
+        }
+        let left = comparison.left
+        let right = comparison.right
+        let snapshot = left.snapshot
+        var out = style(TerminalText.sanitize(snapshot.business.name), .bold) + "  (\(snapshot.business.ref))\n"
+        out += TerminalText.sanitize("Comparing \(left.name) with \(right.name), as of "
+            + "\(DisplayFormat.instant(snapshot.asOf)), week 1 starts \(snapshot.asOfDate); amounts in \(snapshot.homeCurrency)")
+            + "\n\n"
+        var table = TextTable([
+            .init(title: "Week", alignment: .right), .init(title: "Starts", alignment: .left),
+            .init(title: TerminalText.sanitize("\(left.name) net"), alignment: .right),
+            .init(title: TerminalText.sanitize("\(left.name) closing"), alignment: .right),
+            .init(title: TerminalText.sanitize("\(right.name) net"), alignment: .right),
+            .init(title: TerminalText.sanitize("\(right.name) closing"), alignment: .right),
+            .init(title: "Difference", alignment: .right),
+        ])
+        for week in comparison.weeks {
+            table.append([.init(String(week.index)), .init(week.start.description), amount(week.leftNet),
+                          amount(week.leftClosing), amount(week.rightNet), amount(week.rightClosing), amount(week.difference)])
+        }
+        out += table.render(useColor: useColor) + "\n"
+        for side in [left, right] {
+            out += TerminalText.sanitize("  \(side.name): \(DisplayFormat.runway(side.snapshot.weeksOfRunway)); lowest closing "
+                + "\(DisplayFormat.amount(side.snapshot.lowestWeek.closing.amount)) in week \(side.snapshot.lowestWeek.index); "
+                + DisplayFormat.alert(side.snapshot.alert)) + "\n"
+        }
+        if let scenario = right.snapshot.plan.scenario ?? left.snapshot.plan.scenario {
+            out += TerminalText.sanitize("  Items the scenario \"\(scenario)\" moves show basis \"scenario\" in "
+                + "`rowcol snapshot --scenario \(scenario)`") + "\n"
+        }
+        return out
     }
 
     /// The advisor console: one row per business, the most at risk first.

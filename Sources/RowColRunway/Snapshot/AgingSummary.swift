@@ -60,15 +60,21 @@ public struct AgingSummary: Hashable, Sendable, Codable {
         public var homeBalance: Money?
         /// For a bill: the part of its balance that scheduled payments will settle (home currency).
         public var scheduled: Money?
-        /// What the projection counts for this item itself (home currency), scheduled payments excluded.
+        /// What the projection counts for this item itself (home currency), scheduled payments
+        /// excluded, after any haircut; `nil` when it is not projected (after week 13, excluded, unconverted).
         public var projected: Money?
-        /// The projection week (1…13) the item lands in; `nil` when due after week 13 or unconverted.
+        /// The day the cash is expected to move (never before the as-of date).
+        public var expectedOn: LocalDate?
+        /// Why it is expected then (and, for a haircut, why only part of it).
+        public var basis: ProjectionBasis?
+        /// The projection week (1…13) of ``expectedOn``; `nil` when expected after week 13, excluded or unconverted.
         public var week: Int?
 
         /// One open item's figures.
         public init(
             id: EntityID, party: PartyRef, docNumber: String?, dueDate: LocalDate?, daysOverdue: Int,
-            balance: Money, homeBalance: Money?, scheduled: Money?, projected: Money?, week: Int?
+            balance: Money, homeBalance: Money?, scheduled: Money?, projected: Money?, week: Int?,
+            expectedOn: LocalDate? = nil, basis: ProjectionBasis? = nil
         ) {
             self.id = id
             self.party = party
@@ -80,10 +86,13 @@ public struct AgingSummary: Hashable, Sendable, Codable {
             self.scheduled = scheduled
             self.projected = projected
             self.week = week
+            self.expectedOn = expectedOn
+            self.basis = basis
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, party, balance, scheduled, projected, week
+            case id, party, balance, scheduled, projected, week, basis
+            case expectedOn = "expected_on"
             case docNumber = "doc_number"
             case dueDate = "due_date"
             case daysOverdue = "days_overdue"
@@ -95,8 +104,13 @@ public struct AgingSummary: Hashable, Sendable, Codable {
     public var openTotal: Money
     /// The overdue part of ``openTotal``.
     public var overdueTotal: Money
-    /// The part of ``openTotal`` due after week 13: owed, but outside the projection.
+    /// The part of ``openTotal`` expected after week 13: owed, but outside the projection.
     public var beyondHorizon: Money
+    /// The part of ``openTotal`` the plan excludes from the projection.
+    public var excluded: Money
+    /// The part of ``openTotal`` not expected because of collection haircuts (very overdue
+    /// invoices, a scenario's AR haircut).
+    public var haircut: Money
     /// Σ negative balances (vendor credits, credit notes): shown, never projected, so the runway
     /// does not lean on money that may never come back as cash.
     public var credits: Money
@@ -107,17 +121,19 @@ public struct AgingSummary: Hashable, Sendable, Codable {
 
     /// A summary's figures.
     public init(openTotal: Money, overdueTotal: Money, beyondHorizon: Money, credits: Money,
-                buckets: AgingBuckets, items: [Item]) {
+                buckets: AgingBuckets, items: [Item], excluded: Money? = nil, haircut: Money? = nil) {
         self.openTotal = openTotal
         self.overdueTotal = overdueTotal
         self.beyondHorizon = beyondHorizon
+        self.excluded = excluded ?? Money(0, openTotal.currency)
+        self.haircut = haircut ?? Money(0, openTotal.currency)
         self.credits = credits
         self.buckets = buckets
         self.items = items
     }
 
     enum CodingKeys: String, CodingKey {
-        case credits, buckets, items
+        case credits, buckets, items, excluded, haircut
         case openTotal = "open_total"
         case overdueTotal = "overdue_total"
         case beyondHorizon = "beyond_horizon"

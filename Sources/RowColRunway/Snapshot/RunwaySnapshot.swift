@@ -11,7 +11,10 @@ import RowColDomain
 /// its own currency). Nothing is rounded: rounding happens when a report displays it.
 public struct RunwaySnapshot: Hashable, Sendable, Codable {
     /// The version of the JSON shape; bumped only when a field changes meaning or disappears.
-    public static let currentSchemaVersion = 1
+    ///
+    /// - 2: items land on their expected date (learned timing, the plan, a scenario), not their
+    ///   due date; the weeks also hold recurring flows and planned items.
+    public static let currentSchemaVersion = 2
 
     /// The JSON shape's version (``currentSchemaVersion`` when built by this library).
     public var schemaVersion: Int
@@ -51,6 +54,14 @@ public struct RunwaySnapshot: Hashable, Sendable, Codable {
     public var rates: [ExchangeRate]
     /// Per foreign currency without a rate: the amounts left out of every total.
     public var unconverted: [UnconvertedAmounts]
+    /// Recurring flows, detected or from the plan, by key.
+    public var recurring: [RecurringFlow]
+    /// One-off items of the plan and the scenario, by date then id.
+    public var oneOffs: [PlannedFlow]
+    /// What the plan did: applied, none, or invalid (then the numbers are without it).
+    public var plan: PlanSummary
+    /// The cash floor and the first week below it.
+    public var alert: FloorAlert
 
     /// Assembles a snapshot from its parts; ``RunwayCalculator/snapshot(inputs:)`` is the usual way to get one.
     public init(
@@ -59,7 +70,9 @@ public struct RunwaySnapshot: Hashable, Sendable, Codable {
         weeks: [ProjectionWeek], lowestWeek: LowestWeek, weeksOfRunway: RunwayLength, burn: Burn,
         scheduledPayments: [ScheduledPayment], freshness: RunwayInputs.InputFreshness, flags: [HygieneFlag],
         warnings: [RunwayWarning], rates: [ExchangeRate], unconverted: [UnconvertedAmounts],
-        schemaVersion: Int = RunwaySnapshot.currentSchemaVersion
+        recurring: [RecurringFlow] = [], oneOffs: [PlannedFlow] = [],
+        plan: PlanSummary = PlanSummary(state: .none, scenario: nil, scenarios: [], problem: nil),
+        alert: FloorAlert? = nil, schemaVersion: Int = RunwaySnapshot.currentSchemaVersion
     ) {
         self.schemaVersion = schemaVersion
         self.business = business
@@ -80,10 +93,15 @@ public struct RunwaySnapshot: Hashable, Sendable, Codable {
         self.warnings = warnings
         self.rates = rates
         self.unconverted = unconverted
+        self.recurring = recurring
+        self.oneOffs = oneOffs
+        self.plan = plan
+        self.alert = alert ?? FloorAlert(floor: Money(0, homeCurrency), breach: nil)
     }
 
     enum CodingKeys: String, CodingKey {
-        case business, cash, weeks, burn, freshness, flags, warnings, rates, unconverted
+        case business, cash, weeks, burn, freshness, flags, warnings, rates, unconverted, recurring, plan, alert
+        case oneOffs = "one_offs"
         case schemaVersion = "schema_version"
         case asOf = "as_of"
         case asOfDate = "as_of_date"

@@ -38,10 +38,23 @@ public struct RunwayWarning: Hashable, Sendable, Codable, CustomStringConvertibl
         /// bill's balance; both are projected.
         public static let paymentCurrencyMismatch = Code(rawValue: "runway.payment_currency_mismatch")
 
+        /// A projected closing goes below the cash floor (the plan's `cash_floor`, else 0).
+        public static let belowFloor = Code(rawValue: "runway.below_floor")
+        /// The plan names invoices or bills that are not open any more (paid or deleted since):
+        /// its entries for them do nothing.
+        public static let planUnknownItem = Code(rawValue: "runway.plan_unknown_item")
+        /// A one-off item of the plan or scenario is dated before the as-of date: left out.
+        public static let planItemPast = Code(rawValue: "runway.plan_item_past")
+        /// The plan ignores or changes a recurring series that is not detected (any more).
+        public static let planUnknownRecurring = Code(rawValue: "runway.plan_unknown_recurring")
+        /// The scenario asked for is not in the plan: the snapshot is the base.
+        public static let unknownScenario = Code(rawValue: "runway.unknown_scenario")
+
         /// Every code this version raises.
         public static let all: [Code] = [
             .currencyUnconverted, .invalidRate, .noBankAccount, .missingDueDate, .paymentExceedsBill,
-            .paymentCurrencyMismatch,
+            .paymentCurrencyMismatch, .belowFloor, .planUnknownItem, .planItemPast, .planUnknownRecurring,
+            .unknownScenario,
         ]
     }
 

@@ -76,6 +76,7 @@ final class MirrorWriter {
             }
         }
         try? FileSystem.removeItem(paths.state(ref(business)) + ".tmp")
+        try? FileSystem.removeItem(paths.plan(ref(business)) + ".tmp")
         for kind in EntityKind.allCases where kind.hasOpenItems {
             try? FileSystem.removeItem(paths.openItemsIndex(ref(business), kind) + ".tmp")
         }

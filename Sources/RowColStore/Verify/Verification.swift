@@ -23,16 +23,21 @@ extension Workspace {
     /// byte for byte, to a replay of the log. An empty result means clean.
     ///
     /// Run it while no writer is active: a sync in progress shows up as differences.
-    public func verify() throws -> [VerificationProblem] {
+    ///
+    /// Each business's `plan.json`, when there is one, must be a regular file holding a JSON object;
+    /// `checkPlan` (RowCol passes the runway's reader) may check more and return what is wrong.
+    public func verify(checkPlan: ((BusinessRef, [UInt8]) -> String?)? = nil) throws -> [VerificationProblem] {
         var problems: [VerificationProblem] = []
         for advisor in try advisors() {
-            problems += try verify(advisor: advisor)
+            problems += try verify(advisor: advisor, checkPlan: checkPlan)
         }
         return problems
     }
 
-    /// ``verify()`` for one advisor.
-    public func verify(advisor: AdvisorID) throws -> [VerificationProblem] {
+    /// ``verify(checkPlan:)`` for one advisor.
+    public func verify(advisor: AdvisorID, checkPlan: ((BusinessRef, [UInt8]) -> String?)? = nil) throws
+        -> [VerificationProblem]
+    {
         var problems: [VerificationProblem] = []
         let (entries, logProblems) = try verifyLog(advisor)
         problems += logProblems
@@ -41,6 +46,7 @@ extension Workspace {
         let lastSeq = entries.last?.seq ?? .zero
         for business in try businesses(of: advisor) {
             let ref = BusinessRef(advisor: advisor, business: business)
+            problems += verifyPlan(ref, checkPlan: checkPlan)
             let statePath = paths.state(ref)
             var checkpoint: LogSeq?
             if FileSystem.kind(of: statePath) != .missing {
@@ -109,6 +115,25 @@ extension Workspace {
             }
         }
         return problems
+    }
+
+    /// The plan is the advisor's own data, not derived from the log: it is checked on its own.
+    func verifyPlan(_ ref: BusinessRef, checkPlan: ((BusinessRef, [UInt8]) -> String?)?) -> [VerificationProblem] {
+        let path = paths.plan(ref)
+        switch FileSystem.kind(of: path) {
+        case .missing: return []
+        case .file: break
+        default: return [.init(path: path, message: "not a regular file (symlinks are refused)")]
+        }
+        guard let bytes = try? FileSystem.readFile(path) else { return [.init(path: path, message: "cannot be read")] }
+        do {
+            guard case .object = try JSONValue.parse(bytes) else {
+                return [.init(path: path, message: "not a plan: expected a JSON object")]
+            }
+        } catch {
+            return [.init(path: path, message: "not valid JSON: \(error)")]
+        }
+        return checkPlan?(ref, bytes).map { [.init(path: path, message: $0)] } ?? []
     }
 
     /// An open-items index that claims to be current must list exactly the open documents. A stale

@@ -19,14 +19,14 @@ public struct FileStamp: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension Workspace {
-    /// The stamps of the files a business's derived views depend on: `business.json` and
-    /// `state.json` (checkpoint, freshness, flags). Every change to the mirror moves the checkpoint,
+    /// The stamps of the files a business's derived views depend on: `business.json`,
+    /// `state.json` (checkpoint, freshness, flags) and `plan.json` (the advisor's assumptions). Every change to the mirror moves the checkpoint,
     /// so an unchanged stamp means unchanged documents. `nil` entries stand for missing files.
     ///
     /// Takes no lock and reads no file; a business that does not exist throws.
     public func stamps(of ref: BusinessRef) throws -> [FileStamp?] {
         try requireBusiness(ref)
-        return [paths.businessFile(ref), paths.state(ref)].map(Self.stamp)
+        return [paths.businessFile(ref), paths.state(ref), paths.plan(ref)].map(Self.stamp)
     }
 
     /// The stamp of the last segment of the advisor's log: it moves with every append.

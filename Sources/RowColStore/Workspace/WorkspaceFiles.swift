@@ -96,6 +96,8 @@ struct WorkspacePaths: Sendable {
     func business(_ ref: BusinessRef) -> String { businesses(ref.advisor) + "/" + ref.business.rawValue }
     func businessFile(_ ref: BusinessRef) -> String { business(ref) + "/business.json" }
     func state(_ ref: BusinessRef) -> String { business(ref) + "/state.json" }
+    /// The advisor's plan for the business: not derived from the log, so rebuild keeps it.
+    func plan(_ ref: BusinessRef) -> String { business(ref) + "/plan.json" }
     func mirror(_ ref: BusinessRef) -> String { business(ref) + "/mirror" }
     /// The derived open-items index of a kind (bills, invoices): `index/open-<kind folder>.jsonl`.
     func openItemsIndex(_ ref: BusinessRef, _ kind: EntityKind) -> String {

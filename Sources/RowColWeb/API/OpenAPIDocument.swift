@@ -55,13 +55,15 @@ enum OpenAPIDocument {
         "AgingItem": object(
             ["id": string, "party": ref("Party"), "days_overdue": integer, "balance": ref("Money")],
             optional: ["doc_number": string, "due_date": date, "home_balance": ref("Money"), "scheduled": ref("Money"),
-                       "projected": ref("Money"), "week": integer]),
+                       "projected": ref("Money"), "week": integer, "expected_on": date,
+                       "basis": object(["code": enumeration(["due_date", "party_history", "business_history", "plan",
+                                                              "scenario", "haircut"]), "text": string])]),
         "Aging": object([
             "open_total": ref("Money"), "overdue_total": ref("Money"), "beyond_horizon": ref("Money"), "credits": ref("Money"),
             "buckets": object(["not_due": ref("Money"), "overdue_1_30": ref("Money"), "overdue_31_60": ref("Money"),
                                "overdue_61_90": ref("Money"), "overdue_91_plus": ref("Money")]),
             "items": array(ref("AgingItem")),
-        ]),
+        ], optional: ["excluded": anyValue, "haircut": anyValue]),
         "Week": object([
             "index": integer, "start": date, "end": date, "opening": ref("Money"), "receipts": ref("Money"),
             "disbursements": ref("Money"), "net": ref("Money"), "closing": ref("Money"),
@@ -88,6 +90,8 @@ enum OpenAPIDocument {
                 "unconverted": array(object(["currency": string, "cash": ref("Money"), "ap": ref("Money"), "ar": ref("Money"),
                                              "payments": ref("Money")])),
             ],
+            // Issue 13's fields (JSON.md, schema 2): their own shapes are documented there.
+            optional: ["recurring": anyValue, "one_offs": anyValue, "plan": anyValue, "alert": anyValue],
             description: "A business's runway snapshot, the shape of `rowcol snapshot --json` (Sources/RowColRunway/JSON.md)."),
         "Console": object(
             ["schema_version": integer, "advisor_id": string, "as_of": instant, "rows": array(object([
@@ -96,7 +100,7 @@ enum OpenAPIDocument {
                 "lowest_week": ref("LowestWeek"), "weeks_of_runway": ref("RunwayLength"), "burn": ref("Burn"),
                 "flag_codes": array(string), "flag_count": integer, "warning_codes": array(string), "warning_count": integer,
                 "freshness": enumeration(["fresh", "stale", "stale_hard", "never"]),
-            ]))],
+            ], optional: ["alert": anyValue]))],
             description: "Every business ranked by runway risk, the shape of `rowcol console --json`."),
         "WeekItems": object([
             "business": ref("Business"), "week": ref("Week"), "bills": array(ref("AgingItem")), "invoices": array(ref("AgingItem")),
