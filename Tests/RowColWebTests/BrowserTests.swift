@@ -30,8 +30,8 @@ extension WebTests {
         func theConsoleBusinessWeekTrayAndDigestWorkInChromium() async throws {
             let fixture = try await WebFixture.make(bills: 12, invoices: 10)
             defer { Task { await fixture.remove() } }
-            // Plans come from issue 13; MemoryPlanning (PlanTests.swift) stands in so the page's forms can be driven.
-            let running = try await fixture.workbench(planning: MemoryPlanning()).start()
+            // The advisor's real plans, as rowcol serve wires them: the expected-date step writes plan.json.
+            let running = try await fixture.workbench(planning: SessionPlanning()).start()
             let folder = ProcessInfo.processInfo.environment["ROWCOL_SCREENSHOTS"].map { URL(fileURLWithPath: $0) }
                 ?? RowcolBinary.packageRoot().appendingPathComponent(".build/browser-check")
             try? FileManager.default.removeItem(at: folder)
