@@ -20,6 +20,8 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 NS = "{http://schema.intuit.com/finance/v3}"
+# The company the script seeds: with the default 12 months of history.
+BILLS, INVOICES = 40, 20
 
 
 class Answer:
@@ -46,6 +48,17 @@ class Answer:
             return None
 
 
+def encode_json(value):
+    """JSON text with decimal.Decimal amounts written exactly (json.dumps would refuse them or go through float)."""
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return "{" + ",".join(json.dumps(str(key)) + ":" + encode_json(item) for key, item in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(encode_json(item) for item in value) + "]"
+    return json.dumps(value)
+
+
 class Sandbox:
     def __init__(self, base_url, client_id, client_secret):
         parsed = urllib.parse.urlsplit(base_url)
@@ -61,7 +74,7 @@ class Sandbox:
         connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
         try:
             if isinstance(body, (dict, list)):
-                body = json.dumps(body).encode()
+                body = encode_json(body).encode()
                 headers = {"Content-Type": "application/json", **(headers or {})}
             elif isinstance(body, str):
                 body = body.encode()
@@ -151,14 +164,14 @@ def post_query(s):
 @check("COUNT(*), lower-case keywords and names")
 def count_and_case(s):
     total = s.query("SELECT COUNT(*) FROM Bill").json()["QueryResponse"]["totalCount"]
-    expect(total == 20, f"totalCount {total}")
+    expect(total == BILLS, f"totalCount {total}")
     lower = s.query("select count(*) from bill where balance >= '0'").json()["QueryResponse"]["totalCount"]
     expect(lower == total, f"lower case gave {lower}")
 
 
-@check("every QBO entity answers a query (Item, Payment, JournalEntry: no rows)")
+@check("every QBO entity answers a query (Item, Deposit, JournalEntry: no rows)")
 def every_entity(s):
-    for entity in ["Item", "Payment", "JournalEntry", "TaxCode"]:
+    for entity in ["Item", "Deposit", "JournalEntry", "TaxCode"]:
         answer = s.query(f"SELECT * FROM {entity}")
         expect(answer.status == 200 and answer.json()["QueryResponse"] == {}, f"{entity}: HTTP {answer.status} {answer.text[:200]}")
 
@@ -179,7 +192,7 @@ def query_faults(s):
 def order_by(s):
     rows = s.rows("SELECT * FROM Bill ORDERBY VendorRef, DueDate DESC MAXRESULTS 1000")
     keys = [(int(r["VendorRef"]["value"]), r["DueDate"]) for r in rows]
-    expect(len(keys) == 20, f"{len(keys)} rows")
+    expect(len(keys) == BILLS, f"{len(keys)} rows")
     for a, b in zip(keys, keys[1:]):
         expect(a[0] < b[0] or (a[0] == b[0] and a[1] >= b[1]), f"{a} before {b}")
 
@@ -297,11 +310,133 @@ def pacific(s):
 
 @check("invoice void zeroes the amounts")
 def invoice_void(s):
-    invoice = s.rows("SELECT * FROM Invoice WHERE Balance > '0' MAXRESULTS 1")[0]
+    # A new invoice: QBO does not void one with a payment applied, and the seeded history paid most.
+    customer = s.rows("SELECT * FROM Customer MAXRESULTS 1")[0]
+    invoice = s.api("POST", "invoice", {"CustomerRef": {"value": customer["Id"]},
+                                        "Line": [{"Amount": 40, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}]}).json()["Invoice"]
     answer = s.api("POST", "invoice?operation=void", {"Id": invoice["Id"], "SyncToken": invoice["SyncToken"]})
     expect(answer.status == 200, f"HTTP {answer.status} {answer.text[:200]}")
     voided = answer.json()["Invoice"]
     expect(voided["TotalAmt"] == 0 and voided["Balance"] == 0, answer.text[:200])
+
+
+def open_invoice(s, minimum=10):
+    """A customer's invoice with something left to pay; a new one when the history settled them all."""
+    rows = s.rows(f"SELECT * FROM Invoice WHERE Balance > '{minimum}' MAXRESULTS 1")
+    if rows:
+        return rows[0]
+    customer = s.rows("SELECT * FROM Customer MAXRESULTS 1")[0]
+    return s.api("POST", "invoice", {"CustomerRef": {"value": customer["Id"]}, "TxnDate": "2025-01-10", "DueDate": "2025-02-09",
+                                     "Line": [{"Amount": 500, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}]}).json()["Invoice"]
+
+
+def fault(answer):
+    error = answer.json()["Fault"]["Error"][0]
+    return error["code"], error.get("element")
+
+
+@check("payment: the invoice's Balance drops and links it, the bank rises (SyncToken unmoved); delete takes it back")
+def payment_effects(s):
+    invoice = open_invoice(s)
+    bank = s.rows("SELECT * FROM Account WHERE AccountType = 'Bank'")[0]
+    body = {"CustomerRef": invoice["CustomerRef"], "TotalAmt": 10, "DepositToAccountRef": {"value": bank["Id"]}, "TxnDate": "2025-03-01",
+            "Line": [{"Amount": 10, "LinkedTxn": [{"TxnId": invoice["Id"], "TxnType": "Invoice"}]}]}
+    created = s.api("POST", "payment?minorversion=75", body)
+    expect(created.status == 200, f"HTTP {created.status} {created.text[:300]}")
+    payment = created.json()["Payment"]
+    expect(payment["TxnDate"] == "2025-03-01" and payment["UnappliedAmt"] == 0, created.text[:300])
+    after = s.api("GET", f"invoice/{invoice['Id']}").json()["Invoice"]
+    expect(after["Balance"] == invoice["Balance"] - 10, f"Balance {after['Balance']}")
+    expect({"TxnId": payment["Id"], "TxnType": "Payment"} in after["LinkedTxn"], f"LinkedTxn {after['LinkedTxn']}")
+    expect(int(after["SyncToken"]) == int(invoice["SyncToken"]) + 1, "the invoice's SyncToken moves")
+    account = s.api("GET", f"account/{bank['Id']}").json()["Account"]
+    expect(account["CurrentBalance"] == bank["CurrentBalance"] + 10 and account["SyncToken"] == bank["SyncToken"], str(account)[:200])
+    xml = s.api("GET", f"payment/{payment['Id']}", accept="application/xml").xml().find(NS + "Payment")
+    names = [e.text for e in xml.iter(NS + "Name")]
+    expect(names[:2] == ["txnId", "txnOpenBalance"], f"LineEx as NameValue elements: {names}")
+    deleted = s.api("POST", "payment?operation=delete", {"Id": payment["Id"], "SyncToken": payment["SyncToken"]})
+    expect(deleted.status == 200 and deleted.json()["Payment"]["status"] == "Deleted", deleted.text[:200])
+    expect(s.api("GET", f"invoice/{invoice['Id']}").json()["Invoice"]["Balance"] == invoice["Balance"], "the invoice reopens")
+    expect(s.api("GET", f"account/{bank['Id']}").json()["Account"]["CurrentBalance"] == bank["CurrentBalance"], "the money goes back")
+
+
+@check("payment: Undeposited Funds by default, void zeroes it, and refusals name the field")
+def payment_rules(s):
+    invoice = open_invoice(s)
+    line = [{"Amount": 5, "LinkedTxn": [{"TxnId": invoice["Id"], "TxnType": "Invoice"}]}]
+    created = s.api("POST", "payment", {"CustomerRef": invoice["CustomerRef"], "TotalAmt": 5, "Line": line})
+    expect(created.status == 200, created.text[:300])
+    payment = created.json()["Payment"]
+    fund = s.api("GET", f"account/{payment['DepositToAccountRef']['value']}").json()["Account"]
+    expect(fund["Name"] == "Undeposited Funds", f"deposited to {fund['Name']}")
+    voided = s.api("POST", "payment?operation=update&include=void", {"Id": payment["Id"], "SyncToken": payment["SyncToken"], "sparse": True})
+    expect(voided.status == 200 and voided.json()["Payment"]["TotalAmt"] == 0, voided.text[:300])
+    expect(s.api("GET", f"invoice/{invoice['Id']}").json()["Invoice"]["Balance"] == invoice["Balance"], "the void reopens the invoice")
+    too_much = [{"Amount": invoice["Balance"] + 1, "LinkedTxn": line[0]["LinkedTxn"]}]
+    cases = [({"TotalAmt": 5, "Line": line}, ("2020", "CustomerRef")),
+             ({"CustomerRef": invoice["CustomerRef"], "Line": line}, ("2020", "TotalAmt")),
+             ({"CustomerRef": invoice["CustomerRef"], "TotalAmt": invoice["Balance"] + 1, "Line": too_much}, ("6000", "Line.Amount")),
+             ({"CustomerRef": invoice["CustomerRef"], "TotalAmt": 4, "Line": line}, ("6000", "TotalAmt"))]
+    for body, expected in cases:
+        answer = s.api("POST", "payment", body)
+        expect(answer.status == 400 and fault(answer) == expected, f"{expected}: HTTP {answer.status} {answer.text[:200]}")
+
+
+@check("purchase: a check lowers the bank by the sum of its lines, a card charge needs no payee, refusals name the field")
+def purchase(s):
+    bank = s.rows("SELECT * FROM Account WHERE AccountType = 'Bank'")[0]
+    card = s.rows("SELECT * FROM Account WHERE AccountType = 'Credit Card'")[0]
+    expense = s.rows("SELECT * FROM Account WHERE AccountType = 'Expense'")[0]
+    vendor = s.rows("SELECT * FROM Vendor MAXRESULTS 1")[0]
+    lines = [{"Amount": amount, "DetailType": "AccountBasedExpenseLineDetail",
+              "AccountBasedExpenseLineDetail": {"AccountRef": {"value": expense["Id"]}}} for amount in (decimal.Decimal("12.30"), 7)]
+    check = s.api("POST", "purchase", {"PaymentType": "Check", "AccountRef": {"value": bank["Id"]},
+                                       "EntityRef": {"value": vendor["Id"], "type": "Vendor"}, "Line": lines})
+    expect(check.status == 200, check.text[:300])
+    created = check.json()["Purchase"]
+    expect(created["TotalAmt"] == decimal.Decimal("19.30") and created["EntityRef"]["name"] == vendor["DisplayName"], check.text[:300])
+    after = s.api("GET", f"account/{bank['Id']}").json()["Account"]["CurrentBalance"]
+    expect(after == bank["CurrentBalance"] - decimal.Decimal("19.30"), f"CurrentBalance {after}")
+    charge = s.api("POST", "purchase", {"PaymentType": "CreditCard", "AccountRef": {"value": card["Id"]}, "Line": lines[:1]},
+                   accept="application/xml")
+    expect(charge.status == 200, charge.text[:300])
+    ex = charge.xml().find(NS + "Purchase").find(NS + "PurchaseEx")
+    expect(ex is not None and ex.find(NS + "NameValue") is not None, "PurchaseEx as NameValue elements")
+    wrong = s.api("POST", "purchase", {"PaymentType": "CreditCard", "AccountRef": {"value": bank["Id"]}, "Line": lines})
+    expect(wrong.status == 400 and fault(wrong) == ("6000", "AccountRef"), wrong.text[:200])
+    total = s.api("POST", "purchase", {"PaymentType": "Cash", "AccountRef": {"value": bank["Id"]}, "Line": lines, "TotalAmt": 1})
+    expect(total.status == 400 and fault(total) == ("6000", "TotalAmt"), total.text[:200])
+    void = s.api("POST", "purchase?operation=update&include=void", {"Id": created["Id"], "SyncToken": created["SyncToken"], "sparse": True})
+    expect(void.status == 400 and void.fault_code() == "500", "QBO has no void for a purchase")
+    deleted = s.api("POST", "purchase?operation=delete", {"Id": created["Id"], "SyncToken": created["SyncToken"]})
+    expect(deleted.status == 200, deleted.text[:200])
+    expect(s.api("GET", f"account/{bank['Id']}").json()["Account"]["CurrentBalance"] == bank["CurrentBalance"], "delete gives it back")
+
+
+@check("seeded history: Payment and Purchase by TxnDate, COUNT, ORDERBY and paging; CDC with deleted stubs")
+def history(s):
+    summary = next(r for r in s.control("GET", "realms")["realms"] if r["realm"] == s.realm)
+    expect(summary["history_months"] == 12 and summary["payments"] > 0 and summary["purchases"] > 0, str(summary))
+    for entity in ["Payment", "Purchase"]:
+        total = s.query(f"SELECT COUNT(*) FROM {entity}").json()["QueryResponse"]["totalCount"]
+        paged = s.rows(f"SELECT * FROM {entity} ORDERBY TxnDate DESC, Id STARTPOSITION 1 MAXRESULTS 1000")
+        expect(len(paged) == total and total > 0, f"{entity}: {len(paged)} rows of {total}")
+        dates = [r["TxnDate"] for r in paged]
+        expect(dates == sorted(dates, reverse=True), f"{entity}: ORDERBY TxnDate DESC")
+        recent = s.rows(f"SELECT * FROM {entity} WHERE TxnDate >= '{dates[len(dates) // 2]}'")
+        expect(0 < len(recent) <= total and all(r["TxnDate"] >= dates[len(dates) // 2] for r in recent), f"{entity} WHERE TxnDate")
+        second = s.rows(f"SELECT * FROM {entity} STARTPOSITION 2 MAXRESULTS 1")
+        expect(total < 2 or second[0]["Id"] == s.rows(f"SELECT * FROM {entity} MAXRESULTS 2")[1]["Id"], f"{entity}: paging")
+    time = s.query("SELECT COUNT(*) FROM Payment").json()["time"]
+    purchase = s.rows("SELECT * FROM Purchase ORDERBY TxnDate DESC MAXRESULTS 1")[0]
+    s.send("DELETE", f"/__sandbox/realms/{s.realm}/purchase/{purchase['Id']}", headers={"Accept": "application/json"})
+    answer = s.api("GET", "cdc?" + urllib.parse.urlencode({"entities": "Payment,Purchase", "changedSince": time}))
+    parts = answer.json()["CDCResponse"][0]["QueryResponse"]
+    expect(len(parts) == 2, answer.text[:300])
+    stubs = parts[1].get("Purchase", [])
+    expect(any(p["Id"] == purchase["Id"] and p.get("status") == "Deleted" for p in stubs), answer.text[:300])
+    answer = s.send("POST", "/__sandbox/realms", {"history_months": 121}, {"Accept": "application/json"})
+    expect(answer.status == 400 and "history_months" in answer.json()["error_description"], answer.text[:200])
 
 
 @check("CompanyInfo and Preferences read and query")
@@ -333,7 +468,7 @@ def main():
     s = Sandbox(arguments.base_url, arguments.client_id, arguments.client_secret)
     try:
         s.realm = str(random.randrange(10**11, 10**12))
-        s.control("POST", "realms", {"realm": s.realm, "seed": 3, "bills": 20, "invoices": 5, "accounts": 1})
+        s.control("POST", "realms", {"realm": s.realm, "seed": 3, "bills": BILLS, "invoices": INVOICES, "accounts": 1})
         s.token = s.control("POST", f"realms/{s.realm}/tokens")["access_token"]
     except (OSError, AssertionError) as error:
         print(f"cannot set up a company on {arguments.base_url}: {error}", file=sys.stderr)

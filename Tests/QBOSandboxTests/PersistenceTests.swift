@@ -37,6 +37,34 @@ import Testing
         try await second.stop()
     }
 
+    @Test func aCompanyWithHistoryAndItsNewPaymentsSurviveARestart() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qbo-sandbox-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var options = QBOSandboxOptions()
+        options.dataDirectory = directory
+        let first = try await QBOSandboxServer.start(options)
+        let client = Client(sandbox: first)
+        let seeded = try await client.control.createRealm("102", bills: 60, invoices: 40)
+        let token = try await client.tokens("102").access
+        let bank = try #require(try await client.rows("102", "SELECT * FROM Account WHERE AccountType = 'Bank'", token: token).first)
+        let expense = try #require(try await client.rows("102", "SELECT * FROM Account WHERE AccountType = 'Expense'", token: token).first)
+        let created = try await client.api("POST", "102", "purchase", token: token, json: [
+            "PaymentType": "Cash", "AccountRef": ["value": bank["Id"]!],
+            "Line": [["Amount": 12, "AccountBasedExpenseLineDetail": ["AccountRef": ["value": expense["Id"]!]]]]])
+        #expect(created.status == 200, "\(created.text)")
+        let history = try await client.control.history(realm: "102")
+        try await first.stop()
+
+        let second = try await QBOSandboxServer.start(options)
+        let again = Client(sandbox: second)
+        let summary = try #require(try await again.control.realms().first)
+        #expect(summary.payments == seeded.payments && summary.billPayments == seeded.billPayments)
+        #expect(summary.purchases == seeded.purchases + 1 && summary.historyMonths == 12)
+        #expect(try await again.control.history(realm: "102") == history)
+        #expect(try await again.control.stats().purchasesCreated == 1)
+        try await second.stop()
+    }
+
     @Test func withoutADataDirectoryARestartIsEmpty() async throws {
         try await withSandbox { client in
             try await client.seed("101")

@@ -185,3 +185,47 @@ import Testing
         }
     }
 }
+
+/// Entering last month's paper: a past `TxnDate` (and `DueDate`) given on create is kept as given,
+/// while `MetaData.CreateTime` is when the record was made.
+@Suite struct PastDateTests {
+    @Test(arguments: ["Bill", "Invoice", "BillPayment", "Payment", "Purchase"])
+    func aPastTxnDateAndDueDateAreKeptAsGiven(_ entity: String) async throws {
+        try await withSandbox { client in
+            try await client.seed("61", bills: 10, invoices: 10, historyMonths: 0)
+            let token = try await client.tokens("61").access
+            let bank = try #require(try await client.rows("61", "SELECT * FROM Account WHERE AccountType = 'Bank'", token: token).first)
+            let bill = try #require(try await client.rows("61", "SELECT * FROM Bill WHERE Balance > '10'", token: token).first)
+            let invoice = try #require(try await client.rows("61", "SELECT * FROM Invoice WHERE Balance > '10'", token: token).first)
+            let expense = try #require(try await client.rows("61", "SELECT * FROM Account WHERE AccountType = 'Expense'", token: token).first)
+            let line: [String: Any] = ["Amount": 10, "DetailType": "AccountBasedExpenseLineDetail",
+                                       "AccountBasedExpenseLineDetail": ["AccountRef": ["value": expense["Id"]!]]]
+            var body: [String: Any]
+            switch entity {
+            case "Bill": body = ["VendorRef": bill["VendorRef"]!, "Line": [line], "DueDate": "2024-04-04"]
+            case "Invoice":
+                body = ["CustomerRef": invoice["CustomerRef"]!, "DueDate": "2024-04-04",
+                        "Line": [["Amount": 10, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": [:]]]]
+            case "BillPayment":
+                body = ["VendorRef": bill["VendorRef"]!, "PayType": "Check", "CheckPayment": ["BankAccountRef": ["value": bank["Id"]!]],
+                        "Line": [["Amount": 10, "LinkedTxn": [["TxnId": bill["Id"]!, "TxnType": "Bill"]]]]]
+            case "Payment":
+                body = ["CustomerRef": invoice["CustomerRef"]!, "TotalAmt": 10,
+                        "Line": [["Amount": 10, "LinkedTxn": [["TxnId": invoice["Id"]!, "TxnType": "Invoice"]]]]]
+            default:
+                body = ["PaymentType": "Check", "AccountRef": ["value": bank["Id"]!], "Line": [line]]
+            }
+            body["TxnDate"] = "2024-03-05"
+            let created = try await client.api("POST", "61", entity.lowercased(), token: token, json: body)
+            #expect(created.status == 200, "\(created.text)")
+            let id = try #require(created.json.object(entity)["Id"] as? String)
+            let read = try await client.read("61", entity, id, token: token)
+            #expect(read["TxnDate"] as? String == "2024-03-05")
+            if body["DueDate"] != nil { #expect(read["DueDate"] as? String == "2024-04-04") }
+            let today = try #require((created.json["time"] as? String)?.prefix(10))
+            #expect((read.object("MetaData")["CreateTime"] as? String)?.prefix(10) == today, "created now, dated in the past")
+            let dated = try await client.rows("61", "SELECT * FROM \(entity) WHERE TxnDate = '2024-03-05'", token: token)
+            #expect(dated.map { $0["Id"] as? String } == [id])
+        }
+    }
+}

@@ -57,14 +57,15 @@ import Testing
     }
 
     @Test func everyEntityFixtureDecodes() throws {
-        // Kinds RowCol does not mirror yet (customer payments, purchases) and non-entity answers.
-        let notEntities = ["fault", "companyinfo", "preferences", "query_", "payment_", "purchase_"]
+        // Answers that are not entities.
+        let notEntities = ["fault", "companyinfo", "preferences", "query_"]
         var decoded = 0
         for name in try Fixture.names(in: "json") where !notEntities.contains(where: name.hasPrefix) {
             let data = try Fixture.data("json/\(name)")
             var json = try QBOJSONBody.parse(data)
             // Some recordings are whole answers: {"Invoice": {...}, "time": ...}.
-            if let object = json.objectValue, let key = ["Bill", "Invoice", "Account", "BillPayment"].first(where: { object[$0] != nil }) {
+            let envelopes = ["Bill", "Invoice", "Account", "BillPayment", "Payment", "Purchase"]
+            if let object = json.objectValue, let key = envelopes.first(where: { object[$0] != nil }) {
                 json = object[key]!
             }
             decoded += 1
@@ -74,11 +75,46 @@ import Testing
             case let n where n.hasPrefix("bill"): entity = try QBOBill(json: json)
             case let n where n.hasPrefix("invoice"): entity = try QBOInvoice(json: json)
             case let n where n.hasPrefix("account"): entity = try QBOAccount(json: json)
+            case let n where n.hasPrefix("payment"): entity = try QBOPayment(json: json)
+            case let n where n.hasPrefix("purchase"): entity = try QBOPurchase(json: json)
             default: Issue.record("unclassified fixture \(name)"); continue
             }
             #expect(entity.raw == json, "\(name) must be kept whole")
         }
-        #expect(decoded >= 8, "only \(decoded) recordings were decoded")
+        #expect(decoded >= 12, "only \(decoded) recordings were decoded")
+    }
+
+    @Test(arguments: [("json/payment_linked_invoice.json", "120", "3", "1675.52", "4", ["12"], [] as [String]),
+                      ("json/payment_linked_invoice_deposited.json", "98", "26", "81", "4", ["42"], ["121"])])
+    func customerPayments(file: String, id: String, customer: String, total: String, deposit: String,
+                          invoices: [String], deposits: [String]) throws {
+        let payment = try QBOPayment(jsonData: Fixture.data(file))
+        #expect(payment.id == id)
+        #expect(payment.customerRef?.value == customer)
+        #expect(payment.totalAmt == Decimal(string: total))
+        #expect(payment.unappliedAmt == 0)
+        #expect(payment.depositToAccountRef == QBORef(value: deposit))
+        #expect(payment.paidInvoices.map(\.id) == invoices)
+        #expect(payment.paidInvoices.map(\.amount) == [Decimal(string: total)!])
+        #expect(payment.linkedTxns.filter { $0.txnType == "Deposit" }.map(\.txnID) == deposits)
+        // LineEx (the invoice's open balance before the payment, its number) stays in the line.
+        #expect(payment.lines.first?.raw["LineEx"]?["any"]?.arrayValue?.count == 3)
+    }
+
+    @Test func cardPurchasesWithAndWithoutAPayee() throws {
+        let lunch = try QBOPurchase(jsonData: Fixture.data("json/purchase_creditcard.json"))
+        #expect(lunch.id == "140" && lunch.paymentType == "CreditCard" && lunch.credit == false)
+        #expect(lunch.accountRef == QBORef(value: "41", name: "Mastercard"))
+        #expect(lunch.entityRef == QBORef(value: "56", name: "Bob's Burger Joint"))
+        #expect(lunch.entityType == "Vendor")
+        #expect(lunch.totalAmt == Decimal(string: "18.97"))
+        #expect(lunch.txnDate?.description == "2023-02-23")
+        #expect(lunch.privateNote == "Bought lunch for crew 102")
+        #expect(lunch.lines.map(\.accountRef) == [QBORef(value: "13", name: "Meals and Entertainment")])
+        let fuel = try QBOPurchase(jsonData: Fixture.data("json/purchase_creditcard_no_entityref.json"))
+        #expect(fuel.entityRef == nil && fuel.entityType == nil)
+        #expect(fuel.totalAmt == Decimal(string: "34"))
+        #expect(fuel.lines.first?.accountRef?.name == "Automobile")
     }
 
     @Test func rawRoundTripsWithoutLosingDigits() throws {

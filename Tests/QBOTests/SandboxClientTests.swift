@@ -49,7 +49,11 @@ import Testing
     }
 
     /// Starts a sandbox with one company, connects through the OAuth code flow, runs `body`, stops.
-    static func withSandbox(bills: Int = 20, _ body: (Harness) async throws -> Void) async throws {
+    /// - Parameter historyMonths: the company's months of past (0: every bill and invoice open, no
+    ///   customer payments or purchases).
+    static func withSandbox(bills: Int = 20, historyMonths: Int = 0, _ body: (Harness) async throws -> Void)
+        async throws
+    {
         // Strict rotation: a replaced refresh token is refused at once (Intuit allows 24 hours).
         var options = QBOSandboxOptions()
         options.previousRefreshTokenGrace = 0
@@ -61,7 +65,9 @@ import Testing
                 clientID: "sandbox-client", clientSecret: "sandbox-secret", redirectURI: "http://localhost:9/callback"))
             var seed = URLRequest(url: sandbox.baseURL.appendingPathComponent("__sandbox/realms"))
             seed.httpMethod = "POST"
-            seed.httpBody = Data(JSONValue.object(["realm": "9130", "seed": 7, "bills": .number(Decimal(bills)), "invoices": 5, "accounts": 2]).serialized(.compact))
+            let company: JSONValue = ["realm": "9130", "seed": 7, "bills": .number(Decimal(bills)), "invoices": 5,
+                                      "accounts": 2, "history_months": .number(Decimal(historyMonths))]
+            seed.httpBody = Data(company.serialized(.compact))
             let (_, seeded) = try await plainSession.data(for: seed)
             #expect((seeded as? HTTPURLResponse)?.statusCode == 201)
 
@@ -176,6 +182,78 @@ import Testing
             #expect(changed.first?.dueDate?.description == "2027-01-15")
             #expect(result.changes(for: "Bill").deleted.map(\.id) == [bills[1].id])
             #expect(!result.time.isEmpty)
+        }
+    }
+
+    @Test func theSandboxsHistoryDecodesInJSONXMLAndCDC() async throws {
+        try await Self.withSandbox(bills: 60, historyMonths: 6) { h in
+            let client = h.client()
+            let payments = try await client.queryAll(QBOPayment.self, orderBy: "Id")
+            let billPayments = try await client.queryAll(QBOBillPayment.self, orderBy: "Id")
+            let purchases = try await client.queryAll(QBOPurchase.self, orderBy: "Id")
+            #expect(payments.count > 3 && billPayments.count > 10 && purchases.count > 30)
+            for payment in payments {
+                let applied = payment.paidInvoices.reduce(Decimal(0)) { $0 + $1.amount }
+                #expect(applied + (payment.unappliedAmt ?? 0) == payment.totalAmt, "Payment \(payment.id)")
+                #expect(payment.customerRef != nil && payment.txnDate != nil && payment.depositToAccountRef != nil)
+            }
+            for payment in billPayments {
+                #expect(!payment.paidBillIDs.isEmpty && payment.vendorRef != nil && payment.paymentAccountRef != nil)
+                #expect(payment.lines.reduce(Decimal(0)) { $0 + ($1.amount ?? 0) } == payment.totalAmt)
+            }
+            for purchase in purchases {
+                #expect(["Check", "Cash", "CreditCard"].contains(purchase.paymentType ?? ""), "Purchase \(purchase.id)")
+                #expect(purchase.lines.reduce(Decimal(0)) { $0 + ($1.amount ?? 0) } == purchase.totalAmt)
+                #expect(purchase.lines.allSatisfy { $0.accountRef != nil } && purchase.accountRef != nil)
+                if let payee = purchase.entityRef { #expect(purchase.entityType == "Vendor", "\(payee)") }
+            }
+            #expect(Set(purchases.compactMap(\.paymentType)) == ["Check", "Cash", "CreditCard"])
+
+            // The same entities read as XML (what QBO sends some clients) decode to the same values.
+            let token = try #require(try QBOTokenStore.file(h.tokenFile).load()).accessToken
+            func xml(_ path: String) async throws -> JSONValue {
+                let url = try #require(URL(string: h.sandbox.baseURL.absoluteString + "/v3/company/\(h.realm)/\(path)"))
+                var request = URLRequest(url: url)
+                request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+                request.setValue("application/xml", forHTTPHeaderField: "Accept")
+                let (data, _) = try await Self.plainSession.data(for: request)
+                let start = String(decoding: data.prefix(80), as: UTF8.self)
+                #expect(data.first == UInt8(ascii: "<"), "\(path) answered \(start)")
+                return try QBOClient.interpret(QBOHTTPResponse(status: 200, headers: [:], body: data)).get()
+            }
+            let payment = try #require(payments.last)
+            let fromXML = try QBOClient.entity(QBOPayment.self, in: try await xml("payment/\(payment.id)"))
+            #expect(fromXML.paidInvoices.map(\.id) == payment.paidInvoices.map(\.id))
+            #expect(fromXML.paidInvoices.map(\.amount) == payment.paidInvoices.map(\.amount))
+            #expect(fromXML.totalAmt == payment.totalAmt && fromXML.customerRef == payment.customerRef)
+            #expect(fromXML.txnDate == payment.txnDate)
+            #expect(fromXML.depositToAccountRef?.value == payment.depositToAccountRef?.value)
+            let check = purchases.first { $0.paymentType == "Check" }
+            for purchase in [check, purchases.first { $0.paymentType == "CreditCard" }] {
+                let purchase = try #require(purchase)
+                let again = try QBOClient.entity(QBOPurchase.self, in: try await xml("purchase/\(purchase.id)"))
+                #expect(again.totalAmt == purchase.totalAmt && again.paymentType == purchase.paymentType)
+                #expect(again.accountRef == purchase.accountRef && again.entityRef == purchase.entityRef)
+                #expect(again.entityType == purchase.entityType)
+                #expect(again.lines.map(\.accountRef) == purchase.lines.map(\.accountRef))
+            }
+            let billPayment = try #require(billPayments.last)
+            let paidXML = try await xml("billpayment/\(billPayment.id)")
+            let paidFromXML = try QBOClient.entity(QBOBillPayment.self, in: paidXML)
+            #expect(paidFromXML.paidBillIDs == billPayment.paidBillIDs && paidFromXML.totalAmt == billPayment.totalAmt)
+
+            // CDC carries them too, in JSON and in XML.
+            let since = Date().addingTimeInterval(-25 * 86_400)
+            let recent = try await client.changes(entities: ["Payment", "Purchase", "BillPayment"], since: since)
+            let recentPurchases = try recent.changes(for: "Purchase").decoded(as: QBOPurchase.self)
+            #expect(!recentPurchases.isEmpty)
+            #expect(Set(recentPurchases.map(\.id)).isSubset(of: Set(purchases.map(\.id))))
+            _ = try recent.changes(for: "Payment").decoded(as: QBOPayment.self)
+            _ = try recent.changes(for: "BillPayment").decoded(as: QBOBillPayment.self)
+            let start = ISO8601DateFormatter().string(from: since)
+            let viaXML = try QBOCDCResult(json: try await xml("cdc?entities=Purchase&changedSince=\(start)"))
+            let xmlPurchases = try viaXML.changes(for: "Purchase").decoded(as: QBOPurchase.self)
+            #expect(xmlPurchases.map(\.id) == recentPurchases.map(\.id))
         }
     }
 

@@ -22,6 +22,32 @@ import Testing
         #expect(check.raw["sparse"] == "false")
     }
 
+    @Test func customerPaymentAndPurchasesInXMLDecode() throws {
+        let payment = try QBOClient.entity(QBOPayment.self, in: answer("xml/payment_linked_invoice.xml"))
+        #expect(payment.id == "83")
+        #expect(payment.customerRef == QBORef(value: "3", name: "Acme Enterprises"))
+        #expect(payment.depositToAccountRef == QBORef(value: "4"))
+        #expect(payment.txnDate?.description == "2016-09-16")
+        #expect(payment.totalAmt == Decimal(string: "2400") && payment.unappliedAmt == 0)
+        // One <Line> is one line, not an array of one: the paid invoice and its amount.
+        #expect(payment.paidInvoices.map(\.id) == ["68"])
+        #expect(payment.paidInvoices.map(\.amount) == [Decimal(string: "2400")!])
+
+        let check = try QBOClient.entity(QBOPurchase.self, in: answer("xml/purchase_check.xml"))
+        #expect(check.id == "6842" && check.paymentType == "Check")
+        #expect(check.accountRef == QBORef(value: "61", name: "Test Purchase Bank Account"))
+        #expect(check.entityRef == QBORef(value: "1", name: "Mr V3 Service Customer Jr2"))
+        #expect(check.entityType == "Customer")
+        #expect(check.totalAmt == Decimal(string: "11.05"))
+        #expect(check.lines.map(\.kind) == [.accountBasedExpense, .itemBasedExpense])
+        #expect(check.lines.first?.accountRef == QBORef(value: "60", name: "Advertising"))
+        #expect(check.lines.map(\.amount) == [Decimal(string: "10"), Decimal(string: "1")])
+
+        let card = try QBOClient.entity(QBOPurchase.self, in: answer("xml/purchase_creditcard.xml"))
+        #expect(card.paymentType == "CreditCard" && card.credit == false && card.totalAmt == 0)
+        #expect(card.accountRef == QBORef(value: "64", name: "Test Purchase Credit Card Account"))
+    }
+
     @Test func accountInAnIntuitResponseEnvelope() throws {
         let json = try answer("xml/fetch_account_by_id.xml")
         #expect(json["time"] == "2013-12-11T05:27:48.674-08:00")
@@ -53,7 +79,13 @@ import Testing
         let invoices = result.changes(for: "Invoice")
         #expect(try invoices.decoded(as: QBOInvoice.self).map(\.totalAmt) == [Decimal(string: "629.10")])
         #expect(invoices.deleted.map(\.id) == ["65"])
-        #expect(result.changes(for: "Payment").changed.count == 1)
+        let payments = try result.changes(for: "Payment").decoded(as: QBOPayment.self)
+        #expect(payments.map(\.id) == ["147"])
+        #expect(payments.first?.customerRef == QBORef(value: "10", name: "Geeta Kalapatapu"))
+        #expect(payments.first?.depositToAccountRef?.value == "35")
+        #expect(payments.first?.paidInvoices.map(\.id) == ["103"])
+        #expect(payments.first?.paidInvoices.map(\.amount) == [Decimal(string: "629.10")!])
+        #expect(payments.first?.metaData?.lastUpdatedTime == "2016-04-13T07:34:40-07:00")
 
         let deletion = try QBOCDCResult(json: answer("xml/invoice_changes.xml"))
         #expect(deletion.changes(for: "Invoice").deleted.map(\.id) == ["39"])

@@ -71,9 +71,11 @@ struct FaultSoakTests {
             // Two processes at a time: each approves every bill once, in opposite orders, and syncs
             // now and then; the second syncs without client retries so that faults show as flags.
             // A two-second timeout: held answers are given up on, and looked for before any resend.
-            async let forward = worker(folder, payCommands, syncEvery: 8, environment: ["SYNC_REQUEST_TIMEOUT": "2"])
+            // A strict sync reads seven kinds per business (the history's three included): syncs every
+            // 16 and 10 approvals keep reads and payment writes in the proportion the fault mix is tuned to.
+            async let forward = worker(folder, payCommands, syncEvery: 16, environment: ["SYNC_REQUEST_TIMEOUT": "2"])
             async let backward = worker(
-                folder, payCommands.reversed(), syncEvery: 5,
+                folder, payCommands.reversed(), syncEvery: 10,
                 environment: ["SYNC_ENABLE_RETRY": "false", "SYNC_REQUEST_TIMEOUT": "2"])
             let results = try await [forward, backward]
             let invocations = results.reduce(0) { $0 + $1.invocations }

@@ -7,12 +7,6 @@ import Testing
 /// `plan.json` through the store: atomic and durable under a simulated power cut, repaired after
 /// a crash, checked by verify, left alone by rebuild.
 @Suite struct PlanFileTests {
-    func floor(_ bytes: [UInt8]?) -> String? {
-        guard let bytes, case .object(let members)? = try? JSONValue.parse(bytes) else { return nil }
-        if case .number(let value)? = members["cash_floor"] { return "\(value)" }
-        return "none"
-    }
-
     @Test func writesReplaceThePlanWholeAndRebuildKeepsIt() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }

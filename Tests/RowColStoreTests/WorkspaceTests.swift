@@ -9,7 +9,7 @@ import Testing
         let fixture = try Fixture()
         defer { fixture.remove() }
         let manifest = try String(contentsOfFile: fixture.root + "/rowcol.json", encoding: .utf8)
-        #expect(manifest.contains("\"format_version\" : 2"))
+        #expect(manifest.contains("\"format_version\" : \(Workspace.formatVersion)"))
         let gitignore = try String(contentsOfFile: fixture.root + "/.gitignore", encoding: .utf8)
         #expect(gitignore.contains("secrets/") && gitignore.contains("*.lock") && gitignore.contains("*.tmp"))
         #expect(gitignore.split(separator: "\n").contains("index/"))
@@ -41,7 +41,8 @@ import Testing
         #expect(try readBytes(fixture.root + "/rowcol.json") == old)
         let store = try AdvisorStore.open(workspace, advisor: fixture.advisor)
         await store.close()
-        #expect(try workspace.manifest() == WorkspaceManifest(formatVersion: 2, policy: ["cache_ttl_bills": 600]))
+        let upgraded = WorkspaceManifest(formatVersion: Workspace.formatVersion, policy: ["cache_ttl_bills": 600])
+        #expect(try workspace.manifest() == upgraded)
         #expect(try FileSystem.listDirectory(fixture.root).allSatisfy { !$0.hasSuffix(".tmp") })
     }
 

@@ -23,6 +23,7 @@ extension Company {
                 throw .invalidReference("\(party) \(ref) is not a \(partyKind.rawValue) of this company")
             }
             guard let lines = body["Line"]?.arrayValue, !lines.isEmpty else { throw .missing("Line") }
+            try Self.checkDates(body)
             let total = try Self.total(of: lines)
             body["TotalAmt"] = .number(total)
             body["Balance"] = .number(total)
@@ -42,6 +43,10 @@ extension Company {
             }
         case .billPayment:
             return try createBillPayment(body: body, now: now)
+        case .payment:
+            return try savePayment(body, replacing: nil, now: now)
+        case .purchase:
+            return try savePurchase(body, replacing: nil, now: now)
         case .account:
             guard body["Name"]?.stringValue?.isEmpty == false else { throw .missing("Name") }
             guard body["AccountType"]?.stringValue != nil else { throw .missing("AccountType") }
@@ -65,6 +70,14 @@ extension Company {
         guard Int(token) == record.syncToken else { throw .stale(entity.rawValue, idText, current: record.syncToken) }
         let changes = input.filter { !Self.managedKeys.contains($0.key) }
         let sparse = input["sparse"]?.boolValue ?? false
+        if entity == .payment || entity == .purchase {
+            // A full update replaces every field the client sets; the server's own fields are recomputed.
+            var body = sparse ? record.body.merging(changes) { $1 } : changes
+            if entity == .payment, !sparse, let deposits = record.body["LinkedTxn"] { body["LinkedTxn"] = deposits }
+            // A purchase's total is its lines': only a total the client sends now is checked against them.
+            if entity == .purchase, changes["TotalAmt"] == nil { body["TotalAmt"] = nil }
+            return entity == .payment ? try savePayment(body, replacing: record, now: now) : try savePurchase(body, replacing: record, now: now)
+        }
         let old = record.body
         if entity == .billPayment, changes["Line"] != nil || changes["TotalAmt"] != nil {
             throw .business("the sandbox does not change the amounts of a BillPayment: void it and create a new one")
@@ -78,6 +91,7 @@ extension Company {
                 record.body[key] = old[key]
             }
         }
+        if entity == .bill || entity == .invoice { try Self.checkDates(changes) }
         if entity == .bill || entity == .invoice, let lines = changes["Line"]?.arrayValue {
             let oldTotal = old["TotalAmt"]?.decimalValue ?? 0
             let paid = oldTotal - (old["Balance"]?.decimalValue ?? oldTotal)
@@ -104,18 +118,27 @@ extension Company {
         return try delete(entity, id: id, now: now)
     }
 
-    /// `POST …/billpayment?operation=update&include=void`: amounts go to zero, bills reopen.
+    /// `POST …/{billpayment|payment}?operation=update&include=void`, `POST …/invoice?operation=void`:
+    /// amounts go to zero, the documents a payment settled reopen, the money returns.
     mutating func void(_ entity: EntityName, body: [String: WireJSON], now: Int64) throws(QBOFault) -> Record {
-        guard entity == .billPayment || entity == .invoice else {
-            throw .unsupported("void applies to BillPayment and Invoice, not \(entity.rawValue)")
+        guard [.billPayment, .payment, .invoice].contains(entity) else {
+            throw .unsupported("void applies to BillPayment, Payment and Invoice, not \(entity.rawValue)\(entity == .purchase ? ": delete a Purchase instead" : "")")
         }
         guard let idText = body["Id"]?.lenientText else { throw .missing("Id") }
         guard let id = Int(idText), var record = record(entity, id) else { throw .notFound(entity.rawValue, idText) }
         guard let token = body["SyncToken"]?.lenientText else { throw .missing("SyncToken") }
         guard Int(token) == record.syncToken else { throw .stale(entity.rawValue, idText, current: record.syncToken) }
-        if entity == .billPayment { try reverseEffects(of: record, now: now) }
+        if entity == .invoice {
+            // QBO will not void an invoice that still has a payment applied.
+            let payments = (record.body["LinkedTxn"]?.arrayValue ?? []).filter { $0["TxnType"]?.stringValue == "Payment" }
+            if let first = payments.first?["TxnId"]?.lenientText {
+                throw .business("invoice \(id) has payment \(first) applied: void or delete the payment first", element: "LinkedTxn")
+            }
+        }
+        transition(entity, id: id, from: effects(of: entity, record.body), to: .none, now: now)
         record.body["TotalAmt"] = 0
         if entity == .invoice { record.body["Balance"] = 0 }
+        if entity == .payment { record.body["UnappliedAmt"] = 0 }
         if let lines = record.body["Line"]?.arrayValue {
             record.body["Line"] = .array(lines.map { line in
                 guard var object = line.objectValue else { return line }
@@ -123,7 +146,9 @@ extension Company {
                 return .object(object)
             })
         }
-        record.body["PrivateNote"] = "Voided"
+        // "Voided" is prepended to the memo a person wrote, if any (a voided payment reads "Voided - RC 93").
+        let note = record.body["PrivateNote"]?.stringValue ?? ""
+        if !note.hasPrefix("Voided") { record.body["PrivateNote"] = .string(note.isEmpty ? "Voided" : "Voided - " + note) }
         record.syncToken += 1
         record.updated = max(now, record.updated)
         store(entity, record)
@@ -140,108 +165,8 @@ extension Company {
         return total
     }
 
-    // MARK: Bill payments
-
-    private mutating func createBillPayment(body input: [String: WireJSON], now: Int64) throws(QBOFault) -> Record {
-        var body = input
-        guard let vendor = body["VendorRef"]?["value"]?.lenientText else { throw .missing("VendorRef") }
-        let payType = body["PayType"]?.stringValue ?? "Check"
-        let accountRef: WireJSON?
-        switch payType {
-        case "Check": accountRef = body["CheckPayment"]?["BankAccountRef"]
-        case "CreditCard": accountRef = body["CreditCardPayment"]?["CCAccountRef"]
-        default: throw .badRequest("PayType must be Check or CreditCard, not \(payType)")
-        }
-        guard let accountText = accountRef?["value"]?.lenientText else {
-            throw .missing(payType == "Check" ? "CheckPayment.BankAccountRef" : "CreditCardPayment.CCAccountRef")
-        }
-        guard let accountId = Int(accountText), record(.account, accountId) != nil else {
-            throw .invalidReference("account \(accountText) does not exist")
-        }
-        guard let lines = body["Line"]?.arrayValue, !lines.isEmpty else { throw .missing("Line") }
-        var payments: [(bill: Int, amount: Decimal)] = []
-        for line in lines {
-            guard let amount = line["Amount"]?.decimalValue else { throw .missing("Line.Amount") }
-            guard amount > 0 else { throw .business("a payment line must pay a positive amount, not \(amount)") }
-            let links = line["LinkedTxn"]?.arrayValue ?? []
-            guard let link = links.first, links.count == 1 else { throw .missing("Line.LinkedTxn") }
-            guard let billText = link["TxnId"]?.lenientText, let billId = Int(billText),
-                  let bill = record(.bill, billId) else {
-                throw .invalidReference("bill \(link["TxnId"]?.lenientText ?? "") does not exist")
-            }
-            guard bill.body["VendorRef"]?["value"]?.lenientText == vendor else {
-                throw .business("bill \(billId) belongs to another vendor than \(vendor)")
-            }
-            let already = payments.filter { $0.bill == billId }.reduce(Decimal(0)) { $0 + $1.amount }
-            let balance = bill.body["Balance"]?.decimalValue ?? 0
-            guard amount + already <= balance else {
-                throw .business("the payment of \(amount + already) exceeds the open balance \(balance) of bill \(billId)")
-            }
-            payments.append((billId, amount))
-        }
-        let sum = payments.reduce(Decimal(0)) { $0 + $1.amount }
-        if let total = body["TotalAmt"]?.decimalValue {
-            guard total == sum else { throw .business("TotalAmt \(total) differs from the sum of the lines \(sum)") }
-        }
-        body["TotalAmt"] = .number(sum)
-        body["PayType"] = .string(payType)
-        if payType == "Check", var check = body["CheckPayment"]?.objectValue, check["PrintStatus"] == nil {
-            check["PrintStatus"] = "NotSet"
-            body["CheckPayment"] = .object(check)
-        }
-        if body["TxnDate"] == nil { body["TxnDate"] = .string(WireTime.formatDate(day: WireTime.localDay(now))) }
-        if body["CurrencyRef"] == nil { body["CurrencyRef"] = ["value": "USD", "name": "United States Dollar"] }
-        let id = allocateId()
-        for (billId, amount) in payments {
-            var bill = record(.bill, billId)!
-            bill.body["Balance"] = .number((bill.body["Balance"]?.decimalValue ?? 0) - amount)
-            var linked = bill.body["LinkedTxn"]?.arrayValue ?? []
-            // Real QBO links a paid bill with "BillPaymentCheck" whatever the pay type (fixture bill_paid_linkedtxn.json).
-            linked.append(["TxnId": .string(String(id)), "TxnType": "BillPaymentCheck"])
-            bill.body["LinkedTxn"] = .array(linked)
-            bill.syncToken += 1
-            bill.updated = max(now, bill.updated)
-            store(.bill, bill)
-        }
-        adjustBalance(accountId, by: -sum)
-        let record = Record(id: id, syncToken: 0, created: now, updated: now, body: body)
-        store(.billPayment, record)
-        return record
-    }
-
-    /// Undoes a payment's effects (void, delete): the bills reopen, the account gets its money back.
-    mutating func reverseEffects(of payment: Record, now: Int64) throws(QBOFault) {
-        let paymentId = String(payment.id)
-        for line in payment.body["Line"]?.arrayValue ?? [] {
-            guard let amount = line["Amount"]?.decimalValue, amount > 0 else { continue }
-            for link in line["LinkedTxn"]?.arrayValue ?? [] {
-                guard let billId = link["TxnId"]?.lenientText.flatMap({ Int($0) }), var bill = record(.bill, billId) else { continue }
-                bill.body["Balance"] = .number((bill.body["Balance"]?.decimalValue ?? 0) + amount)
-                let linked = (bill.body["LinkedTxn"]?.arrayValue ?? []).filter { $0["TxnId"]?.lenientText != paymentId }
-                bill.body["LinkedTxn"] = linked.isEmpty ? nil : .array(linked)
-                bill.syncToken += 1
-                bill.updated = max(now, bill.updated)
-                store(.bill, bill)
-            }
-        }
-        let accountRef = payment.body["CheckPayment"]?["BankAccountRef"] ?? payment.body["CreditCardPayment"]?["CCAccountRef"]
-        if let accountId = accountRef?["value"]?.lenientText.flatMap({ Int($0) }),
-           let total = payment.body["TotalAmt"]?.decimalValue {
-            adjustBalance(accountId, by: total)
-        }
-    }
-
     func firstAccount(ofType type: String) -> Record? {
         guard let table = tables[.account] else { return nil }
         return table.orderedIds.lazy.compactMap { table.records[$0] }.first { $0.body["AccountType"]?.stringValue == type }
-    }
-
-    /// As in QBO, a balance change does not move the account's SyncToken or LastUpdatedTime.
-    private mutating func adjustBalance(_ accountId: Int, by delta: Decimal) {
-        guard var account = record(.account, accountId) else { return }
-        for key in ["CurrentBalance", "CurrentBalanceWithSubAccounts"] {
-            account.body[key] = .number((account.body[key]?.decimalValue ?? 0) + delta)
-        }
-        store(.account, account)
     }
 }

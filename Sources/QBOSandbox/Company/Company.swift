@@ -8,6 +8,10 @@ enum EntityName: String, Sendable, Codable, CaseIterable {
     case billPayment = "BillPayment"
     case vendor = "Vendor"
     case customer = "Customer"
+    /// Money received from a customer, applied to invoices.
+    case payment = "Payment"
+    /// An expense paid at once by check, cash or card (never a bill).
+    case purchase = "Purchase"
 
     /// The lower-case path segment (`billpayment`).
     var segment: String { rawValue.lowercased() }
@@ -142,6 +146,10 @@ struct Company: Sendable, Codable {
     var nextId: Int = 1
     var tables: [EntityName: Table] = [:]
     var replies: [String: StoredReply] = [:]
+    /// The months of history it was seeded with (`nil` in states saved before history existed).
+    var historyMonths: Int?
+    /// What the seeded history holds (habits, series), for tests and backtests; `nil` without history.
+    var history: HistoryProfile?
 
     init(realm: String, name: String) {
         self.realm = realm
@@ -184,7 +192,7 @@ struct Company: Sendable, Codable {
         if entity.isList {
             return try patch(entity, id: id, fields: ["Active": false], now: now)
         }
-        if entity == .billPayment { try reverseEffects(of: record, now: now) }
+        transition(entity, id: id, from: effects(of: entity, record.body), to: .none, now: now)
         tables[entity]?.remove(id, at: max(now, record.updated))
         return record
     }

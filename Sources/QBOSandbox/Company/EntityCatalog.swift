@@ -25,8 +25,8 @@ struct CatalogEntry: Sendable {
 }
 
 /// The entity table: every name QBO's query endpoint takes, from Intuit's API reference. Adding
-/// an entity to the sandbox (Payment, Purchase, …) is a new ``EntityName`` case, its `held` here,
-/// its properties, and its creation rules in `Company+Writes.swift`.
+/// an entity to the sandbox is a new ``EntityName`` case, its `held` here, its properties, its
+/// creation rules (`Company+Writes.swift` routes to them) and, if it moves money, its ``Effects``.
 enum EntityCatalog {
     /// The properties Intuit's reference marks filterable (plus `TotalAmt` on invoices, which
     /// Intuit's own query examples filter on).
@@ -60,10 +60,13 @@ enum EntityCatalog {
         CatalogEntry(name: "Item"),
         CatalogEntry(name: "JournalCode"),
         CatalogEntry(name: "JournalEntry"),
-        CatalogEntry(name: "Payment"),
+        CatalogEntry(name: "Payment", held: .payment, queryable: [
+            "customerref", "txndate", "totalamt", "paymentrefnum", "paymentmethodref", "deposittoaccountref", "unappliedamt"]),
         CatalogEntry(name: "PaymentMethod"),
         CatalogEntry(name: "Preferences", queryable: []),
-        CatalogEntry(name: "Purchase"),
+        CatalogEntry(name: "Purchase", held: .purchase, queryable: [
+            "txndate", "totalamt", "docnumber", "paymenttype", "accountref", "entityref", "credit", "paymentmethodref",
+            "departmentref"]),
         CatalogEntry(name: "PurchaseOrder"),
         CatalogEntry(name: "RecurringTransaction"),
         CatalogEntry(name: "RefundReceipt"),

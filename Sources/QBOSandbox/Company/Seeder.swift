@@ -7,6 +7,8 @@ struct SeedRequest: Sendable, Codable {
     var bills: Int
     var invoices: Int
     var accounts: Int
+    /// Months of history before today; 0 seeds only today's open items.
+    var historyMonths: Int = 0
 }
 
 /// SplitMix64: small, fast and the same on every platform, so a seed always gives the same company.
@@ -24,24 +26,35 @@ struct SeededGenerator: RandomNumberGenerator, Sendable {
 
 /// Builds a company with deterministic data around the sandbox's "today".
 enum Seeder {
-    private static let vendorNames = ["Hall Properties", "Robertson & Associates", "Cal Telephone", "Norton Lumber",
+    static let vendorNames = ["Hall Properties", "Robertson & Associates", "Cal Telephone", "Norton Lumber",
                                       "Brosnahan Insurance", "PG&E", "Lee Advertising", "Tania's Nursery",
                                       "Computers by Jenni", "Diego's Road Warrior Bodyshop", "Books by Bessie",
                                       "Chin's Gas and Oil", "Squeaky Kleen Car Wash", "Hicks Hardware"]
-    private static let customerNames = ["Sonnenschein Family Store", "Amy's Bird Sanctuary", "Bill's Windsurf Shop",
+    static let customerNames = ["Sonnenschein Family Store", "Amy's Bird Sanctuary", "Bill's Windsurf Shop",
                                         "Cool Cars", "Diego Rodriguez", "Dukes Basketball Camp", "Freeman Sporting Goods",
                                         "Geeta Kalapatapu", "Jeff's Jalopies", "Kookies by Kathy", "Mark Cho",
                                         "Paulsen Medical Supplies", "Red Rock Diner", "Rondonuwu Fruit and Vegi"]
-    private static let expenseAccounts = ["Rent or Lease", "Legal & Professional Fees", "Utilities", "Supplies", "Insurance"]
-    private static let bankNames = ["Checking", "Savings", "Operating", "Payroll", "Reserve"]
+    static let expenseAccounts = ["Rent or Lease", "Legal & Professional Fees", "Utilities", "Supplies", "Insurance"]
+    static let bankNames = ["Checking", "Savings", "Operating", "Payroll", "Reserve"]
     static let usd: WireJSON = ["value": "USD", "name": "United States Dollar"]
+    // What QBO fills in on every invoice of a US company without online payments (fixture invoice_open.json).
+    private static let address: WireJSON = ["Id": "2", "Line1": "4581 Finch St.", "City": "Bayshore", "CountrySubDivisionCode": "CA",
+                                            "PostalCode": "94326"]
+    static let invoiceDefaults: [String: WireJSON] = [
+        "AllowIPNPayment": false, "AllowOnlinePayment": false, "AllowOnlineCreditCardPayment": false,
+        "AllowOnlineACHPayment": false, "ApplyTaxAfterDiscount": false, "PrintStatus": "NotSet",
+        "CustomField": [["DefinitionId": "1", "Name": "Crew #", "Type": "StringType"]], "LinkedTxn": [],
+        "TxnTaxDetail": ["TotalTax": 0], "CustomerMemo": ["value": "Thank you for your business and have a great day!"],
+        "BillAddr": address, "ShipAddr": address, "BillEmail": ["Address": "accounts@example.com"],
+        "SalesTermRef": ["value": "3"], "Deposit": 0, "PrivateNote": "Consulting engagement"]
 
     static func company(_ request: SeedRequest, now: Int64) -> Company {
+        if request.historyMonths > 0 { return HistorySeeder.company(request, now: now) }
         var rng = SeededGenerator(seed: request.seed)
         var company = Company(realm: request.realm, name: "Sandbox Company \(request.realm)")
         let today = WireTime.localDay(now)
         let morning = WireTime.startOfLocalDay(today) + 9 * 3_600_000
-        func cents(_ low: Int, _ high: Int) -> Decimal { Decimal(Int.random(in: low...high, using: &rng)) / 100 }
+        func cents(_ low: Int, _ high: Int) -> Decimal { Cents.amount(Int.random(in: low...high, using: &rng)) }
         func ref(_ id: Int, _ name: String) -> WireJSON { ["value": .string(String(id)), "name": .string(name)] }
         func add(_ entity: EntityName, _ body: [String: WireJSON], created: Int64, updated: Int64? = nil) -> Int {
             let id = company.allocateId()
@@ -88,16 +101,7 @@ enum Seeder {
         let vendors = parties(.vendor, vendorNames, min(500, max(5, request.bills / 50)))
         let customers = parties(.customer, customerNames, min(500, max(5, request.invoices / 50)))
         let terms = [15, 30, 30, 45, 60]
-        // What QBO fills in on every invoice of a US company without online payments (fixture invoice_open.json).
-        let address: WireJSON = ["Id": "2", "Line1": "4581 Finch St.", "City": "Bayshore", "CountrySubDivisionCode": "CA",
-                                 "PostalCode": "94326"]
-        let invoiceDefaults: [String: WireJSON] = [
-            "AllowIPNPayment": false, "AllowOnlinePayment": false, "AllowOnlineCreditCardPayment": false,
-            "AllowOnlineACHPayment": false, "ApplyTaxAfterDiscount": false, "PrintStatus": "NotSet",
-            "CustomField": [["DefinitionId": "1", "Name": "Crew #", "Type": "StringType"]], "LinkedTxn": [],
-            "TxnTaxDetail": ["TotalTax": 0], "CustomerMemo": ["value": "Thank you for your business and have a great day!"],
-            "BillAddr": address, "ShipAddr": address, "BillEmail": ["Address": "accounts@example.com"],
-            "SalesTermRef": ["value": "3"], "Deposit": 0, "PrivateNote": "Consulting engagement"]
+        let invoiceDefaults = Self.invoiceDefaults
         let netTerms: WireJSON = ["value": "3"]
 
         for _ in 0..<max(0, request.bills) {

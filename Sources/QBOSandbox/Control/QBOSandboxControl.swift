@@ -44,21 +44,39 @@ public struct QBOSandboxControl: Sendable {
         public var billPayments: Int
         public var vendors: Int
         public var customers: Int
+        /// Customer payments (`Payment`).
+        public var payments: Int
+        /// Expenses paid at once by check, cash or card (`Purchase`).
+        public var purchases: Int
+        /// The months of history it was seeded with (0: today's open items only).
+        public var historyMonths: Int
     }
 
     /// Creates a company with deterministic data: the same seed on the same day gives the same data.
+    ///
+    /// With history (the default), the bills and invoices are spread over the months, the older ones
+    /// paid through BillPayment and Payment records according to each party's habit, and recurring
+    /// and one-off purchases come on top; without (`historyMonths: 0`), every bill and invoice is
+    /// dated within the last 90 days, as the sandbox always seeded.
+    ///
+    /// ```swift
+    /// try await control.createRealm("123", bills: 500, invoices: 200)                    // a year of history
+    /// try await control.createRealm("124", bills: 40, historyMonths: 0)                  // open items only
+    /// ```
     /// - Parameters:
     ///   - realm: its id (`[A-Za-z0-9_-]{1,64}`); `nil` lets the sandbox choose one.
-    ///   - seed: decides vendors, amounts, dates.
-    ///   - bills, invoices, accounts: how many (accounts are the bank accounts; A/P, A/R, a credit card
-    ///     and expense accounts come with them).
+    ///   - seed: decides vendors, habits, amounts, dates.
+    ///   - bills, invoices, accounts: how many the company holds in all (accounts are the bank accounts;
+    ///     A/P, A/R, a credit card and expense accounts come with them).
+    ///   - historyMonths: months of history, 0...120; `nil` takes the sandbox's default, 12.
     /// - Throws: ``QBOSandboxControlError`` 409 `realm_exists` when the realm exists, 400 for a bad id or count.
     @discardableResult
     public func createRealm(_ realm: String? = nil, seed: Int = 1, bills: Int = 50, invoices: Int = 30,
-                            accounts: Int = 2) async throws -> RealmSummary {
+                            accounts: Int = 2, historyMonths: Int? = nil) async throws -> RealmSummary {
         var body: [String: WireJSON] = ["seed": .number(Decimal(seed)), "bills": .number(Decimal(bills)),
                                         "invoices": .number(Decimal(invoices)), "accounts": .number(Decimal(accounts))]
         if let realm { body["realm"] = .string(realm) }
+        if let historyMonths { body["history_months"] = .number(Decimal(historyMonths)) }
         return try Self.summary(try await call("POST", "realms", body: .object(body)))
     }
 
@@ -90,6 +108,15 @@ public struct QBOSandboxControl: Sendable {
         return Tokens(accessToken: access, refreshToken: refresh, expiresIn: Self.int(answer["expires_in"]) ?? 0, realm: realm)
     }
 
+    /// What a company's seeded history holds: each customer's and vendor's habit
+    /// (`on_time`, `late`, `erratic`; `early`, `prompt`, `behind`) and terms, and the recurring
+    /// series (rent, payroll, …) with their cadence and typical amount — the truth to compare what a
+    /// forecast learns from the data with.
+    /// - Throws: ``QBOSandboxControlError`` 404 `no_history` for a company seeded with `historyMonths: 0`.
+    public func history(realm: String) async throws -> QBOSandboxJSON {
+        QBOSandboxJSON(try await call("GET", "realms/\(try Self.segment(realm))/history"))
+    }
+
     /// Revokes every token of a company, as when its owner disconnects the app.
     public func revokeConnections(realm: String) async throws {
         _ = try await call("POST", "realms/\(try Self.segment(realm))/connections/revoke")
@@ -111,6 +138,10 @@ public struct QBOSandboxControl: Sendable {
         case vendor
         /// `Customer`; deleting makes it inactive.
         case customer
+        /// `Payment`; deleting reverses its effects on the invoices and the deposit account.
+        case payment
+        /// `Purchase`; deleting gives the money back to the account it was paid from.
+        case purchase
     }
 
     /// An entity as QBO renders it (`Id`, `SyncToken`, `MetaData`, …).
@@ -253,6 +284,10 @@ public struct QBOSandboxControl: Sendable {
     public struct Stats: Sendable, Equatable {
         /// Bill payments created, duplicates from a missed replay included.
         public var billPaymentsCreated: Int
+        /// Customer payments created through the API (seeded history not counted).
+        public var paymentsCreated: Int
+        /// Purchases created through the API (seeded history not counted).
+        public var purchasesCreated: Int
         /// realm → bill id → payments created that link the bill, duplicates from a missed replay included.
         public var billPaymentsByBill: [String: [String: Int]]
         /// Writes answered from a stored `requestid` answer.
@@ -273,7 +308,9 @@ public struct QBOSandboxControl: Sendable {
         func table(_ key: String) -> [String: [String: Int]] {
             (answer[key]?.objectValue ?? [:]).mapValues { ($0.objectValue ?? [:]).compactMapValues(Self.int) }
         }
-        return Stats(billPaymentsCreated: Self.int(answer["billpayments_created"]) ?? 0, billPaymentsByBill: table("billpayments_by_bill"),
+        return Stats(billPaymentsCreated: Self.int(answer["billpayments_created"]) ?? 0,
+                     paymentsCreated: Self.int(answer["payments_created"]) ?? 0, purchasesCreated: Self.int(answer["purchases_created"]) ?? 0,
+                     billPaymentsByBill: table("billpayments_by_bill"),
                      requestidReplays: Self.int(answer["requestid_replays"]) ?? 0, requestidMisses: Self.int(answer["requestid_misses"]) ?? 0,
                      throttled: Self.int(answer["throttled"]) ?? 0, faultsInjected: Self.int(answer["faults_injected"]) ?? 0,
                      requests: table("requests"))
@@ -351,7 +388,8 @@ public struct QBOSandboxControl: Sendable {
         return RealmSummary(realm: realm, name: value["name"]?.stringValue ?? "", bills: int(value["bills"]) ?? 0,
                             invoices: int(value["invoices"]) ?? 0, accounts: int(value["accounts"]) ?? 0,
                             billPayments: int(value["billpayments"]) ?? 0, vendors: int(value["vendors"]) ?? 0,
-                            customers: int(value["customers"]) ?? 0)
+                            customers: int(value["customers"]) ?? 0, payments: int(value["payments"]) ?? 0,
+                            purchases: int(value["purchases"]) ?? 0, historyMonths: int(value["history_months"]) ?? 0)
     }
 
     private static func clock(_ value: WireJSON) -> Clock {

@@ -108,6 +108,8 @@ extension SandboxEngine {
             let creates = body["Id"] == nil
             let record = try companies[realm]!.write(entity, body: body, now: now)
             if creates && entity == .billPayment { countBillPayment(record, realm: realm) }
+            if creates && entity == .payment { paymentsCreated += 1 }
+            if creates && entity == .purchase { purchasesCreated += 1 }
             answer = [entity.rawValue: record.rendered(), "time": time]
         case (let other?, _):
             throw .unsupported("Operation \(other) is not supported.")

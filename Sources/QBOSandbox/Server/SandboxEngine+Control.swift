@@ -61,7 +61,9 @@ extension SandboxEngine {
         ["realm": .string(company.realm), "name": .string(company.name),
          "bills": .number(Decimal(company.count(.bill))), "invoices": .number(Decimal(company.count(.invoice))),
          "accounts": .number(Decimal(company.count(.account))), "billpayments": .number(Decimal(company.count(.billPayment))),
-         "vendors": .number(Decimal(company.count(.vendor))), "customers": .number(Decimal(company.count(.customer)))]
+         "vendors": .number(Decimal(company.count(.vendor))), "customers": .number(Decimal(company.count(.customer))),
+         "payments": .number(Decimal(company.count(.payment))), "purchases": .number(Decimal(company.count(.purchase))),
+         "history_months": .number(Decimal(company.historyMonths ?? 0))]
     }
 
     private func integer(_ fields: [String: WireJSON], _ key: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
@@ -85,7 +87,8 @@ extension SandboxEngine {
         let request = SeedRequest(realm: realm, seed: UInt64(seed),
                                   bills: try integer(fields, "bills", default: 50, range: 0...1_000_000),
                                   invoices: try integer(fields, "invoices", default: 30, range: 0...1_000_000),
-                                  accounts: try integer(fields, "accounts", default: 2, range: 0...100))
+                                  accounts: try integer(fields, "accounts", default: 2, range: 0...100),
+                                  historyMonths: try integer(fields, "history_months", default: 12, range: 0...120))
         let company = Seeder.company(request, now: now)
         companies[realm] = company
         realmOrder.append(realm)
@@ -100,12 +103,17 @@ extension SandboxEngine {
             guard var answer = authority.issue(realm: realm, clientId: clientId, now: now).objectValue else { return .empty() }
             answer["realmId"] = .string(realm)
             return .json(.object(answer))
+        case ("GET", "history") where parts.count == 1:
+            guard let history = companies[realm]!.history else {
+                throw ControlError(status: 404, error: "no_history", description: "realm \(realm) was seeded without history (history_months 0)")
+            }
+            return .json(history.rendered())
         case ("POST", "connections") where parts == ["connections", "revoke"]:
             authority.revokeAll { $0.realm == realm }
             return .json(["realm": .string(realm), "revoked": true])
         case (_, let segment) where parts.count == 2:
             guard let entity = EntityName(caseInsensitive: segment) else {
-                throw ControlError(status: 404, error: "unknown_entity", description: "\(segment) is not one of bill, invoice, account, billpayment, vendor, customer")
+                throw ControlError(status: 404, error: "unknown_entity", description: "\(segment) is not one of \(EntityName.allCases.map(\.segment).joined(separator: ", "))")
             }
             guard let id = Int(parts[1]) else {
                 throw ControlError(status: 400, error: "invalid_request", description: "\(parts[1]) is not an entity id")
@@ -141,6 +149,7 @@ extension SandboxEngine {
         }
         let byBill = billPaymentsByBill.mapValues { bills in WireJSON.object(bills.mapValues { .number(Decimal($0)) }) }
         return ["billpayments_created": .number(Decimal(billPaymentsCreated)), "requestid_replays": .number(Decimal(replays)),
+                "payments_created": .number(Decimal(paymentsCreated)), "purchases_created": .number(Decimal(purchasesCreated)),
                 "requestid_misses": .number(Decimal(requestidMisses)), "billpayments_by_bill": .object(byBill),
                 "throttled": .number(Decimal(throttled)), "faults_injected": .number(Decimal(faultsInjected)),
                 "faults_by_kind": .object(faultsByKind.mapValues { .number(Decimal($0)) }),

@@ -39,6 +39,9 @@ actor SandboxEngine {
     var windows: [String: [Int64]] = [:]
     var inFlight: [String: Int] = [:]
     var billPaymentsCreated = 0
+    /// Customer payments and purchases created through the API (seeded ones are not counted).
+    var paymentsCreated = 0
+    var purchasesCreated = 0
     var replays = 0
     var throttled = 0
     var faultsInjected = 0
@@ -103,6 +106,8 @@ actor SandboxEngine {
         var authority: TokenAuthority
         var billPaymentsCreated: Int
         var billPaymentsByBill: [String: [String: Int]]?
+        var paymentsCreated: Int?
+        var purchasesCreated: Int?
     }
 
     static let stateFileName = "qbo-sandbox-state.json"
@@ -119,6 +124,8 @@ actor SandboxEngine {
         authority.refreshLifetime = Int64(options.refreshTokenLifetime)
         billPaymentsCreated = state.billPaymentsCreated
         billPaymentsByBill = state.billPaymentsByBill ?? [:]
+        paymentsCreated = state.paymentsCreated ?? 0
+        purchasesCreated = state.purchasesCreated ?? 0
     }
 
     func save(to directory: URL) throws {
@@ -126,7 +133,8 @@ actor SandboxEngine {
         authority.prune(now: now)
         let state = Persisted(clockOffsetMs: clockOffsetMs, realmOrder: realmOrder,
                               companies: realmOrder.compactMap { companies[$0] }, authority: authority,
-                              billPaymentsCreated: billPaymentsCreated, billPaymentsByBill: billPaymentsByBill)
+                              billPaymentsCreated: billPaymentsCreated, billPaymentsByBill: billPaymentsByBill,
+                              paymentsCreated: paymentsCreated, purchasesCreated: purchasesCreated)
         let data = try JSONEncoder().encode(state)
         let file = directory.appendingPathComponent(Self.stateFileName)
         let temporary = directory.appendingPathComponent(Self.stateFileName + ".tmp")

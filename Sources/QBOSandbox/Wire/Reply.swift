@@ -125,24 +125,25 @@ struct QBOFault: Error, Sendable {
                  detail: "Required parameter \(element) is missing in the request", element: element)
     }
 
-    static func invalidReference(_ what: String) -> QBOFault {
+    static func invalidReference(_ what: String, element: String = "") -> QBOFault {
         QBOFault(httpStatus: 400, code: "2500", type: "ValidationFault", message: "Invalid Reference Id",
-                 detail: "Invalid Reference Id : \(what)")
+                 detail: "Invalid Reference Id : \(what)", element: element)
     }
 
-    static func business(_ detail: String) -> QBOFault {
+    static func business(_ detail: String, element: String = "") -> QBOFault {
         QBOFault(httpStatus: 400, code: "6000", type: "ValidationFault",
                  message: "A business validation error has occurred while processing your request",
-                 detail: "Business Validation Error: \(detail)")
+                 detail: "Business Validation Error: \(detail)", element: element)
     }
 
-    static func badRequest(_ detail: String) -> QBOFault {
+    static func badRequest(_ detail: String, element: String = "") -> QBOFault {
         QBOFault(httpStatus: 400, code: "2010", type: "ValidationFault", message: "Request has invalid or unsupported property",
-                 detail: detail)
+                 detail: detail, element: element)
     }
 
-    static func unsupported(_ detail: String) -> QBOFault {
-        QBOFault(httpStatus: 400, code: "500", type: "ValidationFault", message: "Unsupported Operation", detail: detail)
+    static func unsupported(_ detail: String, element: String = "") -> QBOFault {
+        QBOFault(httpStatus: 400, code: "500", type: "ValidationFault", message: "Unsupported Operation", detail: detail,
+                 element: element)
     }
 
     static func authentication(_ detail: String, format: FaultFormat = .gateway) -> QBOFault {

@@ -64,6 +64,10 @@ enum WireXML {
         case .null: return
         case .array(let items):
             for item in items { element(name, item, into: &out, topLevel: topLevel) }
+        case .object(let object) where ExtensionElements.elements(of: object) != nil:
+            out += "<\(name)>"
+            for (child, value) in ExtensionElements.elements(of: object)! { element(child, value, into: &out) }
+            out += "</\(name)>"
         case .object(let object) where isReference(object):
             out += "<\(name)"
             for key in ["name", "type"] {

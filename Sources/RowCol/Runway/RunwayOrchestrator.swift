@@ -105,16 +105,25 @@ extension AdvisorSession {
     /// The runway orchestrator of this advisor, with the hint `STRICT_ON_SNAPSHOT` decides and each
     /// business's plan.
     ///
-    /// The payment history is empty until the mirror holds customer payments, all bill payments
-    /// and purchases: items are then expected on their due dates (their basis says so) and no
-    /// recurring flow is detected.
+    /// The learning reads the business's paid past from the mirror (customer payments, every bill
+    /// payment, purchases) over the last ``historyWindowDays`` days; with no history, items are
+    /// expected on their due dates (their basis says so) and no recurring flow is detected.
     public func runway(strict: Bool? = nil, rates: [CurrencyCode: Decimal] = [:]) -> RunwayOrchestrator {
         let useStrict = strict ?? configuration.strictOnSnapshot
         let workspace = workspace
         return RunwayOrchestrator(
             bills: gateways, invoices: gateways, balances: gateways, hint: useStrict ? .strict : .cachedOK, rates: rates,
-            now: now, plan: { try PlanLoad.read(workspace, $0) })
+            now: now,
+            history: { [gateways, now] ref in
+                let since = LocalDate(now()).adding(days: -Self.historyWindowDays)
+                let answer = try await gateways.history(HistoryQuery(business: ref, hint: .cachedOK, since: since))
+                return RunwayHistory(answer.history)
+            },
+            plan: { try PlanLoad.read(workspace, $0) })
     }
+
+    /// How far back the runway learns from: a little over a year, so quarterly series show four times.
+    public static let historyWindowDays = 400
 
     /// The snapshot of one business, for `scenario` of its plan (`nil` or `"base"`: none).
     /// - Throws: ``PlanError`` when the plan has no such scenario; gateway and store errors.

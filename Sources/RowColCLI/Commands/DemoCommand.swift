@@ -102,6 +102,7 @@ struct DemoCommand: AsyncParsableCommand {
                The HTML report:        \(report.path)
                Freshness and flags:    swift run rowcol status --workspace \(ws)
                The mirror is files:    ls \(ws)/advisors/\(Self.advisorName)/businesses/bluebird/mirror/bills
+               Its history too:        ls \(ws)/advisors/\(Self.advisorName)/businesses/bluebird/mirror/purchases
                Every exchange logged:  swift run rowcol log --workspace \(ws) --advisor \(Self.advisorName)
                Track it with git:      git -C \(ws) init -q && git -C \(ws) add -A && git -C \(ws) commit -qm base
                                        then run `swift run rowcol demo` again and `git -C \(ws) diff --stat`
@@ -126,6 +127,18 @@ struct DemoCommand: AsyncParsableCommand {
         let snapshot = try await session.snapshot(bluebird, strict: false)
         print(TerminalReport.render(snapshot, useColor: useColor))
         try Data(HTMLReport.render(snapshot).utf8).write(to: report, options: .atomic)
+
+        step("Bluebird's paid past (what cash timing is learned from)")
+        let past = try await session.history(of: bluebird, strict: false).history
+        func typicalLateness(_ paid: [PaidDocument]) -> String {
+            let days = paid.map(\.daysLate).sorted()
+            return days.isEmpty ? "none" : "median \(days[days.count / 2]) days after the due date"
+        }
+        print("   \(past.paidInvoices.count) invoices paid by customers, \(typicalLateness(past.paidInvoices))")
+        print("   \(past.paidBills.count) bills paid, \(typicalLateness(past.paidBills))")
+        let byMethod = Dictionary(grouping: past.purchases, by: \.method).sorted { $0.key.rawValue < $1.key.rawValue }
+        print("   \(past.purchases.count) purchases without a bill: "
+              + byMethod.map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", "))
 
         step("Scheduling a payment, approved twice")
         let openBills = try await session.gateways.list(ListBillsQuery(business: ref, hint: .cachedOK, openOnly: true)).items

@@ -21,10 +21,11 @@ struct StatusCommand: ParsableCommand {
         for status in statuses {
             let name = status.displayName.map { " (\($0))" } ?? ""
             print("\(status.business)\(name)  realm \(status.realmID)  connection \(status.connection)  log seq \(status.checkpoint)")
-            for kind in ["bill", "invoice", "balance"] {
+            for kind in MirroredEntities.fetched.map(\.kind.rawValue) {
                 let fresh = status.freshness[kind]
                 let when = fresh?.refreshedAt.map { Timestamp($0).description } ?? "never"
-                print("    \(kind.padding(toLength: 8, withPad: " ", startingAt: 0)) \(status.documents[kind] ?? 0) documents, \(fresh?.level.rawValue ?? "never") (synced \(when))")
+                let name = kind.padding(toLength: 16, withPad: " ", startingAt: 0)
+                print("    \(name) \(status.documents[kind] ?? 0) documents, \(fresh?.level.rawValue ?? "never") (synced \(when))")
             }
             if status.pendingWrites > 0 { print("    \(status.pendingWrites) payment(s) waiting in the outbox") }
             for flag in status.flags { print("    ! \(describe(flag))") }

@@ -100,3 +100,37 @@ public protocol InvoicesGateway: Sendable {
 public protocol BalancesGateway: Sendable {
     func get(_ query: BalancesQuery) async throws -> GatewayAnswer<AccountBalance>
 }
+
+/// Which history to read.
+public struct HistoryQuery: Hashable, Sendable {
+    public var business: BusinessRef
+    public var hint: FreshnessHint
+    /// Only what was paid (purchases: dated) on or after this day; nil for all the mirror holds.
+    public var since: LocalDate?
+
+    public init(business: BusinessRef, hint: FreshnessHint = .cachedOK, since: LocalDate? = nil) {
+        self.business = business
+        self.hint = hint
+        self.since = since
+    }
+}
+
+/// A business's history with the freshness of each kind it was read from and the flags in force.
+public struct HistoryAnswer: Sendable {
+    public var history: BusinessHistory
+    /// The freshness of every kind the history joins (bills, invoices, customer payments, bill
+    /// payments, purchases).
+    public var freshness: [EntityKind: Freshness]
+    public var flags: [HygieneFlag]
+
+    public init(history: BusinessHistory, freshness: [EntityKind: Freshness], flags: [HygieneFlag]) {
+        self.history = history
+        self.freshness = freshness
+        self.flags = flags
+    }
+}
+
+/// The paid past of a business, wherever it lives.
+public protocol HistoryGateway: Sendable {
+    func history(_ query: HistoryQuery) async throws -> HistoryAnswer
+}

@@ -19,6 +19,10 @@ public protocol MirrorReading: Sendable {
 
     /// Mirrored account balances.
     func balances(of business: BusinessRef) throws -> [AccountBalance]
+
+    /// The domain values of every document of `kind`, ordered by id: any mirrored kind whose
+    /// documents' `data` is a `Decodable` domain value, so a new kind needs no method of its own.
+    func values<T: Decodable>(_ kind: EntityKind, as type: T.Type, of business: BusinessRef) throws -> [T]
 }
 
 extension MirrorReading {

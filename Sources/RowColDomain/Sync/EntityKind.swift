@@ -6,6 +6,12 @@ public enum EntityKind: String, Hashable, Sendable, Codable, CaseIterable, Custo
     case payment
     /// A QBO account's balance (`mirror/balances/`).
     case balance
+    /// Money received from a customer, QBO `Payment` (`mirror/customer-payments/`).
+    case customerPayment = "customer_payment"
+    /// Every QBO `BillPayment`, RowCol's or not (`mirror/bill-payments/`).
+    case billPayment = "bill_payment"
+    /// An expense paid without a bill, QBO `Purchase` (`mirror/purchases/`).
+    case purchase
 
     /// The folder under `mirror/` that holds this kind's documents.
     public var folderName: String {
@@ -14,6 +20,9 @@ public enum EntityKind: String, Hashable, Sendable, Codable, CaseIterable, Custo
         case .invoice: "invoices"
         case .payment: "payments"
         case .balance: "balances"
+        case .customerPayment: "customer-payments"
+        case .billPayment: "bill-payments"
+        case .purchase: "purchases"
         }
     }
 

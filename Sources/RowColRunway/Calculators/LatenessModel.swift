@@ -89,7 +89,11 @@ struct LatenessModel {
                 typical.text + ": " + when))
         }
         // Later than usual: payment comes at least `overdue` days after the due date.
-        let lateness = overdue > 0 ? "\(overdue) day\(overdue == 1 ? "" : "s") overdue" : "not paid yet"
+        let lateness = switch overdue {
+        case 1...: "\(overdue) day\(overdue == 1 ? "" : "s") overdue"
+        case 0: "due today and unpaid"
+        default: "unpaid \(-overdue) day\(overdue == -1 ? "" : "s") before its due date"
+        }
         for (values, code, whose) in [(own, ProjectionBasis.Code.partyHistory, "\(name)'s"),
                                       (all, ProjectionBasis.Code.businessHistory, "the business's")] {
             let late = values.filter { $0 >= overdue }

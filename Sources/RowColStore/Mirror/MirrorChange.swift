@@ -19,7 +19,7 @@ public struct MirrorChange: Hashable, Sendable, Codable {
     public var sourceVersion: String?
     /// QBO's `MetaData.LastUpdatedTime`, as QBO wrote it.
     public var updatedAt: String?
-    /// The domain view (a `Bill`, `Invoice`, `AccountBalance` or `BillPayment`) as JSON.
+    /// The domain view (the kind's value: a `Bill`, an `Invoice`, a `CustomerPayment`, …) as JSON.
     public var data: JSONValue?
     /// The QBO body as received.
     public var qbo: JSONValue?

@@ -149,6 +149,12 @@ public struct MirrorReader: MirrorReading {
     public func balances(of business: BusinessRef) throws -> [AccountBalance] {
         try values(.balance, of: business, Self.decodable(AccountBalance.self))
     }
+    /// Any kind's values (customer payments, bill payments, purchases, …), decoded from each
+    /// document's `data`.
+    /// - Throws: ``StoreError`` `.corruptDocument` naming the file whose `data` is not a `T`.
+    public func values<T: Decodable>(_ kind: EntityKind, as type: T.Type, of business: BusinessRef) throws -> [T] {
+        try values(kind, of: business, Self.decodable(type))
+    }
 }
 
 /// Reads only the checkpoint of `state.json`.

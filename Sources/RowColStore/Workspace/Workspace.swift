@@ -20,7 +20,11 @@ public struct Workspace: Sendable {
     ///   back. Format-1 workspaces open, verify and read unchanged; the first writer moves
     ///   `rowcol.json` to 2 before it writes anything (``upgradeFormat()``), so an older RowCol
     ///   then refuses the workspace, naming both formats, instead of misreading it.
-    public static let formatVersion = 2
+    /// - 3: the mirror also holds customer payments, every bill payment and purchases
+    ///   (`customer-payments/`, `bill-payments/`, `purchases/`), whose log lines name kinds a
+    ///   format-2 reader cannot decode. Format-2 workspaces open unchanged; the first writer adds
+    ///   the folders and moves `rowcol.json` to 3, as above.
+    public static let formatVersion = 3
 
     /// The workspace folder, with symlinks resolved.
     public let root: URL

@@ -28,8 +28,9 @@ public struct TTLSetting: Sendable, Hashable {
 /// One row of the table of mirrored entities (DESIGN §5): everything the sync layer knows about a
 /// kind, so that no code elsewhere asks `kind == .bill ? … : …`.
 ///
-/// Adding a mirrored entity is a new row in ``MirroredEntities``, a domain type, its QBO DTO and
-/// its mapping, and the sandbox's support for it.
+/// Adding a mirrored entity is a new row in ``MirroredEntities``, a case of `EntityKind` (its
+/// folder), a domain type, its QBO DTO and its mapping, and the sandbox's support for it; the store
+/// (documents, log, verify, rebuild, backup) and `MirrorReading.values(_:as:of:)` reads need nothing more.
 public struct MirroredEntity: Sendable {
     public let kind: EntityKind
     /// The QBO entity name: in queries, CDC (`entities=`) and webhooks.
@@ -105,8 +106,32 @@ public enum MirroredEntities {
         kind: .payment, qboName: QBOBillPayment.entityName, refresh: .ownWrites, ttl: nil, freshnessKind: .bill,
         change: nil, pages: nil)
 
-    /// Every row, in the order syncs visit them.
-    public static let all: [MirroredEntity] = [bill, invoice, balance, payment]
+    /// Money received from customers (QBO `Payment`), with the invoices each settles.
+    public static let customerPayment = MirroredEntity.make(
+        .customerPayment, QBOPayment.self, refresh: .changeFeed,
+        ttl: TTLSetting(
+            environment: "SYNC_CACHE_TTL_CUSTOMER_PAYMENTS", file: "cache_ttl_customer_payments",
+            defaultTTL: .seconds(900)),
+        map: QBOMapping.change)
+
+    /// Every QBO `BillPayment`, whoever made it: when each bill was actually paid.
+    public static let billPayment = MirroredEntity.make(
+        .billPayment, QBOBillPayment.self, refresh: .changeFeed,
+        ttl: TTLSetting(
+            environment: "SYNC_CACHE_TTL_BILL_PAYMENTS", file: "cache_ttl_bill_payments", defaultTTL: .seconds(900)),
+        map: QBOMapping.change)
+
+    /// Checks, cash and card expenses that never were bills (QBO `Purchase`).
+    public static let purchase = MirroredEntity.make(
+        .purchase, QBOPurchase.self, refresh: .changeFeed,
+        ttl: TTLSetting(
+            environment: "SYNC_CACHE_TTL_PURCHASES", file: "cache_ttl_purchases", defaultTTL: .seconds(900)),
+        map: QBOMapping.change)
+
+    /// Every row, in the order syncs visit them. RowCol's own payments come before the mirror of
+    /// every BillPayment, so a `BillPayment` webhook (``named(_:)``) runs a reconciliation, whose
+    /// one CDC request covers both.
+    public static let all: [MirroredEntity] = [bill, invoice, balance, payment, customerPayment, billPayment, purchase]
 
     /// The row of `kind`.
     public static subscript(kind: EntityKind) -> MirroredEntity {

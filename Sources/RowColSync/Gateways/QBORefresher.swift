@@ -89,7 +89,11 @@ public struct QBORefresher: Sendable {
     /// - Parameter confirmingPayments: also ask for BillPayments, and confirm RowCol's own.
     func incremental(entities: [MirroredEntity], confirmingPayments: Bool = false, since start: Date,
                      operation: String, session: RefreshSession) async throws -> String? {
-        let names = entities.map(\.qboName) + (confirmingPayments ? [MirroredEntities.payment.qboName] : [])
+        var names = entities.map(\.qboName)
+        // RowCol's payments are confirmed from the BillPayments, which may be mirrored already.
+        if confirmingPayments, !names.contains(MirroredEntities.payment.qboName) {
+            names.append(MirroredEntities.payment.qboName)
+        }
         var since = start
         for _ in 0..<1000 {
             let result = try await client.changes(entities: names, since: since)
