@@ -244,7 +244,8 @@ def build_independent(sandbox, realm, seed=2026):
             bill = company.post("Bill", {
                 "VendorRef": ref(vendors[vendor_index]), "TxnDate": iso(issued), "DueDate": iso(due),
                 "Line": [{"Amount": amount, "DetailType": "AccountBasedExpenseLineDetail",
-                          "AccountBasedExpenseLineDetail": {"AccountRef": {"value": expense[vendor_index % len(expense)]["Id"]}}}]})
+                          "AccountBasedExpenseLineDetail": {
+                              "AccountRef": {"value": expense[vendor_index % len(expense)]["Id"]}}}]})
             paid_on = due + dt.timedelta(days=lateness)
             if paid_on <= today:
                 company.post("BillPayment", {
