@@ -126,6 +126,11 @@ def ledger_of(company, name):
             if total == 0:  # voided
                 continue
             payments = sorted(settlements[entity].get(str(row["Id"]), []), key=lambda s: s["on"])
+            # The join must agree with the company's own books: what is open is what was not paid.
+            balance = Decimal(row.get("Balance", total))
+            if total - sum((p["amount"] for p in payments), Decimal(0)) != balance:
+                raise SystemExit(f"{name}: {entity} {row['Id']} has Balance {balance} but total {total} "
+                                 f"less its linked payments {[str(p['amount']) for p in payments]}")
             out.append({"id": str(row["Id"]), "party": party(row.get(party_key)), "txn_date": row["TxnDate"],
                         "due_date": row.get("DueDate", row["TxnDate"]), "amount": total, "payments": payments})
         return out
