@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "RowColJSON", targets: ["RowColJSON"]),
         .library(name: "QBO", targets: ["QBO"]),
         .library(name: "QBOSandbox", targets: ["QBOSandbox"]),
+        .library(name: "RowColWeb", targets: ["RowColWeb"]),
         .executable(name: "rowcol", targets: ["RowColCLI"]),
     ],
     dependencies: [
@@ -27,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Exact JSON (value, parser, writers, cursor, tree decoder, field reader, timestamps):
@@ -52,11 +55,21 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             exclude: ["README.md"], swiftSettings: swiftSettings),
+        // The workbench (`rowcol serve`) and the webhook intake: pages, JSON API, OpenAPI document,
+        // scheduler. It sees the composition root and the HTTP stack, nothing below RowCol directly.
+        .target(
+            name: "RowColWeb",
+            dependencies: [
+                "RowCol", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ], swiftSettings: swiftSettings),
         .executableTarget(
             name: "RowColCLI",
             dependencies: [
-                "RowCol", "QBOSandbox", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "FlyingSocks", package: "FlyingFox"),
+                "RowCol", "QBOSandbox", "RowColWeb", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ], swiftSettings: swiftSettings),
         .executableTarget(name: "LibrarySample", dependencies: ["RowCol", "QBOSandbox"], path: "Samples/LibrarySample", swiftSettings: swiftSettings),
 
@@ -87,6 +100,15 @@ let package = Package(
             dependencies: [
                 "RowCol", "RowColSync", "QBO", "QBOSandbox", "RowColCLI", "RowColTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ], swiftSettings: swiftSettings),
+        // The workbench in process (HummingbirdTesting's router client) and over loopback, its
+        // security, its OpenAPI document, the scheduler; the browser check when Chromium is present.
+        .testTarget(
+            name: "RowColWebTests",
+            dependencies: [
+                "RowColWeb", "RowCol", "QBO", "QBOSandbox", "RowColCLI", "RowColTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ], swiftSettings: swiftSettings),
         // Drives the built `rowcol` binary (hence RowColCLI) against the sandbox: crash campaign,
         // fault soak, isolation, backup.

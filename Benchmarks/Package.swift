@@ -8,6 +8,8 @@ let package = Package(
     dependencies: [
         .package(name: "RowCol", path: ".."),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Accuracy of the runway's timing model (issue 13): needs only the RowCol library.
@@ -18,6 +20,9 @@ let package = Package(
                 .product(name: "RowCol", package: "RowCol"),
                 .product(name: "QBOSandbox", package: "RowCol"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "RowColWeb", package: "RowCol"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -20,7 +20,8 @@ struct RowColCommand: AsyncParsableCommand {
             SyncCommand.self, ReconCommand.self, PayCommand.self, PaymentsCommand.self, OutboxCommand.self,
             StatusCommand.self,
             BillsCommand.self, InvoicesCommand.self, BalancesCommand.self, SnapshotCommand.self, PlanCommand.self,
-            ConsoleCommand.self, LogCommand.self, VerifyCommand.self, RecoverCommand.self, RebuildCommand.self,
+            ConsoleCommand.self, ServeCommand.self, DigestCommand.self, LogCommand.self, VerifyCommand.self,
+            RecoverCommand.self, RebuildCommand.self,
             BackupCommand.self, SandboxCommand.self, WebhookCommand.self,
             DebugCommand.self,
         ])

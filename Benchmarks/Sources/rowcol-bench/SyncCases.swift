@@ -229,7 +229,8 @@ struct SyncCases {
         let session = try await AdvisorSession.open(workspace: workspace, advisor: Fixtures.advisor, environment: childEnvironment())
         _ = try await session.sync(strict: true)
         let ref = BusinessRef(advisor: Fixtures.advisor, business: business)
-        let ids = try session.store.reader.ids(.bill, of: ref)
+        let mirror = workspace.mirrorReader(for: Fixtures.advisor)
+        let ids = try mirror.ids(.bill, of: ref)
         var rows: [ResultRow] = []
         var round = 0
         for k in ks {
@@ -241,13 +242,13 @@ struct SyncCases {
                     try await control.request("PATCH", "__sandbox/realms/\(realm)/bill/\(id.rawValue)",
                                               body: ["PrivateNote": "bench round \(round) change \(i)"])
                 }
-                let seqBefore = await session.store.lastSeq()
+                let seqBefore = try workspace.businessState(ref).checkpoint
                 let requestsBefore = try await control.requestCount(realm)
                 let seconds = try await timed { _ = try await session.recon() }
                 requests.append(Double(try await control.requestCount(realm) - requestsBefore))
                 times.append(seconds)
                 // Documents rewritten: those whose log seq is newer than the recon's start.
-                let written = try session.store.reader.documents(.bill, of: ref).filter { $0.logSeq > seqBefore }.count
+                let written = try mirror.documents(.bill, of: ref).filter { $0.logSeq > seqBefore }.count
                 files.append(Double(written))
             }
             rows.append(ResultRow(

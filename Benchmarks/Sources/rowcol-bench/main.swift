@@ -19,6 +19,8 @@ do {
     case "status-child": try StatusChild.run(Array(arguments.dropFirst()))
     case "sync-child": try await SyncChild.run(Array(arguments.dropFirst()))
     case "sandbox-serve": try await SandboxServe.run()
+    case "serve-child": try await ServeChild.serve(Array(arguments.dropFirst()))
+    case "console-child": try await ServeChild.console(Array(arguments.dropFirst()))
     default: try await Bench.main(arguments)
     }
 } catch {

@@ -32,6 +32,44 @@ public struct AdvisorPayments: Sendable {
             fromAccountID: fromAccount)
     }
 
+    /// Approves a payment as ``pay(bill:of:amount:on:fromAccount:)`` does, and says what the
+    /// approval was: a first one or a repeat, and why a queued payment waits. For front ends that
+    /// answer a person (`rowcol serve`), where "the same payment, already sent" and "refused before
+    /// anything was recorded" must read differently from a fresh payment.
+    ///
+    /// A first approval of more than the bill's open balance is refused before anything is recorded
+    /// (a repeat is answered as the payment stands, even once the bill shows paid). An intent that is
+    /// recorded when what followed could not be is answered as queued, not thrown.
+    /// - Throws: ``SyncError`` with code `.unknownBill` or `.invalidPayment` (nothing recorded then).
+    public func approve(
+        bill: EntityID, of business: BusinessID, amount: Decimal, on day: LocalDate, fromAccount: String? = nil
+    ) async throws -> PaymentApproval {
+        let ref = session.ref(business)
+        let reader = session.store.reader
+        guard let known = try reader.bill(bill, of: ref) else { throw SyncError.unknownBill(business: ref, bill: bill) }
+        let money = Money(amount, known.balance.currency)
+        let key = IdempotencyKey.billPayment(business: ref, billID: bill, amount: money, payOn: day)
+        let before = try reader.payment(key.paymentID, of: ref)
+        if before == nil, amount > known.balance.amount {
+            throw SyncError(
+                code: .invalidPayment, message: "invalid payment: \(money) is more than bill \(bill)'s open balance \(known.balance)",
+                business: business, subject: "bill \(bill)")
+        }
+        let payment: BillPayment
+        var note: String?
+        do {
+            payment = try await pay(bill: bill, of: business, amount: amount, on: day, fromAccount: fromAccount)
+        } catch let error as SyncError where error.code == .writeUnresolved {
+            guard let queued = try reader.payment(key.paymentID, of: ref) else { throw error }
+            payment = queued
+            note = "the workspace could not record what followed: \(error.cause ?? error.message)"
+        }
+        if payment.state == .pending, note == nil {
+            note = try await session.flags(of: business).first { BusinessSyncState.railFlags.contains($0.code) }?.message
+        }
+        return PaymentApproval(payment: payment, isRepeat: before != nil && before?.state != .pending, waitingBecause: note)
+    }
+
     /// The business's payments approved through RowCol, with their freshness and the flags in force.
     public func list(of business: BusinessID) async throws -> GatewayAnswer<BillPayment> {
         try await session.gateways.scheduledPayments(of: session.ref(business))
@@ -51,4 +89,15 @@ extension AdvisorSession {
     public func flags(of business: BusinessID) async throws -> [HygieneFlag] {
         try await orchestrator.flags(for: nil, business: business)
     }
+}
+
+/// What an approval through ``AdvisorPayments/approve(bill:of:amount:on:fromAccount:)`` came to.
+public struct PaymentApproval: Sendable, Hashable {
+    /// The payment as it stands after the approval: `sent`, `confirmed`, `pending` (queued) or `rejected`.
+    public var payment: BillPayment
+    /// True when the same payment (bill, amount, date) was approved and settled before: nothing new was sent.
+    public var isRepeat: Bool
+    /// Why a pending payment waits (QBO offline or throttled, or the workspace could not record the
+    /// outcome), when known.
+    public var waitingBecause: String?
 }

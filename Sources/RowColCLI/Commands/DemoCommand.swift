@@ -99,6 +99,10 @@ struct DemoCommand: AsyncParsableCommand {
         step("What to try next")
         let ws = folder.path
         print("""
+               The workbench:          swift run rowcol serve --workspace \(ws) --open
+                                       console, businesses, tray and digest in the browser (it prints the URL
+                                       to open, token included); Ctrl-C stops it. It reads these files: the
+                                       demo's sandbox has stopped, so "Sync now" flags rail.offline there.
                The HTML report:        \(report.path)
                Freshness and flags:    swift run rowcol status --workspace \(ws)
                The mirror is files:    ls \(ws)/advisors/\(Self.advisorName)/businesses/bluebird/mirror/bills

@@ -163,6 +163,19 @@ enum FileSystem {
         }
     }
 
+    /// Identity and version of a file (device, inode, size, modification time), without following
+    /// a symlink; nil when nothing is there. An atomic rename gives the path a new inode.
+    static func stamp(of path: String) -> (device: UInt64, inode: UInt64, size: Int64, modifiedNanoseconds: Int64)? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        #if canImport(Darwin)
+        let modified = Int64(info.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(info.st_mtimespec.tv_nsec)
+        #else
+        let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        #endif
+        return (UInt64(info.st_dev), UInt64(info.st_ino), Int64(info.st_size), modified)
+    }
+
     static func permissions(of path: String) -> mode_t? {
         var info = stat()
         guard lstat(path, &info) == 0 else { return nil }
