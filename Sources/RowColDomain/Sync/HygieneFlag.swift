@@ -39,15 +39,11 @@ public struct HygieneFlag: Hashable, Sendable, Codable, CustomStringConvertible 
         /// The business's `plan.json` cannot be read: the runway is computed without the plan
         /// until the file is fixed (the message names the path in the file and the field).
         public static let planInvalid = Code(rawValue: "plan.invalid")
-        /// The projection goes below the business's cash floor. Raised once per breach (its `since`
-        /// is when the breach was first seen), kept while it lasts, cleared when the business
-        /// recovers: the memory that lets an alert notify once and a digest say a breach is new.
-        public static let runwayBelowFloor = Code(rawValue: "runway.below_floor")
 
         public static let all: [Code] = [
             .mirrorStale, .mirrorStaleHard, .railOffline, .railThrottled, .railUnavailable,
             .authReconnectRequired, .authForbidden, .writePending, .writeRejected, .writeConflict,
-            .reconFullResync, .syncFailed, .planInvalid, .runwayBelowFloor,
+            .reconFullResync, .syncFailed, .planInvalid,
         ]
     }
 
