@@ -41,6 +41,14 @@ public struct AdvisorReader: Sendable {
         _ = try workspace.advisor(advisor)
     }
 
+    /// A reader judging freshness by a session's configuration and clock.
+    init(session: AdvisorSession) {
+        workspace = session.workspace
+        advisor = session.advisor
+        configuration = session.configuration
+        now = session.now
+    }
+
     /// The advisor's businesses, sorted.
     public func businesses() throws -> [BusinessID] { try workspace.businesses(of: advisor) }
 
@@ -112,7 +120,8 @@ public struct AdvisorReader: Sendable {
                 bills: sync.freshness(of: .bill, configuration: configuration, now: at),
                 invoices: sync.freshness(of: .invoice, configuration: configuration, now: at),
                 balances: sync.freshness(of: .balance, configuration: configuration, now: at)),
-            flags: flags, rates: rates, history: RunwayHistory(history), plan: plan.plan, planProblem: plan.problem)
+            flags: flags, rates: rates, history: RunwayHistory(history), plan: plan.plan, planProblem: plan.problem,
+            alerts: sync.alerts)
     }
 
     /// Every business of the advisor, ranked by runway risk, from the mirror as it is.

@@ -57,8 +57,9 @@ struct RunwayRun {
     var warnings: [RunwayWarning] = []
     var receipts = [Decimal](repeating: 0, count: RunwayCalendar.weekCount)
     var disbursements = [Decimal](repeating: 0, count: RunwayCalendar.weekCount)
-    /// Open bills per vendor id with the date each stands for, so a recurring series does not count them twice.
-    var vendorBills: [String: [(id: EntityID, natural: LocalDate)]] = [:]
+    /// Open bills per vendor id and open invoices per customer id, with the date each stands for,
+    /// so a recurring series does not count them twice.
+    var openItemsByParty: [PlanItemKind: [String: [(id: EntityID, natural: LocalDate)]]] = [:]
 
     init(inputs: RunwayInputs) {
         self.inputs = inputs
@@ -161,8 +162,10 @@ struct RunwayRun {
             message: "the projected closing falls below the cash floor of \(DisplayFormat.amount(floor)) \(home) in week "
                 + "\(week.index) (from \(week.start)): \(DisplayFormat.amount(week.closing.amount)), "
                 + "\(DisplayFormat.amount(shortfall)) short"))
-        return FloorAlert(floor: money(floor), breach: FloorAlert.Breach(
-            week: week.index, start: week.start, closing: week.closing, shortfall: money(shortfall)))
+        return FloorAlert(
+            floor: money(floor),
+            breach: FloorAlert.Breach(week: week.index, start: week.start, closing: week.closing, shortfall: money(shortfall)),
+            since: inputs.alerts.first { $0.code == BusinessAlert.belowFloor }?.since)
     }
 
     mutating func cashOnHand() -> CashOnHand {
