@@ -14,6 +14,8 @@ let package = Package(
     targets: [
         // Accuracy of the runway's timing model (issue 13): needs only the RowCol library.
         .executableTarget(name: "rowcol-backtest", dependencies: [.product(name: "RowCol", package: "RowCol")]),
+        // The fetch-only baseline of case 10: Foundation only, nothing of RowCol.
+        .executableTarget(name: "rowcol-fetch"),
         .executableTarget(
             name: "rowcol-bench",
             dependencies: [

@@ -14,14 +14,3 @@ extension JSONEncoder {
         }
     }
 }
-
-extension JSONValue {
-    /// The tree of any `Encodable` value, as ``JSONEncoder/init(layout:)`` encodes it (dates as
-    /// ``Timestamp`` strings, numbers exact).
-    ///
-    /// - Throws: `EncodingError` when the value cannot be represented in JSON (a `Double` that is not finite).
-    public init(encoding value: some Encodable) throws {
-        let bytes = try JSONEncoder(layout: .compact).encode(value)
-        self = try JSONValue.parse(bytes)
-    }
-}

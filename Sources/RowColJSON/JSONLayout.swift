@@ -50,9 +50,10 @@ extension JSONValue {
             buffer.append(UInt8(ascii: "]"))
         case .object(let members):
             var object = JSONObjectWriter(into: &buffer, layout: layout, level: level)
-            // JSONEncoder sorts keys by their UTF-8 bytes (not by `String`'s canonical order).
-            for key in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-                object.member(key, members[key]!, into: &buffer)
+            // JSONEncoder sorts keys by their UTF-8 bytes (not by `String`'s canonical order). Most
+            // objects are small: sorted as pairs in place (no key array, no second lookup).
+            for member in members.sorted(by: { JSONWriting.precedes($0.key, $1.key) }) {
+                object.member(member.key, member.value, into: &buffer)
             }
             object.end(into: &buffer)
         }

@@ -102,6 +102,15 @@ struct ReportTests {
         #expect(decoded == snapshot)
     }
 
+    /// `rowcol snapshot --json` prints through the JSON leaf's tree encoder and byte writer: the
+    /// bytes JSONEncoder(layout: .pretty) writes, for the sample and for a business with no items.
+    @Test func snapshotBytesThroughTheTreeEncoderAreJSONEncoders() throws {
+        for snapshot in [Self.sample(), Fixture.snapshot()] {
+            let expected = [UInt8](try JSONEncoder(layout: .pretty).encode(snapshot))
+            #expect(try JSONValue.encode(snapshot, layout: .pretty) == expected)
+        }
+    }
+
     @Test func beyondHorizonRunwayIsWrittenWithAnExplicitNull() throws {
         let text = try jsonText(Fixture.snapshot())
         #expect(text.contains("\"first_negative_week\" : null"))

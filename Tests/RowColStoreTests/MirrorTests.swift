@@ -62,6 +62,49 @@ import Testing
         #expect(try fixture.workspace.verify().isEmpty)
     }
 
+    /// Batches of more than 64 changes to one folder take the listed-folder path (the writer lists
+    /// the folder once and keeps its names; the reader lists it per call): versions, deletions and
+    /// recreations must come out as they do document by document, and `verify` stays clean.
+    @Test func bigBatchesThroughTheListedFolderKeepVersionsAndDeletions() async throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let store = try fixture.open()
+        let ids = (0..<150).map { "b\($0)" }
+        _ = try await store.commit([record(fixture.business, try ids.map { try bill($0, cents: 100) })])
+        // Half changed, a third deleted, in one batch over the listed folder.
+        var changes: [MirrorChange] = []
+        for (index, id) in ids.enumerated() {
+            if index % 3 == 0 {
+                changes.append(.delete(.bill, id: try EntityID(validating: id)))
+            } else if index % 2 == 0 {
+                changes.append(try bill(id, cents: 90, version: "1"))
+            }
+        }
+        _ = try await store.commit([record(fixture.business, changes)])
+        // Recreate the deleted ones, change some again: the writer's kept names must know both.
+        _ = try await store.commit([record(fixture.business, try ids.map { try bill($0, cents: 80, version: "2") })])
+        let reader = store.reader
+        let asked = try (ids + ["absent1", "absent2"]).map { try EntityID(validating: $0) }
+        let batch = try reader.documents(.bill, ids: asked, of: fixture.ref)
+        #expect(batch.count == 150)
+        for id in asked {
+            #expect(batch[id] == (try reader.document(.bill, id, of: fixture.ref)))
+        }
+        for (index, id) in ids.enumerated() {
+            let document = try #require(batch[try EntityID(validating: id)])
+            // Deleted then recreated: version 1 again; changed twice: 3; changed once more: 2.
+            #expect(document.version == (index % 3 == 0 ? 1 : (index % 2 == 0 ? 3 : 2)))
+        }
+        let few = try reader.documents(.bill, ids: Array(asked.suffix(5)), of: fixture.ref)
+        #expect(few.count == 3)
+        await store.close()
+        #expect(try fixture.workspace.verify().isEmpty)
+        let reopened = try fixture.open()
+        _ = try await reopened.commit([record(fixture.business, try ids.map { try bill($0, cents: 80, version: "2") })])
+        #expect(try reopened.reader.documents(.bill, ids: asked, of: fixture.ref) == batch)
+        await reopened.close()
+    }
+
     @Test func anUnchangedWriteLeavesTheFileUntouched() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }

@@ -4,16 +4,17 @@ enum Bench {
     static func main(_ arguments: [String]) async throws {
         if arguments.contains("--help") || arguments.contains("-h") {
             print("""
-                usage: rowcol-bench [--runs N] [--cases 1,2,3,4,5,6,7,8,9] [--record] [--folder DIR]
+                usage: rowcol-bench [--runs N] [--cases 1,2,3,4,5,6,7,8,9,10] [--record] [--folder DIR] [--rowcol PATH]
                   --runs    measurements per case (default 5; median and min–max are reported)
                   --cases   which cases to run (default all)
                   --record  append the table and the machine to Benchmarks/RESULTS.md
                   --folder  the bench folder (default Benchmarks/.bench-data, on the workspace's disk)
+                  --rowcol  the release rowcol binary case 10 runs (default .build/release/rowcol of the main package)
                 """)
             return
         }
         let runs = Int(option("--runs") ?? "5") ?? 5
-        let cases = Set((option("--cases") ?? "1,2,3,4,5,6,7,8,9").split(separator: ",").compactMap { Int($0) })
+        let cases = Set((option("--cases") ?? "1,2,3,4,5,6,7,8,9,10").split(separator: ",").compactMap { Int($0) })
         let packageFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let folder = URL(fileURLWithPath: option("--folder") ?? packageFolder.appendingPathComponent(".bench-data").path)
@@ -42,6 +43,12 @@ enum Bench {
         if cases.contains(8) { add(try await StatusCase(folder: folder, runs: runs, executable: resolvedExecutable).run()) }
         if cases.contains(9) {
             for row in try await WorkbenchCase(folder: folder, runs: runs, executable: resolvedExecutable).run() { add(row) }
+        }
+        if cases.contains(10) {
+            let rowcol = option("--rowcol")
+                ?? packageFolder.deletingLastPathComponent().appendingPathComponent(".build/release/rowcol").path
+            let fetch = FetchCase(folder: folder, runs: runs, executable: resolvedExecutable, rowcol: rowcol)
+            for row in try await fetch.run() { add(row) }
         }
 
         let result = table(rows)

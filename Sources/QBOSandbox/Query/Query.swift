@@ -264,6 +264,15 @@ extension Company {
     /// Runs a query; the answer is the `QueryResponse` object.
     func run(_ query: Query) -> WireJSON {
         guard let table = query.entity.flatMap({ tables[$0] }) else { return Self.answer(query, matches: []) }
+        // A page of every row in Id order (how a sync pages) looks up only the rows of the page.
+        if query.conditions.isEmpty, !query.count, query.ordering.isEmpty || Self.isIdOrder(query.ordering) {
+            var ids = table.orderedIds[...]
+            if query.ordering.first?.descending == true { ids = ArraySlice(ids.reversed()) }
+            let start = query.startPosition - 1
+            guard start < ids.count else { return ["QueryResponse": [:]] }
+            let page = ids.dropFirst(start).prefix(query.maxResults).map { table.records[$0]! }
+            return Self.answer(query, matches: page, paged: true)
+        }
         var matches: [Record] = []
         let conditions = query.conditions.map { PreparedCondition($0) }
         for id in table.orderedIds {
@@ -280,10 +289,20 @@ extension Company {
     }
 
     /// Counts, orders and pages the matching records.
-    private static func answer(_ query: Query, matches: [Record]) -> WireJSON {
+    /// - Parameter paged: `matches` is already the ordered page.
+    private static func answer(_ query: Query, matches: [Record], paged: Bool = false) -> WireJSON {
         var matches = matches
         if query.count { return ["QueryResponse": ["totalCount": .number(Decimal(matches.count))]] }
-        if !query.ordering.isEmpty {
+        if paged {
+            return ["QueryResponse": [query.entityName: .array(matches.map { $0.rendered() }),
+                                      "startPosition": .number(Decimal(query.startPosition)),
+                                      "maxResults": .number(Decimal(matches.count))]]
+        }
+        // Rows arrive in Id order (the table keeps its Ids sorted), so ORDERBY Id, the order every
+        // paging client asks for, is that order or its reverse: no sort keys, no sort of every row.
+        if isIdOrder(query.ordering) {
+            if query.ordering[0].descending { matches.reverse() }
+        } else if !query.ordering.isEmpty {
             let paths = query.ordering.map { FieldPath($0.field) }
             let keys = matches.map { record in paths.map { Self.sortKey(Self.value(of: record, $0)) } }
             let order = matches.indices.sorted { a, b in
@@ -302,6 +321,11 @@ extension Company {
         return ["QueryResponse": [query.entityName: .array(page.map { $0.rendered() }),
                                   "startPosition": .number(Decimal(query.startPosition)),
                                   "maxResults": .number(Decimal(page.count))]]
+    }
+
+    /// `ORDERBY Id` (ascending or descending) alone.
+    static func isIdOrder(_ ordering: [Query.Ordering]) -> Bool {
+        ordering.count == 1 && FieldPath(ordering[0].field).special == .id
     }
 
     enum SortKey { case none, number(Decimal), text(String) }

@@ -61,10 +61,13 @@ func withSession<T>(
 
 /// Writes `value` as every `--json` output is written: sorted keys, two-space indent, times as
 /// RFC 3339 UTC with milliseconds, a final newline.
+/// Prints `value` as pretty JSON through the JSON leaf's tree encoder and byte writer: the same
+/// bytes as `JSONEncoder(layout: .pretty)`, without its generic path (`snapshot --json` of 15,000
+/// open items prints megabytes).
 func printJSON(_ value: some Encodable) throws {
-    var data = try JSONEncoder(layout: .pretty).encode(value)
-    data.append(UInt8(ascii: "\n"))
-    FileHandle.standardOutput.write(data)
+    var bytes = try JSONValue.encode(value, layout: .pretty)
+    bytes.append(UInt8(ascii: "\n"))
+    FileHandle.standardOutput.write(Data(bytes))
 }
 
 /// Whether to colour output: only on a terminal, and never when NO_COLOR is set.

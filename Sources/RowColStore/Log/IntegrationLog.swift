@@ -55,6 +55,11 @@ final class IntegrationLog {
 
     /// Appends the records as consecutive lines and returns once they are on disk.
     func append(_ records: [LogRecord], at instant: Date) throws -> [LogEntry] {
+        try appendWithBodies(records, at: instant).entries
+    }
+
+    /// ``append(_:at:)``, also returning each line's bytes and the places of its changes' bodies.
+    func appendWithBodies(_ records: [LogRecord], at instant: Date) throws -> (entries: [LogEntry], bodies: [LogLineBodies]) {
         guard fd >= 0 else { throw StoreError(code: .closed, message: "the log of advisor \(advisor) is closed") }
         // Whole milliseconds, as the line stores them, so the entry returned equals the one read back.
         let at = Timestamp(instant).date
@@ -73,13 +78,16 @@ final class IntegrationLog {
         }
     }
 
-    private func appendLines(_ records: [LogRecord], at: Date) throws -> [LogEntry] {
+    private func appendLines(_ records: [LogRecord], at: Date) throws -> (entries: [LogEntry], bodies: [LogLineBodies]) {
         var entries: [LogEntry] = []
         entries.reserveCapacity(records.count)
+        var bodies: [LogLineBodies] = []
+        bodies.reserveCapacity(records.count)
         var buffer: [UInt8] = []
         for record in records {
             let entry = LogEntry(seq: lastSeq.next, at: at, advisor: advisor, record: record, prev: lastHash)
-            let line = LogLineCodec.encode(entry)
+            let encoded = LogLineCodec.encodeWithBodies(entry)
+            let line = encoded.line
             let used = size + buffer.count
             if used > 0 && used + line.count + 1 > segmentLimit {
                 try flush(&buffer)
@@ -91,12 +99,13 @@ final class IntegrationLog {
             lastHash = LogChain.hash(ofLine: line)
             lastSeq = entry.seq
             entries.append(entry)
+            bodies.append(encoded)
         }
         try flush(&buffer)
         Failpoints.hit(.logAfterWrite)
         try FileSystem.dataSync(fd, path: path(of: segment))
         Failpoints.hit(.logAfterSync)
-        return entries
+        return (entries, bodies)
     }
 
     private func flush(_ buffer: inout [UInt8]) throws(StoreError) {

@@ -6,10 +6,36 @@ import RowColJSON
 // They write exactly what `JSONEncoder(layout:)` writes for the same values (tests hold them to
 // it), without `JSONEncoder`'s generic path, and read through `JSONValue.parse` and `JSONFields`.
 
+/// A log line's bytes with the places of its changes' bodies (see ``LogLineCodec/encodeWithBodies(_:)``).
+struct LogLineBodies {
+    struct Change {
+        var data: Range<Int>?
+        var qbo: Range<Int>?
+    }
+
+    var line: [UInt8]
+    /// One per change of the line's payload, in order.
+    var changes: [Change]
+}
+
 /// Log lines: compact JSON of a ``LogEntry`` with sorted keys (DESIGN §3).
 enum LogLineCodec {
     /// The line's bytes, without its newline.
     static func encode(_ entry: LogEntry) -> [UInt8] {
+        var bodies: [LogLineBodies.Change]?
+        return encode(entry, bodies: &bodies)
+    }
+
+    /// The line's bytes, and where each change's `data` and `qbo` sit in them (compact, keys
+    /// sorted), so that the mirror writes its documents from those bytes (``JSONLayout/reindent(compact:level:into:)``)
+    /// instead of walking and sorting the same values again.
+    static func encodeWithBodies(_ entry: LogEntry) -> LogLineBodies {
+        var changes: [LogLineBodies.Change]? = []
+        let line = encode(entry, bodies: &changes)
+        return LogLineBodies(line: line, changes: changes ?? [])
+    }
+
+    private static func encode(_ entry: LogEntry, bodies: inout [LogLineBodies.Change]?) -> [UInt8] {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(512)
         var line = JSONObjectWriter(into: &buffer, layout: .compact)
@@ -22,7 +48,7 @@ enum LogLineCodec {
         line.member("operation", .string(entry.operation), into: &buffer)
         if let payload = entry.payload {
             line.key("payload", into: &buffer)
-            write(payload, into: &buffer)
+            write(payload, into: &buffer, bodies: &bodies)
         }
         line.member("phase", .string(entry.phase.rawValue), into: &buffer)
         line.member("prev", .string(entry.prev), into: &buffer)
@@ -34,18 +60,32 @@ enum LogLineCodec {
         return buffer
     }
 
-    private static func write(_ payload: LogPayload, into buffer: inout [UInt8]) {
+    private static func write(
+        _ payload: LogPayload, into buffer: inout [UInt8], bodies: inout [LogLineBodies.Change]?
+    ) {
         var object = JSONObjectWriter(into: &buffer, layout: .compact)
         object.key("changes", into: &buffer)
         buffer.append(UInt8(ascii: "["))
         for (index, change) in payload.changes.enumerated() {
             if index > 0 { buffer.append(UInt8(ascii: ",")) }
             var member = JSONObjectWriter(into: &buffer, layout: .compact)
-            member.member("data", ifPresent: change.data, into: &buffer)
+            var dataRange: Range<Int>?, qboRange: Range<Int>?
+            if let data = change.data {
+                member.key("data", into: &buffer)
+                let start = buffer.count
+                data.write(into: &buffer, layout: .compact)
+                dataRange = start..<buffer.count
+            }
             member.member("entity", .string(change.entity.rawValue), into: &buffer)
             member.member("id", .string(change.id.rawValue), into: &buffer)
             member.member("op", .string(change.operation.rawValue), into: &buffer)
-            member.member("qbo", ifPresent: change.qbo, into: &buffer)
+            if let qbo = change.qbo {
+                member.key("qbo", into: &buffer)
+                let start = buffer.count
+                qbo.write(into: &buffer, layout: .compact)
+                qboRange = start..<buffer.count
+            }
+            bodies?.append(LogLineBodies.Change(data: dataRange, qbo: qboRange))
             member.member("source_version", ifPresent: change.sourceVersion.map(JSONValue.string), into: &buffer)
             member.member("updated_at", ifPresent: change.updatedAt.map(JSONValue.string), into: &buffer)
             member.end(into: &buffer)

@@ -24,6 +24,14 @@ struct MirrorReplay {
         /// after it was written but before the checkpoint, and replaying them again would count
         /// versions twice.
         var appliedThrough: LogSeq
+        /// The change that made ``current`` (its line among those applied, and its place in the
+        /// line), when this replay made it.
+        var source: Source?
+    }
+
+    struct Source {
+        var line: Int
+        var change: Int
     }
 
     let advisor: AdvisorID
@@ -40,12 +48,14 @@ struct MirrorReplay {
         self.load = load
     }
 
-    mutating func apply(_ entry: LogEntry) throws {
+    /// - Parameter line: the entry's place among the lines given to this replay, recorded as the
+    ///   ``Source`` of the documents it makes.
+    mutating func apply(_ entry: LogEntry, line: Int? = nil) throws {
         if let checkpoint = checkpoints[entry.business], entry.seq <= checkpoint { return }
         guard let changes = entry.payload?.changes, !changes.isEmpty else { return }
         appliedLines += 1
         touchedBusinesses.insert(entry.business)
-        for change in changes {
+        for (position, change) in changes.enumerated() {
             let key = Key(business: entry.business, kind: change.entity, id: change.id)
             var slot: Slot
             if let existing = slots[key] {
@@ -61,8 +71,10 @@ struct MirrorReplay {
             switch change.operation {
             case .delete:
                 slot.current = nil
+                slot.source = nil
             case .upsert:
                 if let current = slot.current, current.isUnchanged(by: change) { break }
+                slot.source = line.map { Source(line: $0, change: position) }
                 slot.current = MirrorDocument(
                     advisor: advisor, business: entry.business, entity: change.entity, id: change.id,
                     version: (slot.current?.version ?? 0) + 1, sourceVersion: change.sourceVersion,
@@ -74,8 +86,16 @@ struct MirrorReplay {
 
     /// The documents whose final state differs from what was on disk (`original`), in a stable order.
     var changed: [(key: Key, document: MirrorDocument?, original: MirrorDocument?)] {
-        slots.filter { $0.value.current != $0.value.original }
-            .sorted { $0.key < $1.key }
-            .map { ($0.key, $0.value.current, $0.value.original) }
+        changedWithSources.map { ($0.key, $0.document, $0.original) }
+    }
+
+    /// ``changed``, with the change that made each document.
+    var changedWithSources: [(key: Key, document: MirrorDocument?, original: MirrorDocument?, source: Source?)] {
+        // Keys sorted alone, then the slots looked up: sorting the slots themselves copies documents.
+        slots.compactMap { $0.value.current != $0.value.original ? $0.key : nil }.sorted()
+            .map { key in
+                let slot = slots[key]!
+                return (key, slot.current, slot.original, slot.source)
+            }
     }
 }

@@ -11,6 +11,11 @@ final class MirrorWriter {
     private var knownBusinesses: Set<BusinessID> = []
     /// The last marker of each open-items index this writer keeps up to date (see ``OpenItemsIndex``).
     private var indexMarkers: [IndexKey: OpenItemsIndex.Marker] = [:]
+    /// The document names (`<id>.json`) of each mirror folder this writer has touched, listed once
+    /// and then kept up to date by its own renames and removals: the writer holds the advisor's
+    /// lock, so nothing else changes these folders, and a document it does not know is new without
+    /// a `stat` of its path (a sync of 20,000 new bills made 20,000 failing lookups before).
+    private var folderNames: [String: Set<String>] = [:]
 
     struct IndexKey: Hashable {
         var business: BusinessID
@@ -52,13 +57,44 @@ final class MirrorWriter {
     }
 
     func document(_ key: MirrorReplay.Key) throws -> MirrorDocument? {
-        let path = paths.document(ref(key.business), key.kind, key.id)
-        guard FileSystem.kind(of: path) != .missing else { return nil }
-        return try workspace.readDocument(at: path)
+        let folder = paths.mirror(ref(key.business), key.kind)
+        let name = key.id.rawValue + ".json"
+        if let names = folderNames[folder] {
+            guard names.contains(name) else { return nil }
+        } else if FileSystem.kind(of: folder + "/" + name) == .missing {
+            return nil
+        }
+        return try workspace.readDocument(at: folder + "/" + name)
     }
+
+    /// Above this many changes to one folder in a batch, the folder is listed once (and then kept
+    /// in ``folderNames``) instead of looking each document up: one directory read against a
+    /// lookup per document, while a small batch (a recon of a few changes) never lists a big folder.
+    static let listingThreshold = 64
+
+    /// Lists the folders that `entries` change often enough to be worth it (see ``listingThreshold``).
+    private func listBusyFolders(_ entries: [LogEntry]) throws {
+        var counts: [IndexKey: Int] = [:]
+        for entry in entries {
+            for change in entry.payload?.changes ?? [] {
+                counts[IndexKey(business: entry.business, kind: change.entity), default: 0] += 1
+            }
+        }
+        for (key, count) in counts where count > Self.listingThreshold {
+            let folder = paths.mirror(ref(key.business), key.kind)
+            guard folderNames[folder] == nil else { continue }
+            // The folder is known to exist and be real before it is trusted as listed.
+            try requireBusiness(key.business)
+            folderNames[folder] = Set(try FileSystem.listDirectoryUnsorted(folder))
+        }
+    }
+
+    /// Forgets every listed folder: after a rebuild or a repair swapped or cleaned folders.
+    private func forgetFolders() { folderNames = [:] }
 
     /// Puts back a mirror folder left aside by a rebuild that crashed mid-swap, and clears leftovers.
     func repairAfterCrash(_ business: BusinessID) throws {
+        forgetFolders()
         let folder = paths.business(ref(business))
         let mirror = paths.mirror(ref(business))
         let old = folder + "/.mirror.old.tmp"
@@ -186,24 +222,30 @@ final class MirrorWriter {
     /// Applies the changes of `entries` (already durable) and checkpoints every business touched
     /// or given a new sync state. Returns how many lines changed something.
     @discardableResult
-    func apply(_ entries: [LogEntry], syncStates: [BusinessID: JSONValue] = [:]) throws -> Int {
+    /// - Parameter bodies: the encoded lines of `entries` (same order), whose bodies the documents
+    ///   are written from; without them documents are encoded from their values.
+    func apply(_ entries: [LogEntry], bodies: [LogLineBodies] = [], syncStates: [BusinessID: JSONValue] = [:]) throws
+        -> Int
+    {
         var checkpoints: [BusinessID: LogSeq] = [:]
         for business in Set(entries.map(\.business)).union(syncStates.keys) {
             checkpoints[business] = try state(of: business).checkpoint
         }
+        try listBusyFolders(entries)
         var replay = MirrorReplay(advisor: advisor, checkpoints: checkpoints) { [unowned self] key in
             try document(key)
         }
-        for entry in entries { try replay.apply(entry) }
-        let changed = replay.changed
+        let withBodies = bodies.count == entries.count
+        for (line, entry) in entries.enumerated() { try replay.apply(entry, line: withBodies ? line : nil) }
+        let changed = replay.changedWithSources
         guard let last = entries.last?.seq ?? (syncStates.isEmpty ? nil : .zero) else {
-            try write(changed, checkpoints: [:])
+            try write(changed, bodies: bodies, checkpoints: [:])
             return 0
         }
         let businesses = replay.touchedBusinesses.union(syncStates.keys).sorted()
         var newCheckpoints: [BusinessID: LogSeq] = [:]
         for business in businesses { newCheckpoints[business] = max(try state(of: business).checkpoint, last) }
-        try write(changed, checkpoints: newCheckpoints)
+        try write(changed, bodies: bodies, checkpoints: newCheckpoints)
         Failpoints.hit(.checkpointBefore)
         for business in businesses {
             var state = try state(of: business)
@@ -239,8 +281,8 @@ final class MirrorWriter {
     /// Writes changed documents and their index lines: temp files and appends, one flush, renames,
     /// then the folders. Indexes get a marker at `checkpoints` (the businesses' new checkpoints).
     private func write(
-        _ changed: [(key: MirrorReplay.Key, document: MirrorDocument?, original: MirrorDocument?)],
-        checkpoints: [BusinessID: LogSeq]
+        _ changed: [(key: MirrorReplay.Key, document: MirrorDocument?, original: MirrorDocument?, source: MirrorReplay.Source?)],
+        bodies: [LogLineBodies], checkpoints: [BusinessID: LogSeq]
     ) throws {
         guard !changed.isEmpty || !checkpoints.isEmpty else { return }
         var renames: [(temp: String, target: String, fd: Int32)] = []
@@ -251,7 +293,7 @@ final class MirrorWriter {
             for rename in renames where rename.fd >= 0 { FileSystem.closeFile(rename.fd) }
             for file in indexes { FileSystem.closeFile(file.fd) }
         }
-        for (key, document, original) in changed {
+        for (key, document, original, source) in changed {
             let existed = original != nil
             try requireBusiness(key.business)
             let folder = paths.mirror(ref(key.business), key.kind)
@@ -264,9 +306,10 @@ final class MirrorWriter {
             let temp = folder + "/." + key.id.rawValue + ".json.tmp"
             let fd = try FileSystem.openFile(temp, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
             renames.append((temp, target, fd))
-            try FileSystem.writeAll(fd, document.storedBytes(), path: temp)
+            try FileSystem.writeAll(fd, Self.storedBytes(document, source, bodies), path: temp)
         }
-        indexes = try appendIndexLines(changed, checkpoints: checkpoints)
+        indexes = try appendIndexLines(
+            changed.map { (key: $0.key, document: $0.document, original: $0.original) }, checkpoints: checkpoints)
         // Contents are durable before any rename, so a document is always whole: old or new.
         let flushedAtOnce =
             renames.count > Self.fileSystemSyncThreshold ? try FileSystem.syncFileSystem(containing: paths.root) : false
@@ -279,9 +322,37 @@ final class MirrorWriter {
         for (index, rename) in renames.enumerated() {
             if index > 0 { Failpoints.hit(.mirrorBetweenRenames) }
             try FileSystem.moveItem(rename.temp, rename.target)
+            noteName(of: rename.target, present: true)
         }
-        for path in removals { try FileSystem.removeItem(path) }
+        for path in removals {
+            try FileSystem.removeItem(path)
+            noteName(of: path, present: false)
+        }
         for folder in folders.sorted() { try FileSystem.syncDirectory(folder) }
+    }
+
+    /// A document's bytes, from the compact bodies of the log line that made it when there is one.
+    private static func storedBytes(
+        _ document: MirrorDocument, _ source: MirrorReplay.Source?, _ bodies: [LogLineBodies]
+    ) -> [UInt8] {
+        guard let source, source.line < bodies.count, source.change < bodies[source.line].changes.count else {
+            return document.storedBytes()
+        }
+        let places = bodies[source.line].changes[source.change]
+        return bodies[source.line].line.withUnsafeBufferPointer { line in
+            document.storedBytes(
+                compactData: places.data.map { UnsafeBufferPointer(rebasing: line[$0]) },
+                compactQBO: places.qbo.map { UnsafeBufferPointer(rebasing: line[$0]) })
+        }
+    }
+
+    /// Keeps a listed folder's names in step with a rename into it or a removal from it.
+    private func noteName(of path: String, present: Bool) {
+        guard let slash = path.lastIndex(of: "/") else { return }
+        let folder = String(path[..<slash])
+        guard folderNames[folder] != nil else { return }
+        let name = String(path[path.index(after: slash)...])
+        if present { folderNames[folder]!.insert(name) } else { folderNames[folder]!.remove(name) }
     }
 
     // MARK: Rebuild
@@ -289,6 +360,8 @@ final class MirrorWriter {
     /// Re-derives every business's mirror from `entries` (the whole log) into a fresh folder, then
     /// swaps it in. Documents come out byte-identical to the live writer's.
     func rebuild(from entries: [LogEntry], lastSeq: LogSeq) throws {
+        forgetFolders()
+        defer { forgetFolders() }
         let documents = try Self.replayAll(entries, advisor: advisor)
         for business in try workspace.businesses(of: advisor) {
             try requireBusiness(business)

@@ -253,8 +253,14 @@ enum FileSystem {
         if durable { try syncDirectory(parent(of: path)) }
     }
 
-    /// Names in a folder (without "." and ".."); empty when the folder does not exist.
+    /// Names in a folder (without "." and ".."), sorted; empty when the folder does not exist.
     static func listDirectory(_ path: String) throws(StoreError) -> [String] {
+        try listDirectoryUnsorted(path).sorted()
+    }
+
+    /// Names in a folder (without "." and ".."), in the file system's order; empty when the folder
+    /// does not exist.
+    static func listDirectoryUnsorted(_ path: String) throws(StoreError) -> [String] {
         guard kind(of: path) == .directory else { return [] }
         guard let dir = opendir(path) else { throw failure("opendir", path) }
         defer { closedir(dir) }
@@ -265,7 +271,7 @@ enum FileSystem {
             }
             if name != "." && name != ".." { names.append(name) }
         }
-        return names.sorted()
+        return names
     }
 
     /// Opens (creating it if needed) a file to `flock`.

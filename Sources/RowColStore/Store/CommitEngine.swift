@@ -184,13 +184,14 @@ final class CommitEngine: @unchecked Sendable {
         var logged = false
         do {
             var entries: [LogEntry] = []
+            var bodies: [LogLineBodies] = []
             if !records.isEmpty {
-                entries = try log.append(records, at: now())
+                (entries, bodies) = try log.appendWithBodies(records, at: now())
                 durableSeq.withLock { $0 = log.lastSeq }
                 logged = true
             }
             if !entries.isEmpty || !syncStates.isEmpty {
-                try mirror.apply(entries, syncStates: syncStates)
+                try mirror.apply(entries, bodies: bodies, syncStates: syncStates)
             }
             return entries
         } catch {

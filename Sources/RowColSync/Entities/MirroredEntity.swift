@@ -57,10 +57,11 @@ public struct MirroredEntity: Sendable {
             pages: { client, condition in
                 let source = client.queryPages(E.self, where: condition, orderBy: "Id")
                 let iterator = PageIterator(source.makeAsyncIterator())
-                return AsyncThrowingStream(unfolding: {
+                let pages = PrefetchingPages {
                     guard let page = try await iterator.next() else { return nil }
                     return MirrorPage(changes: try page.items.map(map), time: page.time)
-                })
+                }
+                return AsyncThrowingStream(unfolding: { try await pages.next() })
             })
     }
 
@@ -75,6 +76,34 @@ private final class PageIterator<Element: Sendable>: @unchecked Sendable {
     private var base: AsyncThrowingStream<Element, any Error>.Iterator
     init(_ base: AsyncThrowingStream<Element, any Error>.Iterator) { self.base = base }
     func next() async throws -> Element? { try await base.next() }
+}
+
+/// Pages fetched one ahead: while the sync logs and writes page n, page n + 1 is fetched and mapped,
+/// so the network, QBO's (or the sandbox's) time and the disk overlap instead of adding up. One
+/// page at most is held ahead, so memory stays bounded by two pages whatever the company's size.
+/// A page fetched ahead and never asked for (the sync failed or stopped) is dropped unlogged: it
+/// changed nothing.
+private final class PrefetchingPages: @unchecked Sendable {
+    private let fetch: @Sendable () async throws -> MirrorPage?
+    /// The fetch of the next page, started when the previous one was handed out. `next()` is only
+    /// called by the stream's unfolding closure, never concurrently, so no lock guards it.
+    private var ahead: Task<MirrorPage?, any Error>?
+
+    init(fetch: @escaping @Sendable () async throws -> MirrorPage?) { self.fetch = fetch }
+
+    deinit { ahead?.cancel() }
+
+    func next() async throws -> MirrorPage? {
+        let task = ahead ?? Task { [fetch] in try await fetch() }
+        ahead = nil
+        let page = try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            task.cancel()
+        }
+        if page != nil { ahead = Task { [fetch] in try await fetch() } }
+        return page
+    }
 }
 
 /// One page of a full query, as mirror changes.

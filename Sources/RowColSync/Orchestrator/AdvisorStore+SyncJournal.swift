@@ -19,6 +19,16 @@ extension AdvisorStore: SyncJournal {
             sourceVersion: document.sourceVersion, updatedAt: document.updatedAt, data: document.data, qbo: document.qbo)
     }
 
+    public nonisolated func mirrorVersions(
+        _ kind: EntityKind, ids: [EntityID], of business: BusinessID
+    ) async throws -> [EntityID: MirrorVersion] {
+        let ref = BusinessRef(advisor: advisor, business: business)
+        return try reader.documents(kind, ids: ids, of: ref).mapValues { document in
+            MirrorVersion(
+                sourceVersion: document.sourceVersion, updatedAt: document.updatedAt, data: document.data, qbo: document.qbo)
+        }
+    }
+
     public nonisolated func mirrorIDs(_ kind: EntityKind, of business: BusinessID) async throws -> Set<EntityID> {
         Set(try reader.ids(kind, of: BusinessRef(advisor: advisor, business: business)))
     }

@@ -21,6 +21,23 @@ public protocol SyncJournal: Sendable {
     func mirrorVersion(_ kind: EntityKind, id: EntityID, of business: BusinessID) async throws -> MirrorVersion?
     /// The ids of every document of a kind in the business's mirror.
     func mirrorIDs(_ kind: EntityKind, of business: BusinessID) async throws -> Set<EntityID>
+    /// ``mirrorVersion(_:id:of:)`` of many entities of one kind at once (those the mirror has none
+    /// of are left out): a journal on files reads the folder once for a page of changes.
+    func mirrorVersions(_ kind: EntityKind, ids: [EntityID], of business: BusinessID) async throws
+        -> [EntityID: MirrorVersion]
+}
+
+extension SyncJournal {
+    /// One ``mirrorVersion(_:id:of:)`` per id.
+    public func mirrorVersions(_ kind: EntityKind, ids: [EntityID], of business: BusinessID) async throws
+        -> [EntityID: MirrorVersion]
+    {
+        var versions: [EntityID: MirrorVersion] = [:]
+        for id in ids {
+            if let version = try await mirrorVersion(kind, id: id, of: business) { versions[id] = version }
+        }
+        return versions
+    }
 }
 
 /// Enough of a mirror document to tell whether a change from QBO is new.

@@ -168,16 +168,21 @@ public actor SyncOrchestrator {
         var fresh: [MirrorChange] = []
         fresh.reserveCapacity(changes.count)
         do {
-            for change in changes {
-                guard configuration.enableDedup else {
-                    fresh.append(change)
-                    continue
+            if configuration.enableDedup {
+                // What the mirror holds of these entities, read once per kind for the whole page.
+                var versions: [EntityKind: [EntityID: MirrorVersion]] = [:]
+                for (kind, ids) in Dictionary(grouping: changes.map { ($0.entity, $0.id) }, by: \.0) {
+                    versions[kind] = try await journal.mirrorVersions(kind, ids: ids.map(\.1), of: business)
                 }
-                let current = try await journal.mirrorVersion(change.entity, id: change.id, of: business)
-                switch change.operation {
-                case .upsert: if current?.isUnchanged(by: change) != true { fresh.append(change) }
-                case .delete: if current != nil { fresh.append(change) }
+                for change in changes {
+                    let current = versions[change.entity]?[change.id]
+                    switch change.operation {
+                    case .upsert: if current?.isUnchanged(by: change) != true { fresh.append(change) }
+                    case .delete: if current != nil { fresh.append(change) }
+                    }
                 }
+            } else {
+                fresh = changes
             }
             guard !fresh.isEmpty else { return ([], nil) }
             let record = LogRecord(
