@@ -47,6 +47,7 @@ public struct AdvisorPlans: Sendable {
             throw error.inFile(fileName(of: business))
         }
         try await session.store.writePlanFile(try RunwayPlanFile.encode(plan), for: business)
+        await session.record("plan", checkPlans: true)
     }
 
     /// Reads the plan, applies `change`, checks and writes the result, and returns it.
