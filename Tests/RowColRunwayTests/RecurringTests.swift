@@ -164,6 +164,31 @@ func flow(_ snapshot: RunwaySnapshot, _ key: String) -> RecurringFlow? { snapsho
         #expect(other.disbursementsByWeek[0] == "7000.00")
     }
 
+    /// A retainer: a customer paying every month is projected as receipts, and its open invoice for
+    /// the same month stands for that month's occurrence (counted once).
+    @Test func aCustomerPayingEveryMonthIsProjectedAsReceiptsCountedOnce() throws {
+        let paid = firstsOfMonth(12, day: 5, shiftWeekends: false).enumerated().map { index, paidOn in
+            SettledItem(id: "r\(index)", party: PartyRef(id: "kim", name: "Kim's Café"), dueDate: paidOn.adding(days: -4),
+                        paidOn: paidOn, amount: Fixture.usd("2000.00"))
+        }
+        let history = RunwayHistory(paidInvoices: paid)
+        let alone = Fixture.snapshot(balances: [Fixture.bank("1", Fixture.usd("1000.00"))], history: history)
+        let retainer = try #require(flow(alone, "customer:kim"), "\(alone.recurring.map(\.key))")
+        #expect(retainer.direction == .inflow)
+        #expect(retainer.cadence == .monthly)
+        #expect(retainer.nextOn == LocalDate("2026-12-05"))
+        #expect(retainer.basis.text.contains("payments from Kim's Café"))
+        #expect(alone.weeks.map(\.receipts.amount).reduce(0, +) == 6000, "December, January and February")
+
+        // December's invoice is already issued: it is projected, December's occurrence is not.
+        let december = customerInvoice("dec", customer: "kim", due: 1, balance: "2000.00")
+        let issued = Fixture.snapshot(invoices: [december], balances: [Fixture.bank("1", Fixture.usd("1000.00"))],
+                                      history: history)
+        let covered = try #require(flow(issued, "customer:kim"))
+        #expect(covered.occurrences.first?.coveredBy == Fixture.id("dec"))
+        #expect(issued.weeks.map(\.receipts.amount).reduce(0, +) == 6000, "the invoice and two more months, not three")
+    }
+
     @Test func thePlanIgnoresChangesAndAddsSeries() throws {
         let history = RunwayHistory(outflows: purchases("landlord", firstsOfMonth(12), amounts: ["3500.00"])
             + purchases("depot", (1...20).map { Fixture.day(-7 * $0) }.reversed(), amounts: ["200.00"]))

@@ -58,4 +58,26 @@ struct TrayTests {
                             rules: .init(chaseAfterDaysOverdue: 10))
         #expect(stricter.invoices.map(\.invoiceID.rawValue) == ["i2"])
     }
+
+    /// A customer who always pays about three weeks late is not chased while it is within its habit
+    /// (nor is a new customer of a business whose customers all do); an invoice later than that is;
+    /// without any history, every overdue invoice is.
+    @Test func invoicesAreChasedOnlyWhenLaterThanTheCustomersUsualLateness() throws {
+        let invoices = [
+            customerInvoice("within", customer: "slow", due: -10),
+            customerInvoice("beyond", customer: "slow", due: -30),
+            customerInvoice("unknown", customer: "new", due: -2),
+        ]
+        let history = RunwayHistory(paidInvoices: paid("slow", due: -60, late: [20, 21, 22, 21]))
+        let learned = Fixture.snapshot(business: Self.ref("acme"), invoices: invoices, history: history)
+        #expect(learned.receivables.items.first { $0.id.rawValue == "within" }?.usualDaysLate == 21)
+        let tray = Tray(advisor: Fixture.advisor, asOf: Fixture.asOf, snapshots: [learned])
+        #expect(tray.invoices.map(\.invoiceID.rawValue) == ["beyond"])
+        #expect(tray.invoices.first?.usualDaysLate == 21)
+
+        let naive = Fixture.snapshot(business: Self.ref("acme"), invoices: invoices)
+        let plain = Tray(advisor: Fixture.advisor, asOf: Fixture.asOf, snapshots: [naive])
+        #expect(plain.invoices.map(\.invoiceID.rawValue) == ["beyond", "within", "unknown"])
+        #expect(plain.invoices.allSatisfy { $0.usualDaysLate == nil })
+    }
 }

@@ -76,7 +76,12 @@ extension WebTests {
                 let detail = try await web.get("/businesses/acme?week=\(week.index)", .cookie).text
                 #expect(detail.contains("id=\"week\""))
                 #expect(!bills.isEmpty)
-                for bill in bills { #expect(detail.contains("<td>\(bill.id)</td>"), "bill \(bill.id) in week \(week.index)") }
+                for bill in bills {
+                    #expect(detail.contains("<td>\(bill.id)</td>"), "bill \(bill.id) in week \(week.index)")
+                    // Each item says why it lands there: the runway's own basis, not a guess of the page.
+                    let basis = try #require(bill.basis, "bill \(bill.id) has no basis")
+                    #expect(detail.contains(Page.esc(basis.text)), "basis of bill \(bill.id): \(basis.text)")
+                }
 
                 let answer = try await web.get("/api/v1/businesses/acme/weeks/\(week.index)")
                 let object = try answer.object()

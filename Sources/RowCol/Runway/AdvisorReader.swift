@@ -41,6 +41,14 @@ public struct AdvisorReader: Sendable {
         _ = try workspace.advisor(advisor)
     }
 
+    /// A reader judging freshness by a session's configuration and clock.
+    init(session: AdvisorSession) {
+        workspace = session.workspace
+        advisor = session.advisor
+        configuration = session.configuration
+        now = session.now
+    }
+
     /// The advisor's businesses, sorted.
     public func businesses() throws -> [BusinessID] { try workspace.businesses(of: advisor) }
 

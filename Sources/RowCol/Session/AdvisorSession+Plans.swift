@@ -47,6 +47,9 @@ public struct AdvisorPlans: Sendable {
             throw error.inFile(fileName(of: business))
         }
         try await session.store.writePlanFile(try RunwayPlanFile.encode(plan), for: business)
+        // The plan is written: an alert that cannot be evaluated now (an unreadable mirror) is
+        // evaluated by the next sync, and must not fail the edit the advisor made.
+        _ = try? await session.advanceFloorAlert(of: business)
         await session.record("plan", checkPlans: true)
     }
 

@@ -148,6 +148,9 @@ extension AdvisorSession {
         } else {
             try await orchestrator.clear([.writePending], business: business, entity: .payment)
         }
+        // The floor alert follows what just landed; evaluating it never fails the sync (an
+        // unreadable document is reported by the reads that need it; the next sync tries again).
+        _ = try? await advanceFloorAlert(of: business)
         let flags = try await orchestrator.flags(for: nil, business: business)
         return BusinessSyncReport(
             business: business, changed: changed, refreshed: refreshed, paymentsSent: sent, pendingWrites: pending,

@@ -64,18 +64,16 @@ struct LatenessModel {
         let name = party.displayName
 
         let typical: (days: Int, code: ProjectionBasis.Code, text: String)
-        if own.count >= policy.minimumSample {
-            let sample = Array(own.suffix(policy.partyWindow))
-            let days = RecurringDetector.medianInt(sample)
-            typical = (days, .partyHistory, "\(partyHabit(name, days)) (median of its last \(sample.count) paid "
-                + "\(side.itemName))")
-        } else if all.count >= policy.minimumSample {
-            let sample = Array(all.suffix(policy.businessWindow))
-            let days = RecurringDetector.medianInt(sample)
+        let usual = usualLateness(of: party)
+        if let usual, usual.code == .partyHistory {
+            typical = (usual.days, .partyHistory, "\(partyHabit(name, usual.days)) (median of its last "
+                + "\(usual.sample) paid \(side.itemName))")
+        } else if let usual {
+            let days = usual.days
             let few = own.isEmpty ? "no paid \(side.itemName) of \(name) yet"
                 : "only \(own.count) paid \(own.count == 1 ? String(side.itemName.dropLast()) : side.itemName) "
                     + "of \(name) (\(policy.minimumSample) needed)"
-            typical = (days, .businessHistory, "\(few); \(businessHabit(days)) (median of the last \(sample.count))")
+            typical = (days, .businessHistory, "\(few); \(businessHabit(days)) (median of the last \(usual.sample))")
         } else {
             let why = policy.learnsLateness
                 ? "no payment history for \(name) or the business yet" : "history not used"
@@ -108,6 +106,21 @@ struct LatenessModel {
             ? "\(typical.text); already \(lateness): expected now (week 1)"
             : "\(typical.text), but already \(lateness), later than the history shows: expected now (week 1)"
         return Expectation(expectedOn: asOf, natural: natural, basis: ProjectionBasis(typical.code, text))
+    }
+
+    /// The counterparty's usual lateness in days: the median of its own latest paid items when it
+    /// has enough (`party_history`), else the business's (`business_history`); `nil` without enough
+    /// history (or when the policy does not learn). `sample` is how many paid items the median is of.
+    func usualLateness(of party: PartyRef) -> (days: Int, code: ProjectionBasis.Code, sample: Int)? {
+        guard policy.learnsLateness else { return nil }
+        let own = byParty[party.id] ?? []
+        if own.count >= policy.minimumSample {
+            let sample = own.suffix(policy.partyWindow)
+            return (RecurringDetector.medianInt(Array(sample)), .partyHistory, sample.count)
+        }
+        guard business.count >= policy.minimumSample else { return nil }
+        let sample = business.suffix(policy.businessWindow)
+        return (RecurringDetector.medianInt(Array(sample)), .businessHistory, sample.count)
     }
 
     private func partyHabit(_ name: String, _ days: Int) -> String {

@@ -53,7 +53,9 @@ extension RunwayRun {
         let typical = DisplayFormat.amount(series.amount)
         let sample = min(series.matched, policy.recurring.amountSample)
         let seen = "seen in \(series.recentHits) of the last \(series.recentPeriods) \(series.cadence.periodName)"
-        var text = "\(series.matched) payments to \(series.history.party.displayName) since \(since): \(schedule), "
+        let direction = series.history.direction
+        let payments = direction == .inflow ? "payments from" : "payments to"
+        var text = "\(series.matched) \(payments) \(series.history.party.displayName) since \(since): \(schedule), "
         text += "typically \(typical) (median of the last \(sample)), " + seen
         var dates = upcoming
         if missed >= 2 {
@@ -94,7 +96,7 @@ extension RunwayRun {
                     + "detected: \(text)")
             }
         }
-        return flow(key: series.history.key, party: series.history.party, direction: .outflow, cadence: cadence,
+        return flow(key: series.history.key, party: series.history.party, direction: direction, cadence: cadence,
                     amount: amount, dates: dates, basis: basis, seen: (series.recentHits, series.recentPeriods))
     }
 
@@ -132,11 +134,17 @@ extension RunwayRun {
         return kept
     }
 
-    /// Builds a flow's occurrences, lets open bills of the same vendor stand for theirs, and counts the rest.
+    /// Builds a flow's occurrences, lets open bills of the same vendor (open invoices of the same
+    /// customer) stand for theirs, and counts the rest.
     mutating func flow(key: String, party: PartyRef, direction: FlowDirection, cadence: Cadence, amount: Decimal,
                        dates: [LocalDate], basis: ProjectionBasis, seen: (Int, Int)?) -> RecurringFlow {
         var occurrences: [RecurringFlow.Occurrence] = []
-        var bills = direction == .outflow && key.hasPrefix("vendor:") ? vendorBills[String(key.dropFirst(7))] ?? [] : []
+        var bills: [(id: EntityID, natural: LocalDate)] = []
+        if direction == .outflow, key.hasPrefix(SeriesHistory.vendorPrefix) {
+            bills = openItemsByParty[.bill]?[String(key.dropFirst(SeriesHistory.vendorPrefix.count))] ?? []
+        } else if direction == .inflow, key.hasPrefix(SeriesHistory.customerPrefix) {
+            bills = openItemsByParty[.invoice]?[String(key.dropFirst(SeriesHistory.customerPrefix.count))] ?? []
+        }
         let window = max(cadence.approximateDays / 2, cadence.toleranceDays)
         var projected: Decimal = 0
         for date in dates {

@@ -137,12 +137,14 @@ extension RunwayRun {
             let daysOverdue = calendar.daysOverdue(due)
             let remaining = item.balance.amount - (item.scheduled?.amount ?? 0)
             let placement = place(item, daysOverdue: due.days(until: asOf), model: model)
+            let usual = model.usualLateness(of: item.party)?.days
             guard let homeBalance = converter.toHome(item.balance) else {
                 ledger.add(item.balance, to: category, id: item.id.rawValue)
                 items.append(AgingSummary.Item(
                     id: item.id, party: item.party, docNumber: item.docNumber, dueDate: item.dueDate,
                     daysOverdue: daysOverdue, balance: item.balance, homeBalance: nil,
-                    scheduled: nil, projected: nil, week: nil, expectedOn: placement.expectedOn, basis: placement.basis))
+                    scheduled: nil, projected: nil, week: nil, expectedOn: placement.expectedOn, basis: placement.basis,
+                    usualDaysLate: usual))
                 continue
             }
             let homeScheduled = item.scheduled.flatMap { converter.toHome($0) }
@@ -150,8 +152,8 @@ extension RunwayRun {
             open += homeBalance.amount
             if daysOverdue > 0 { overdue += homeBalance.amount }
             buckets[Self.bucket(daysOverdue: daysOverdue)] += homeBalance.amount
-            if item.kind == .bill, placement.expectedOn != nil {
-                vendorBills[item.party.id, default: []].append((item.id, placement.natural))
+            if placement.expectedOn != nil {
+                openItemsByParty[item.kind, default: [:]][item.party.id, default: []].append((item.id, placement.natural))
             }
             var week: Int?
             var projected: Money?
@@ -172,7 +174,7 @@ extension RunwayRun {
                 id: item.id, party: item.party, docNumber: item.docNumber, dueDate: item.dueDate,
                 daysOverdue: daysOverdue, balance: item.balance, homeBalance: homeBalance,
                 scheduled: homeScheduled, projected: projected, week: week, expectedOn: placement.expectedOn,
-                basis: placement.basis))
+                basis: placement.basis, usualDaysLate: usual))
         }
         if !undated.isEmpty {
             warnings.append(RunwayWarning(

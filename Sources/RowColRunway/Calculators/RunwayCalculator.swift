@@ -57,8 +57,9 @@ struct RunwayRun {
     var warnings: [RunwayWarning] = []
     var receipts = [Decimal](repeating: 0, count: RunwayCalendar.weekCount)
     var disbursements = [Decimal](repeating: 0, count: RunwayCalendar.weekCount)
-    /// Open bills per vendor id with the date each stands for, so a recurring series does not count them twice.
-    var vendorBills: [String: [(id: EntityID, natural: LocalDate)]] = [:]
+    /// Open bills per vendor id and open invoices per customer id, with the date each stands for,
+    /// so a recurring series does not count them twice.
+    var openItemsByParty: [PlanItemKind: [String: [(id: EntityID, natural: LocalDate)]]] = [:]
 
     init(inputs: RunwayInputs) {
         self.inputs = inputs

@@ -39,11 +39,18 @@ struct SeriesEvent: Hashable, Sendable {
     var amount: Decimal
 }
 
-/// A series of outflows to one vendor (or, without a vendor, one expense account).
+/// A series of outflows to one vendor (or, without a vendor, one expense account), or of receipts
+/// from one customer (a retainer, a subscription).
 struct SeriesHistory: Hashable, Sendable {
     var key: String
     var party: PartyRef
     var events: [SeriesEvent]
+
+    /// Receipts for a `customer:` series, outflows otherwise.
+    var direction: FlowDirection { key.hasPrefix(Self.customerPrefix) ? .inflow : .outflow }
+
+    static let customerPrefix = "customer:"
+    static let vendorPrefix = "vendor:"
 }
 
 /// A cadence found in a series, with how well it fits.
@@ -66,9 +73,10 @@ struct DetectedSeries: Hashable, Sendable {
     var lastScheduled: LocalDate
 }
 
-/// Finds recurring outflows in a business's history (Purchases and paid bills) and projects them.
+/// Finds recurring flows in a business's history — outflows in Purchases and paid bills, receipts
+/// in paid invoices — and projects them.
 ///
-/// The rules, per series (one vendor, else one expense account):
+/// The rules, per series (one vendor, else one expense account; one customer):
 /// - payments on the same day are one occurrence; only those before the as-of date and within
 ///   ``RecurringPolicy/lookbackDays`` count;
 /// - each cadence is tried: weekly and biweekly walk back from the latest occurrence a period at a
@@ -83,7 +91,7 @@ struct DetectedSeries: Hashable, Sendable {
 /// - a series that missed two or more scheduled dates before the as-of date has stopped and is
 ///   not projected.
 enum RecurringDetector {
-    /// The series of a history, keyed `vendor:<id>` or `account:<id>`, in the home currency.
+    /// The series of a history, keyed `vendor:<id>`, `account:<id>` or `customer:<id>`, in the home currency.
     static func series(of history: RunwayHistory, asOf: LocalDate, policy: RecurringPolicy,
                        toHome: (Money) -> Money?) -> [SeriesHistory] {
         let earliest = asOf.adding(days: -policy.lookbackDays)
@@ -103,6 +111,12 @@ enum RecurringDetector {
         }
         for bill in history.paidBills where !bill.party.id.isEmpty {
             add(key: "vendor:" + bill.party.id, party: bill.party, date: bill.paidOn, amount: bill.amount)
+        }
+        // Receipts recur too: a customer paying a retainer every month is cash the books do not
+        // hold as invoices yet.
+        for invoice in history.paidInvoices where !invoice.party.id.isEmpty {
+            add(key: SeriesHistory.customerPrefix + invoice.party.id, party: invoice.party, date: invoice.paidOn,
+                amount: invoice.amount)
         }
         return sums.keys.sorted().map { key in
             let events = sums[key]!.map { SeriesEvent(date: $0.key, amount: $0.value) }.sorted { $0.date < $1.date }

@@ -38,15 +38,7 @@ public enum DigestReport {
     /// One HTML page with inline CSS and no script.
     public static func html(_ digest: Digest) -> String {
         var html = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(HTMLReport.escape("Digest since \(digest.since)"))</title>
-        <style>\(HTMLReport.css)</style>
-        </head>
-        <body>
+        \(HTMLReport.documentStart(title: "Digest since \(digest.since)"))
         <header><h1>\(HTMLReport.escape("What changed since \(digest.since)"))</h1>
         <p class="meta">Advisor \(HTMLReport.escape(digest.advisor.rawValue)), as of \(HTMLReport.escape(DisplayFormat.instant(digest.asOf))).</p></header>
 

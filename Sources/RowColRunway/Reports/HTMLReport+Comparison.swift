@@ -9,15 +9,7 @@ extension HTMLReport {
         let snapshot = left.snapshot
         let title = "Cash runway: \(snapshot.business.name), \(left.name) vs \(right.name)"
         var html = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(title))</title>
-        <style>\(css)</style>
-        </head>
-        <body>
+        \(documentStart(title: title))
         <header>
         <h1>\(escape(snapshot.business.name))</h1>
         <p class="meta">\(escape(left.name)) compared with \(escape(right.name)), as of \(escape(DisplayFormat.instant(snapshot.asOf))). Week 1 starts \(escape(snapshot.asOfDate.description)).

@@ -5,15 +5,7 @@ extension HTMLReport {
     /// One self-contained page for an advisor's console: every business, the most at risk first.
     public static func render(_ console: AdvisorConsole) -> String {
         var html = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape("Runway console: \(console.advisor)"))</title>
-        <style>\(css)</style>
-        </head>
-        <body>
+        \(documentStart(title: "Runway console: \(console.advisor)"))
         <header>
         <h1>\(escape("Runway console: \(console.advisor)"))</h1>
         <p class="meta">\(console.rows.count) business\(console.rows.count == 1 ? "" : "es") as of \(escape(DisplayFormat.instant(console.asOf))), most at risk first.

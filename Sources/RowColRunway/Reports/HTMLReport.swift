@@ -7,11 +7,10 @@ import RowColDomain
 /// bars, a zero line); no scripts, no external assets, no web fonts. Every piece of text is
 /// escaped, so a vendor named `<script>` shows up as text.
 public enum HTMLReport {
-    /// The page for `snapshot`.
-    public static func render(_ snapshot: RunwaySnapshot) -> String {
-        let currency = snapshot.homeCurrency.rawValue
-        let title = "Cash runway: \(snapshot.business.name)"
-        var html = """
+    /// A self-contained page's opening, through `<body>`: its title and the inline style sheet
+    /// (every report is one file with no outside resource).
+    static func documentStart(title: String) -> String {
+        """
         <!DOCTYPE html>
         <html lang="en">
         <head>
@@ -21,6 +20,15 @@ public enum HTMLReport {
         <style>\(css)</style>
         </head>
         <body>
+        """
+    }
+
+    /// The page for `snapshot`.
+    public static func render(_ snapshot: RunwaySnapshot) -> String {
+        let currency = snapshot.homeCurrency.rawValue
+        let title = "Cash runway: \(snapshot.business.name)"
+        var html = """
+        \(documentStart(title: title))
         <header>
         <h1>\(escape(snapshot.business.name))</h1>
         <p class="meta">Cash runway as of \(escape(DisplayFormat.instant(snapshot.asOf))). Week 1 starts \(escape(snapshot.asOfDate.description)).

@@ -69,12 +69,16 @@ public struct AgingSummary: Hashable, Sendable, Codable {
         public var basis: ProjectionBasis?
         /// The projection week (1…13) of ``expectedOn``; `nil` when expected after week 13, excluded or unconverted.
         public var week: Int?
+        /// How many days after the due date the counterparty usually pays (or is paid): its own
+        /// median, else the business's; `nil` without enough history. The tray chases an invoice
+        /// only once it is later than this.
+        public var usualDaysLate: Int?
 
         /// One open item's figures.
         public init(
             id: EntityID, party: PartyRef, docNumber: String?, dueDate: LocalDate?, daysOverdue: Int,
             balance: Money, homeBalance: Money?, scheduled: Money?, projected: Money?, week: Int?,
-            expectedOn: LocalDate? = nil, basis: ProjectionBasis? = nil
+            expectedOn: LocalDate? = nil, basis: ProjectionBasis? = nil, usualDaysLate: Int? = nil
         ) {
             self.id = id
             self.party = party
@@ -88,10 +92,12 @@ public struct AgingSummary: Hashable, Sendable, Codable {
             self.week = week
             self.expectedOn = expectedOn
             self.basis = basis
+            self.usualDaysLate = usualDaysLate
         }
 
         enum CodingKeys: String, CodingKey {
             case id, party, balance, scheduled, projected, week, basis
+            case usualDaysLate = "usual_days_late"
             case expectedOn = "expected_on"
             case docNumber = "doc_number"
             case dueDate = "due_date"

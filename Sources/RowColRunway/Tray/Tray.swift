@@ -7,25 +7,33 @@ import RowColDomain
 /// business pages show:
 /// - **bills to pay**: open bills due within ``Rules/dueWithinDays`` of the as-of date, overdue or
 ///   undated, whose balance is not already covered by scheduled payments; overdue ones first;
-/// - **invoices to chase**: open invoices more than ``Rules/chaseAfterDaysOverdue`` days overdue,
-///   the most overdue first, each with a reminder text a person can copy;
+/// - **invoices to chase**: open invoices later than their customer usually pays (its learned
+///   ``AgingSummary/Item/usualDaysLate``, never less than ``Rules/chaseAfterDaysOverdue`` days
+///   overdue), the most overdue first, each with a reminder text a person can copy;
 /// - **flags to fix**: every hygiene flag, with the action that clears it;
 /// - **payments in flight**: payments waiting in the outbox, and payments QBO rejected.
 ///
-/// The chase rule is plain lateness today; when the runway learns each customer's usual lateness,
-/// ``Rules`` is where the per-customer threshold goes.
+/// A customer who always pays three weeks late is not chased on day one: that is its habit, and
+/// the projection already expects it then. It is chased once it is later than that.
 public struct Tray: Hashable, Sendable, Codable {
     /// What makes an item tray-worthy.
     public struct Rules: Hashable, Sendable, Codable {
         /// Bills due on or before the as-of date plus this many days are listed (overdue ones always).
         public var dueWithinDays: Int
-        /// Invoices more than this many days overdue are listed to chase.
+        /// Invoices more than this many days overdue are listed to chase — or more than their
+        /// customer's usual lateness, when that is later (``chaseThreshold(usualDaysLate:)``).
         public var chaseAfterDaysOverdue: Int
 
         /// The default horizon is a week: what an advisor decides in a weekly review.
         public init(dueWithinDays: Int = 7, chaseAfterDaysOverdue: Int = 0) {
             self.dueWithinDays = dueWithinDays
             self.chaseAfterDaysOverdue = chaseAfterDaysOverdue
+        }
+
+        /// The days overdue past which an invoice is chased: its customer's usual lateness (when
+        /// known and later), else ``chaseAfterDaysOverdue``.
+        public func chaseThreshold(usualDaysLate: Int?) -> Int {
+            max(chaseAfterDaysOverdue, usualDaysLate ?? 0)
         }
 
         enum CodingKeys: String, CodingKey {
@@ -80,9 +88,12 @@ public struct Tray: Hashable, Sendable, Codable {
         public var balance: Money
         /// A polite reminder, ready to paste into a mail.
         public var reminder: String
+        /// How late the customer usually pays, when the history says (the invoice is later than that).
+        public var usualDaysLate: Int?
 
         enum CodingKeys: String, CodingKey {
             case business, customer, balance, reminder
+            case usualDaysLate = "usual_days_late"
             case invoiceID = "invoice_id"
             case docNumber = "doc_number"
             case dueDate = "due_date"
@@ -162,11 +173,11 @@ public struct Tray: Hashable, Sendable, Codable {
                     scheduled: item.scheduled, remaining: remaining))
             }
             for item in snapshot.receivables.items
-            where item.balance.isPositive && item.daysOverdue > rules.chaseAfterDaysOverdue {
+            where item.balance.isPositive && item.daysOverdue > rules.chaseThreshold(usualDaysLate: item.usualDaysLate) {
                 invoices.append(InvoiceToChase(
                     business: snapshot.business, invoiceID: item.id, customer: item.party, docNumber: item.docNumber,
                     dueDate: item.dueDate, daysOverdue: item.daysOverdue, balance: item.balance,
-                    reminder: Self.reminder(item, from: snapshot.business.name)))
+                    reminder: Self.reminder(item, from: snapshot.business.name), usualDaysLate: item.usualDaysLate))
             }
             for flag in snapshot.flags {
                 let (action, hint) = Self.actions[flag.code] ?? (.none, flag.message)

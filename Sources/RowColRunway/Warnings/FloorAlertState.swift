@@ -73,3 +73,19 @@ public enum FloorAlerts {
         }
     }
 }
+
+extension FloorAlerts {
+    /// The state a business's flags remember: a `runway.below_floor` flag in force is a breach
+    /// already notified (disarmed, since the flag's `since`); none is armed.
+    public static func state(remembered flags: [HygieneFlag]) -> FloorAlertState {
+        guard let flag = flags.first(where: { $0.code == .runwayBelowFloor }) else { return .initial }
+        return FloorAlertState(armed: false, breachSince: flag.since)
+    }
+
+    /// The line the `runway.below_floor` flag carries for `breach`.
+    public static func message(_ breach: FloorAlert.Breach, floor: Money) -> String {
+        "projected cash goes below the floor of \(DisplayFormat.money(floor)) in week \(breach.week) "
+            + "(from \(breach.start)): \(DisplayFormat.money(breach.closing)), "
+            + "\(DisplayFormat.money(breach.shortfall)) short"
+    }
+}

@@ -55,7 +55,7 @@ enum OpenAPIDocument {
         "AgingItem": object(
             ["id": string, "party": ref("Party"), "days_overdue": integer, "balance": ref("Money")],
             optional: ["doc_number": string, "due_date": date, "home_balance": ref("Money"), "scheduled": ref("Money"),
-                       "projected": ref("Money"), "week": integer, "expected_on": date,
+                       "projected": ref("Money"), "week": integer, "expected_on": date, "usual_days_late": integer,
                        "basis": object(["code": enumeration(["due_date", "party_history", "business_history", "plan",
                                                               "scenario", "haircut"]), "text": string])]),
         "Aging": object([
@@ -155,7 +155,7 @@ enum OpenAPIDocument {
             "invoices": array(object(
                 ["business": ref("Business"), "invoice_id": string, "customer": ref("Party"), "days_overdue": integer,
                  "balance": ref("Money"), "reminder": string],
-                optional: ["doc_number": string, "due_date": date])),
+                optional: ["doc_number": string, "due_date": date, "usual_days_late": integer])),
             "flags": array(object(["business": ref("Business"), "flag": ref("Flag"),
                                    "action": enumeration(["sync", "reconnect", "review_payment", "check_workspace", "none"]),
                                    "hint": string])),

@@ -158,7 +158,7 @@ enum BusinessPage {
         for (kind, list) in [(PlanItemRef.Kind.bill, bills), (.invoice, invoices)] {
             for item in list {
                 var row = [kind == .bill ? "Bill" : "Invoice", Page.esc(item.id.rawValue), Page.esc(item.party.displayName),
-                           Page.esc(item.docNumber ?? ""), Page.esc(basis(item, asOf: snapshot.asOfDate)), item.projected.map(Page.amount) ?? ""]
+                           Page.esc(item.docNumber ?? ""), Page.esc(basis(item)), item.projected.map(Page.amount) ?? ""]
                 if editable {
                     row.append(planForms(business: business, kind: kind, id: item.id, date: item.dueDate ?? snapshot.asOfDate,
                                          frame: frame, back: back))
@@ -169,6 +169,23 @@ enum BusinessPage {
         for payment in payments {
             var row = ["Payment", Page.esc(payment.billID.rawValue), Page.esc(payment.vendor?.displayName ?? ""), "",
                        Page.esc("scheduled payment on \(payment.payOn) (\(payment.state.rawValue))"), payment.homeAmount.map(Page.amount) ?? ""]
+            if editable { row.append("") }
+            rows.append(row)
+        }
+        // Recurring flows and one-offs move the week too: every amount the week counts is listed.
+        for flow in snapshot.recurring {
+            for occurrence in flow.occurrences where occurrence.week == number {
+                let counted = occurrence.coveredBy == nil ? Page.amount(occurrence.amount) : ""
+                let why = occurrence.coveredBy.map { "\(flow.cadence.rawValue) on \(occurrence.on), covered by open bill \($0)" }
+                    ?? "\(flow.cadence.rawValue) on \(occurrence.on): \(flow.basis.text)"
+                var row = ["Recurring", Page.esc(flow.key), Page.esc(flow.party.displayName), "", Page.esc(why), counted]
+                if editable { row.append("") }
+                rows.append(row)
+            }
+        }
+        for flow in snapshot.oneOffs where flow.week == number {
+            var row = ["One-off", Page.esc(flow.id), Page.esc(flow.name), "", Page.esc("on \(flow.on): \(flow.basis.text)"),
+                       Page.amount(flow.amount)]
             if editable { row.append("") }
             rows.append(row)
         }
@@ -259,12 +276,13 @@ enum BusinessPage {
         return html + "</section>\n"
     }
 
-    /// Why an item lands where it does: today the due date (overdue ones in week 1). The runway's
-    /// per-item basis, when it has one, belongs here.
-    static func basis(_ item: AgingSummary.Item, asOf: LocalDate) -> String {
-        guard let due = item.dueDate else { return "no date: counted in week 1" }
-        if item.daysOverdue > 0 { return "overdue since \(due) (\(item.daysOverdue) days): counted in week 1" }
-        return "due \(due)"
+    /// Why an item lands where it does: the runway's basis (learned habit, plan, scenario, haircut,
+    /// due date), with the expected date.
+    static func basis(_ item: AgingSummary.Item) -> String {
+        let due = item.dueDate.map { "due \($0)" } ?? "no date"
+        guard let basis = item.basis else { return due }
+        let expected = item.expectedOn.map { ", expected \($0)" } ?? ""
+        return "\(due)\(expected) — \(basis.text)"
     }
 
     static func items(_ all: [AgingSummary.Item], kind: String, title: String, party: String, view: View, business: String,
