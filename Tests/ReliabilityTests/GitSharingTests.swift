@@ -16,14 +16,17 @@ struct GitDaemon {
         // The daemon itself, not the `git` wrapper: a SIGTERM to the wrapper leaves its child running.
         let git = try Git.locate()
         let execPath = try await ChildProcess.run(git.executable, ["--exec-path"], environment: environment)
-        let program = URL(fileURLWithPath: execPath.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "/git-daemon")
+        let folder = execPath.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let program = URL(fileURLWithPath: folder + "/git-daemon")
         for _ in 0..<5 {
             let port = try freeLoopbackPort()
             let daemon = try ChildProcess(program, [
                 "--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--base-path=\(root.path)",
                 "--export-all", "--enable=receive-pack", "--informative-errors", "--verbose", root.path,
             ], environment: environment)
-            let ready = await daemon.waitFor(.stderr) { $0.contains("Ready to rumble") || $0.contains("unable to allocate") }
+            let ready = await daemon.waitFor(.stderr) {
+                $0.contains("Ready to rumble") || $0.contains("unable to allocate")
+            }
             if ready, daemon.printed(.stderr).contains("Ready to rumble") {
                 return GitDaemon(process: daemon, url: "git://127.0.0.1:\(port)/\(repository)")
             }
@@ -65,7 +68,7 @@ struct GitDaemon {
 struct GitSharingTests {
     typealias T = GitWorkspaceTests
 
-    @Test("two workspaces push to one remote; a clone elsewhere is read-only until take-over; a rejected push loses nothing")
+    @Test("two workspaces push to one remote; a clone is read-only until take-over; a rejected push loses nothing")
     func sharing() async throws {
         let temp = try TempFolder("git-share")
         defer { temp.remove() }
@@ -80,18 +83,22 @@ struct GitSharingTests {
         do {
             let control = Control(baseURL: sandbox.baseURL)
             let ada = try await ConnectedWorkspace.make(
-                in: temp.url.appendingPathComponent("a"), control: control, advisor: "ada", businesses: [("acme", "9840001")])
+                in: temp.url.appendingPathComponent("a"), control: control, advisor: "ada", businesses: [("acme",
+                    "9840001")])
             let bob = try await ConnectedWorkspace.make(
-                in: temp.url.appendingPathComponent("b"), control: control, advisor: "bob", businesses: [("bobco", "9840002")])
+                in: temp.url.appendingPathComponent("b"), control: control, advisor: "bob", businesses: [("bobco",
+                    "9840002")])
             for (ws, env, branch) in [(ada, envA, "ada"), (bob, envB, "bob")] {
                 let enabled = try await rowcol(
-                    ws.folder, ["git", "enable", "--remote", daemon.url, "--push", "auto", "--branch", branch], environment: env)
+                    ws.folder, ["git", "enable", "--remote", daemon.url, "--push", "auto", "--branch",
+                        branch], environment: env)
                 #expect(enabled.status == 0, "\(enabled.output)")
                 let synced = try await rowcol(ws.folder, ["sync", "--strict"], environment: env)
                 #expect(synced.status == 0, "\(synced.output)")
                 let head = try await T.git(ws.folder, ["rev-parse", "HEAD"], env).stdout
                 let remote = try await T.git(ws.folder, ["ls-remote", daemon.url, "refs/heads/\(branch)"], env).stdout
-                #expect(remote.hasPrefix(head.trimmingCharacters(in: .whitespacesAndNewlines)), "pushed after the commit: \(remote)")
+                #expect(remote.hasPrefix(head.trimmingCharacters(in: .whitespacesAndNewlines)),
+                    "pushed after the commit: \(remote)")
             }
             #expect(try await !T.flags(ada.folder, envA).contains("git.push_rejected"))
 
@@ -100,12 +107,14 @@ struct GitSharingTests {
             let cloned = try await T.git(temp.url, ["clone", "-q", "-b", "ada", daemon.url, clone.path], envC)
             #expect(cloned.status == 0, "\(cloned.output)")
             let bobClone = temp.url.appendingPathComponent("clone-of-bob")
-            #expect(try await T.git(temp.url, ["clone", "-q", "-b", "bob", daemon.url, bobClone.path], envC).status == 0)
+            #expect(try await T.git(temp.url, ["clone", "-q", "-b", "bob", daemon.url, bobClone.path],
+                envC).status == 0)
             let refused = try await rowcol(clone, ["plan", "floor", "--business", "acme", "100"], environment: envC)
             #expect(refused.status != 0)
             #expect(refused.stderr.contains("read-only") && refused.stderr.contains("machine-a")
                     && refused.stderr.contains("rowcol git take-over"), "\(refused.stderr)")
-            let firm = try await run(rowcolBinary(), ["console", "--firm", clone.path, bobClone.path, "--json"], environment: envC)
+            let firm = try await run(rowcolBinary(), ["console", "--firm", clone.path, bobClone.path, "--json"],
+                environment: envC)
             #expect(firm.status == 0, "\(firm.output)")
             let rows = (try json(firm.stdout) as? [String: Any])?["rows"] as? [[String: Any]] ?? []
             #expect(Set(rows.compactMap { $0["advisor_id"] as? String }) == ["ada", "bob"], "\(firm.stdout)")
@@ -126,7 +135,8 @@ struct GitSharingTests {
             #expect(try await T.commits(ada.folder, envA).count == before + 1, "nothing is lost locally")
             #expect(try await T.flags(ada.folder, envA).contains("git.push_rejected"))
             let remoteHead = try await T.git(ada.folder, ["ls-remote", daemon.url, "refs/heads/ada"], envA).stdout
-            let cloneHead = try await T.git(clone, ["rev-parse", "HEAD"], envC).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let cloneHead = try await T.git(clone, ["rev-parse", "HEAD"],
+                envC).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(remoteHead.hasPrefix(cloneHead), "the remote keeps what the new writer pushed")
             // Two workspaces pushing to one branch: the second is refused the same way.
             let onto = try await rowcol(bob.folder, ["git", "enable", "--branch", "ada"], environment: envB)
@@ -152,16 +162,19 @@ struct GitSharingTests {
         let sandbox = try await QBOSandboxServer.start(options)
         do {
             let control = Control(baseURL: sandbox.baseURL)
-            let ws = try await ConnectedWorkspace.make(in: temp.url, control: control, businesses: [("big", "9850001")], bills: 10_000)
+            let ws = try await ConnectedWorkspace.make(in: temp.url, control: control, businesses: [("big",
+                "9850001")], bills: 10_000)
             let folder = ws.folder
             #expect(try await rowcol(folder, ["sync", "--strict"], environment: env).status == 0)
             let enabled = try await rowcol(folder, ["git", "enable"], environment: env)
             #expect(enabled.status == 0, "\(enabled.output)")
-            let documents = try await T.git(folder, ["ls-files", "--", "advisors/ada/businesses/big/mirror"], env).stdout
+            let documents = try await T.git(folder, ["ls-files", "--", "advisors/ada/businesses/big/mirror"],
+                env).stdout
                 .split(separator: "\n").count
             #expect(documents >= 10_000, "\(documents) documents committed")
             let bills = try await control.query("9850001", "Bill").prefix(3).compactMap { $0["Id"] as? String }
-            for bill in bills { try await control.call("PATCH", "/__sandbox/realms/9850001/bill/\(bill)", ["Balance": 2]) }
+            for bill in bills { try await control.call("PATCH", "/__sandbox/realms/9850001/bill/\(bill)",
+                ["Balance": 2]) }
             let recon = try await rowcol(folder, ["recon"], environment: env)
             #expect(recon.status == 0, "\(recon.output)")
             let files = try await T.git(folder, ["show", "--name-only", "--format=", "HEAD"], env).stdout

@@ -47,7 +47,8 @@ struct GitWorkspaceTests {
         let sandbox = try await QBOSandboxServer.start()
         do {
             let control = Control(baseURL: sandbox.baseURL)
-            let ws = try await ConnectedWorkspace.make(in: temp.url, control: control, businesses: [("acme", "9810001")])
+            let ws = try await ConnectedWorkspace.make(in: temp.url, control: control, businesses: [("acme",
+                "9810001")])
             let folder = ws.folder
             let enabled = try await rowcol(folder, ["git", "enable"], environment: env)
             #expect(enabled.status == 0, "\(enabled.output)")
@@ -66,7 +67,8 @@ struct GitWorkspaceTests {
             #expect(message.contains("bill.new") && message.contains("runway "), "\(message)")
             #expect(message.contains("RowCol-Advisor: ada\nRowCol-Log-Seq: 1.."), "\(message)")
             let files = try await Self.git(folder, ["show", "--name-only", "--format=", "HEAD"], env).stdout
-            #expect(files.contains("mirror/bills/") && !files.contains("index/") && !files.contains("secrets/"), "\(files)")
+            #expect(files.contains("mirror/bills/") && !files.contains("index/") && !files.contains("secrets/"),
+                "\(files)")
 
             let again = try await rowcol(folder, ["sync", "--strict"], environment: env)
             #expect(again.status == 0, "\(again.output)")
@@ -83,7 +85,8 @@ struct GitWorkspaceTests {
             #expect(reconMessage.hasPrefix("recon: acme 1 bill."), "\(reconMessage)")
             #expect(reconMessage.contains("(id \(bill))") || reconMessage.contains("bill \(bill) "), "\(reconMessage)")
 
-            let history = try await rowcol(folder, ["history", "--business", "acme", "--bill", bill, "--json"], environment: env)
+            let history = try await rowcol(folder, ["history", "--business", "acme", "--bill", bill, "--json"],
+                environment: env)
             #expect(history.status == 0, "\(history.output)")
             let revisions = try json(history.stdout) as? [[String: Any]] ?? []
             #expect(revisions.map { $0["status"] as? String } == ["new", "changed"], "\(history.stdout)")
@@ -105,7 +108,8 @@ struct GitWorkspaceTests {
             #expect(planMessage.hasPrefix("plan: acme plan edited"), "\(planMessage)")
             #expect(planMessage.contains("plan: cash floor none → 5,000.00"), "\(planMessage)")
             #expect(try await Self.git(folder, ["status", "--porcelain", "--", "advisors/ada/businesses"], env).stdout
-                .split(separator: "\n").allSatisfy { $0.hasSuffix("state.json") }, "only sync state may wait for a commit")
+                .split(separator: "\n").allSatisfy { $0.hasSuffix("state.json") },
+                "only sync state may wait for a commit")
         } catch {
             try? await sandbox.stop()
             throw error
@@ -121,7 +125,8 @@ struct GitWorkspaceTests {
         let sandbox = try await QBOSandboxServer.start()
         do {
             let control = Control(baseURL: sandbox.baseURL)
-            let ws = try await ConnectedWorkspace.make(in: temp.url, control: control, businesses: [("acme", "9820001")])
+            let ws = try await ConnectedWorkspace.make(in: temp.url, control: control, businesses: [("acme",
+                "9820001")])
             let folder = ws.folder
             #expect(try await rowcol(folder, ["git", "enable"], environment: env).status == 0)
             var killed = env
@@ -141,7 +146,8 @@ struct GitWorkspaceTests {
             #expect(message.contains("bill.new"), "\(message)")
             #expect(message.contains("RowCol-Log-Seq: 1.."), "\(message)")
             let author = try await Self.git(folder, ["log", "-1", "--format=%an <%ae>"], env).stdout
-            #expect(author.hasPrefix("RowCol (ada) <rowcol@"), "RowCol names itself when git has no identity: \(author)")
+            #expect(author.hasPrefix("RowCol (ada) <rowcol@"),
+                "RowCol names itself when git has no identity: \(author)")
             _ = try await rowcol(folder, ["sync"], environment: env)
             #expect(try await Self.commits(folder, env).count == 2, "…once")
             #expect(try await rowcol(folder, ["verify"], environment: env).status == 0)
@@ -160,7 +166,8 @@ struct GitWorkspaceTests {
         let sandbox = try await QBOSandboxServer.start()
         do {
             let control = Control(baseURL: sandbox.baseURL)
-            let ws = try await ConnectedWorkspace.make(in: temp.url, control: control, businesses: [("acme", "9830001")])
+            let ws = try await ConnectedWorkspace.make(in: temp.url, control: control, businesses: [("acme",
+                "9830001")])
             let folder = ws.folder
             #expect(try await rowcol(folder, ["git", "enable"], environment: env).status == 0)
             var noGit = env

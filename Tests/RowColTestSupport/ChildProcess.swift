@@ -73,13 +73,15 @@ public final class ChildProcess: Sendable {
     /// Waits for the child to end and both streams to close, and collects its output.
     public func wait() async -> ProcessResult {
         let result = await child.wait()
-        return ProcessResult(status: result.status, killed: result.killed, stdout: result.stdoutText, stderr: result.stderrText)
+        return ProcessResult(status: result.status, killed: result.killed, stdout: result.stdoutText,
+            stderr: result.stderrText)
     }
 
     /// Runs `executable` to its end.
     public static func run(
         _ executable: URL, _ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil
     ) async throws -> ProcessResult {
-        await (try ChildProcess(executable, arguments, environment: environment, currentDirectory: currentDirectory)).wait()
+        await (try ChildProcess(executable, arguments, environment: environment,
+            currentDirectory: currentDirectory)).wait()
     }
 }

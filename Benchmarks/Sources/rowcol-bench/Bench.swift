@@ -4,7 +4,7 @@ enum Bench {
     static func main(_ arguments: [String]) async throws {
         if arguments.contains("--help") || arguments.contains("-h") {
             print("""
-                usage: rowcol-bench [--runs N] [--cases 1,2,3,4,5,6,7,8,9] [--record] [--folder DIR]
+                usage: rowcol-bench [--runs N] [--cases 1,2,3,4,5,6,7,8,9,10] [--record] [--folder DIR]
                   --runs    measurements per case (default 5; median and min–max are reported)
                   --cases   which cases to run (default all)
                   --record  append the table and the machine to Benchmarks/RESULTS.md
@@ -13,7 +13,7 @@ enum Bench {
             return
         }
         let runs = Int(option("--runs") ?? "5") ?? 5
-        let cases = Set((option("--cases") ?? "1,2,3,4,5,6,7,8,9").split(separator: ",").compactMap { Int($0) })
+        let cases = Set((option("--cases") ?? "1,2,3,4,5,6,7,8,9,10").split(separator: ",").compactMap { Int($0) })
         let packageFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let folder = URL(fileURLWithPath: option("--folder") ?? packageFolder.appendingPathComponent(".bench-data").path)
@@ -43,6 +43,7 @@ enum Bench {
         if cases.contains(9) {
             for row in try await WorkbenchCase(folder: folder, runs: runs, executable: resolvedExecutable).run() { add(row) }
         }
+        if cases.contains(10) { for row in try await GitCase(folder: folder, runs: runs).run() { add(row) } }
 
         let result = table(rows)
         print("")

@@ -35,7 +35,8 @@ struct ChangeSet: Sendable {
 
     /// The businesses touched, sorted.
     var businesses: [BusinessRef] {
-        Array(Set(changes.map(\.ref)).union(plans.keys)).sorted { ($0.advisor, $0.business) < ($1.advisor, $1.business) }
+        Array(Set(changes.map(\.ref)).union(plans.keys)).sorted { ($0.advisor, $0.business) < ($1.advisor,
+            $1.business) }
     }
 
     /// One business's part, ready to print.
@@ -74,12 +75,14 @@ struct ChangeSet: Sendable {
             let planBefore = plan?.before.flatMap { try? RunwayPlanFile.decode($0, file: "plan.json") }
             let planAfter = plan?.after.flatMap { try? RunwayPlanFile.decode($0, file: "plan.json") }
             let (before, after) = try runway(
-                workspace: workspace, ref: ref, name: name, changes: mine, planChange: plan.map { _ in (planBefore, planAfter) },
+                workspace: workspace, ref: ref, name: name, changes: mine, planChange: plan.map { _ in (planBefore,
+                    planAfter) },
                 now: now)
             let start = transitions.map(\.at).min() ?? now
             let digest = Digest(
                 advisor: ref.advisor, since: Timestamp(start).description, sinceInstant: start, asOf: now,
-                sections: [Digest.SectionInput(business: after.business, transitions: transitions, now: after, then: before)],
+                sections: [Digest.SectionInput(business: after.business, transitions: transitions, now: after,
+                    then: before)],
                 lineLimit: lineLimit)
             return Section(
                 ref: ref, name: name, digest: digest.businesses[0], runwayBefore: before, runwayAfter: after,
@@ -107,7 +110,9 @@ struct ChangeSet: Sendable {
         if let planChange { before.plan = planChange.before ?? .empty }
         // Net per document: the first `before` and the last `after` of the span.
         var first: [String: DocumentChange] = [:]
-        for change in changes where first["\(change.kind)/\(change.id)"] == nil { first["\(change.kind)/\(change.id)"] = change }
+        for change in changes where first["\(change.kind)/\(change.id)"] == nil {
+            first["\(change.kind)/\(change.id)"] = change
+        }
         for change in first.values {
             let id = change.id
             switch change.kind {
@@ -116,7 +121,9 @@ struct ChangeSet: Sendable {
                 if let bill = try? change.before?.decode(Bill.self), bill.isOpen { before.bills.append(bill) }
             case .invoice:
                 before.invoices.removeAll { $0.id == id }
-                if let invoice = try? change.before?.decode(Invoice.self), invoice.isOpen { before.invoices.append(invoice) }
+                if let invoice = try? change.before?.decode(Invoice.self), invoice.isOpen {
+                    before.invoices.append(invoice)
+                }
             case .balance:
                 before.balances.removeAll { $0.id == id }
                 if let account = try? change.before?.decode(AccountBalance.self) { before.balances.append(account) }

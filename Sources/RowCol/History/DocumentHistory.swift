@@ -87,12 +87,14 @@ public struct WorkspaceHistory: Sendable {
             guard let invoice = try? data.decode(Invoice.self) else { return nil }
             return [
                 "status": invoice.isOpen ? "open" : "paid", "balance": DisplayFormat.money(invoice.balance),
-                "amount": DisplayFormat.money(invoice.total), "due date": invoice.effectiveDueDate?.description ?? "none",
+                "amount": DisplayFormat.money(invoice.total),
+                "due date": invoice.effectiveDueDate?.description ?? "none",
                 "customer": invoice.customer.displayName, "number": invoice.docNumber ?? "none",
             ]
         case .balance:
             guard let account = try? data.decode(AccountBalance.self) else { return nil }
-            return ["balance": DisplayFormat.money(account.currentBalance), "name": account.name, "active": "\(account.active)"]
+            return ["balance": DisplayFormat.money(account.currentBalance), "name": account.name,
+                "active": "\(account.active)"]
         default:
             return nil
         }
@@ -106,7 +108,8 @@ public struct WorkspaceHistory: Sendable {
         let verified = try await git.run(["rev-parse", "--verify", "-q", reference + "^{commit}"], in: workspace.root,
                                          allowedStatuses: [0, 1])
         guard verified.status == 0 else {
-            throw GitError(code: .commandFailed, message: "git does not know \"\(reference)\" in \(workspace.root.path): "
+            throw GitError(code: .commandFailed,
+                message: "git does not know \"\(reference)\" in \(workspace.root.path): "
                 + "give a commit, a tag or a branch (`git log --oneline` lists the commits)")
         }
         let from = verified.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -123,7 +126,8 @@ public struct WorkspaceHistory: Sendable {
             let parts = file.split(separator: "/").map(String.init)
             // advisors/<a>/businesses/<b>/mirror/<kind folder>/<id>.json, or …/<b>/plan.json
             guard parts.count >= 5, parts[0] == "advisors", parts[2] == "businesses",
-                  let advisor = AdvisorID(rawValue: parts[1]), let business = BusinessID(rawValue: parts[3]) else { continue }
+                  let advisor = AdvisorID(rawValue: parts[1]), let business = BusinessID(rawValue: parts[3])
+            else { continue }
             let ref = BusinessRef(advisor: advisor, business: business)
             guard (try? workspace.business(ref)) != nil else { continue }
             if parts.count == 5, parts[4] == "plan.json" {
@@ -189,7 +193,8 @@ public struct WorkspaceDiff: Sendable, Encodable {
             Business(
                 advisor: section.ref.advisor, business: section.ref.business, name: section.name,
                 counts: section.digest.counts, lines: section.digest.lines, omitted: section.digest.omitted,
-                runwayBefore: Digest.RunwaySummary(section.runwayBefore), runwayAfter: Digest.RunwaySummary(section.runwayAfter),
+                runwayBefore: Digest.RunwaySummary(section.runwayBefore),
+                runwayAfter: Digest.RunwaySummary(section.runwayAfter),
                 others: section.others, planEdits: section.planEdits)
         }
     }

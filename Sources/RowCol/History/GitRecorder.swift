@@ -4,6 +4,17 @@ import RowColJSON
 import RowColStore
 import RowColSync
 
+/// A commit a session made (``AdvisorSession/lastCommit``).
+public struct RecordedCommit: Sendable, Hashable {
+    public var commit: String
+    public var subject: String
+    /// The advisor's log lines it holds.
+    public var logSeqs: ClosedRange<LogSeq>?
+    /// From the end of the operation to the commit in place (reading the new log lines, the
+    /// message, staging, committing; a push is not counted).
+    public var duration: Duration
+}
+
 /// Records every change that lands in an advisor's part of a git-shared workspace (one with a
 /// `writer.json`, made by `rowcol git enable`) as a commit a person can read.
 ///
@@ -29,6 +40,8 @@ actor GitRecorder {
     private var repository: WorkspaceRepository?
     private var settings = WorkspaceRepository.Settings()
     private var lastRecorded: LogSeq?
+    /// The last commit this session made.
+    private(set) var lastCommit: RecordedCommit?
 
     init(workspace: Workspace, advisor: AdvisorID, environment: [String: String]) {
         self.workspace = workspace
@@ -51,6 +64,7 @@ actor GitRecorder {
     ///   - checkPlans: also compare every `plan.json` with the last commit (plans are not logged).
     func record(_ operation: String, session: AdvisorSession, checkPlans: Bool) async {
         guard isShared else { return }
+        let started = ContinuousClock.now
         let durable = await session.store.lastSeq()
         if !checkPlans, let lastRecorded, lastRecorded >= durable { return }
         do {
@@ -96,15 +110,22 @@ actor GitRecorder {
                         seq: entry.seq.rawValue, at: entry.at))
                 }
             }
-            let sections = try changes.sections(workspace: workspace, now: session.now(), lineLimit: CommitMessage.lineLimit)
+            let sections = try changes.sections(workspace: workspace, now: session.now(),
+                lineLimit: CommitMessage.lineLimit)
             let seqs = entries.isEmpty ? nil : entries[0].seq...entries[entries.count - 1].seq
             let message = CommitMessage.render(operation: operation, advisor: advisor, sections: sections, seqs: seqs)
             // Cleared before staging, so the state.json committed does not carry a flag this commit ends.
             try await clear(.gitCommitFailed, session: session, businesses: businesses)
             try await repository.stage(try workspace.gitFiles(of: advisor, touchedBy: entries))
-            _ = try await repository.commitStaged(message: message, identity: repository.identity(settings, for: advisor.rawValue))
+            let commit = try await repository.commitStaged(
+                message: message, identity: repository.identity(settings, for: advisor.rawValue))
             lastRecorded = entries.last?.seq ?? since
             try? await repository.collectGarbageIfDue()
+            if let commit {
+                lastCommit = RecordedCommit(
+                    commit: commit, subject: String(message.prefix { $0 != "\n" }), logSeqs: seqs,
+                    duration: ContinuousClock.now - started)
+            }
             if settings.push == .auto, settings.remote != nil {
                 await push(session: session)
             }
@@ -134,8 +155,8 @@ actor GitRecorder {
                 for ref in businesses {
                     try? await session.orchestrator.raise(
                         .gitPushRejected, business: ref.business, entity: nil,
-                        message: error.message + " (fetch and look at the remote; `rowcol git take-over` makes this machine "
-                            + "the writer)")
+                        message: error.message + " (fetch and look at the remote; "
+                            + "`rowcol git take-over` makes this machine the writer)")
                 }
             }
             return error

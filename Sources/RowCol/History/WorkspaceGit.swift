@@ -28,7 +28,8 @@ public enum WorkspaceGit {
     ///   advisor is being written, `.readOnly` in a clone another machine writes).
     @discardableResult
     public static func enable(
-        _ workspace: Workspace, remote: String? = nil, push: WorkspaceRepository.PushMode = .manual, branch: String? = nil,
+        _ workspace: Workspace, remote: String? = nil, push: WorkspaceRepository.PushMode = .manual,
+        branch: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> Enabled {
         try workspace.requireWriter(environment: environment)
@@ -63,7 +64,8 @@ public enum WorkspaceGit {
                 if seq > .zero { message += "\(CommitTrailers.logSeq): 1..\(seq)\n" }
             }
             let settings = try await repository.settings()
-            let commit = try await repository.commitStaged(message: message, identity: repository.identity(settings, for: "git enable"))
+            let commit = try await repository.commitStaged(message: message, identity: repository.identity(settings,
+                for: "git enable"))
             for store in stores { await store.close() }
             stores = []
             var problem: String?
@@ -85,12 +87,14 @@ public enum WorkspaceGit {
     /// - Throws: ``GitError`` `.notEnabled` when the workspace is not shared through git,
     ///   `.pushRejected` when the remote moved meanwhile (nothing is lost: run it again).
     @discardableResult
-    public static func takeOver(_ workspace: Workspace, environment: [String: String] = ProcessInfo.processInfo.environment)
+    public static func takeOver(_ workspace: Workspace,
+        environment: [String: String] = ProcessInfo.processInfo.environment)
         async throws -> WriterMachine
     {
         let repository = WorkspaceRepository(workspace: workspace, git: try Git.locate(environment: environment))
         var settings = try await repository.settings()
-        if settings.remote == nil, try await repository.git.run(["remote"], in: workspace.root).stdoutText.contains("origin") {
+        if settings.remote == nil, try await repository.git.run(["remote"],
+            in: workspace.root).stdoutText.contains("origin") {
             // A fresh clone: its origin is the remote the workspace is shared through.
             try await repository.git.run(["config", "rowcol.remote", "origin"], in: workspace.root)
             settings = try await repository.settings()
@@ -109,19 +113,26 @@ public enum WorkspaceGit {
         let message = "rowcol git take-over: \(here.host) writes this workspace from now on\n\n"
             + "The writer was \(previous.host) (machine \(previous.machineID)) since \(Timestamp(previous.since)); "
             + "it is now \(here.host) (machine \(here.machineID)).\n"
-        _ = try await repository.commitStaged(message: message, identity: repository.identity(settings, for: "take-over"))
+        _ = try await repository.commitStaged(message: message, identity: repository.identity(settings,
+            for: "take-over"))
         if settings.remote != nil { try await repository.push(settings) }
         return previous
     }
 }
 
 extension AdvisorSession {
+    /// The last commit this session made to the workspace's git history, if any.
+    public var lastCommit: RecordedCommit? {
+        get async { await recorder.lastCommit }
+    }
+
     /// Pushes the workspace's history to its remote (`rowcol git push`): a rejection raises
     /// `git.push_rejected` on the advisor's businesses, a success clears it.
     /// - Returns: why the push did not go through, or nil.
     public func pushHistory() async -> GitError? {
         guard recorder.isShared else {
-            return GitError(code: .notEnabled, message: "the workspace is not shared through git: run `rowcol git enable`")
+            return GitError(code: .notEnabled,
+                message: "the workspace is not shared through git: run `rowcol git enable`")
         }
         return await recorder.push(session: self)
     }

@@ -124,7 +124,8 @@ struct DemoCommand: AsyncParsableCommand {
                Every exchange logged:  swift run rowcol log --workspace \(ws) --advisor \(Self.advisorName)
                Its history, in git:    git -C \(ws) log --stat -3
                                        a commit per sync, recon, payment and plan edit, saying what changed
-               One bill's history:     swift run rowcol history --workspace \(ws) --business bluebird --bill \(paidBill ?? "ID")
+               One bill's history:     swift run rowcol history --workspace \(ws) --business bluebird \\
+                                         --bill \(paidBill ?? "ID")
                What changed:           swift run rowcol diff --workspace \(ws) --since HEAD~2
                A sandbox of your own:  swift run rowcol sandbox serve --port 4010
             """)

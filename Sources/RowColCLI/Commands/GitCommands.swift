@@ -24,14 +24,16 @@ struct GitEnableCommand: AsyncParsableCommand {
 
     @OptionGroup var workspace: WorkspaceOptions
     @Option(help: ArgumentHelp("A remote to push to (becomes `origin`).", valueName: "url")) var remote: String?
-    @Option(help: "auto: push after every commit; manual: only on `rowcol git push`.") var push: WorkspaceRepository.PushMode = .manual
+    @Option(help: "auto: push after every commit; manual: only on `rowcol git push`.")
+    var push: WorkspaceRepository.PushMode = .manual
     @Option(help: ArgumentHelp("The remote branch to push to (default: the local branch).", valueName: "name"))
     var branch: String?
 
     func run() async throws {
         let workspace = try self.workspace.open()
         let enabled = try await WorkspaceGit.enable(workspace, remote: remote, push: push, branch: branch)
-        print("git history enabled in \(workspace.root.path); writer: \(enabled.writer.host) (machine \(enabled.writer.machineID))")
+        print("git history enabled in \(workspace.root.path); "
+            + "writer: \(enabled.writer.host) (machine \(enabled.writer.machineID))")
         print(enabled.commit.map { "first commit \($0.prefix(12))" } ?? "nothing new to commit")
         if let problem = enabled.pushProblem { printError("push: \(problem)") }
     }
@@ -107,7 +109,8 @@ struct HistoryCommand: AsyncParsableCommand {
             return
         }
         for revision in revisions {
-            print("\(revision.commit.prefix(12))  \(DisplayFormat.instant(revision.at))  \(revision.status)  \(revision.subject)")
+            let when = DisplayFormat.instant(revision.at)
+            print("\(revision.commit.prefix(12))  \(when)  \(revision.status)  \(revision.subject)")
             for field in revision.fields {
                 print("    \(field.name): \(field.before ?? "—") → \(field.after ?? "—")")
             }

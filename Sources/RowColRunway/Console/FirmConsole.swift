@@ -35,7 +35,8 @@ public struct FirmConsole: Hashable, Sendable, Codable {
             return (lhs.0, lhs.1.business.advisor) < (rhs.0, rhs.1.business.advisor)
         }
         rows = ranked.enumerated().map { index, entry in
-            Row(workspace: entry.0, advisor: entry.1.business.advisor, row: AdvisorConsole.Row(rank: index + 1, snapshot: entry.1))
+            Row(workspace: entry.0, advisor: entry.1.business.advisor, row: AdvisorConsole.Row(rank: index + 1,
+                snapshot: entry.1))
         }
     }
 
@@ -53,7 +54,8 @@ public struct FirmConsole: Hashable, Sendable, Codable {
     }
 
     private func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? String(text.prefix(width - 1)) + " " : text + String(repeating: " ", count: width - text.count)
+        text.count >= width ? String(text.prefix(width - 1)) + " " : text + String(repeating: " ",
+            count: width - text.count)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -28,7 +28,8 @@ public struct Git: Sendable {
         }
         throw GitError(
             code: .gitNotFound,
-            message: "git was not found on PATH (\(path.isEmpty ? "PATH is empty" : path)); install git or add it to PATH")
+            message: "git was not found on PATH (\(path.isEmpty ? "PATH is empty" : path)); "
+                + "install git or add it to PATH")
     }
 
     /// Runs `git arguments` in `folder`.

@@ -88,17 +88,29 @@ public struct WorkspaceRepository: Sendable {
     /// - Parameters:
     ///   - remote: a URL to push to (added as `origin`, or replacing its URL).
     ///   - branch: the remote branch to push to; default the local branch's name.
-    public func enable(remote: String?, push: PushMode, branch: String?) async throws {
+    /// - Throws: ``GitError`` (a `.gitignore` that cannot be written is `.commandFailed` too).
+    public func enable(remote: String?, push: PushMode, branch: String?) async throws(GitError) {
         let inside = try await git.run(["rev-parse", "--is-inside-work-tree"], in: folder, allowedStatuses: [0, 128])
-        if inside.status != 0 || inside.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) != "true" {
+        var adopt = inside.status == 0 && inside.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == "true"
+        if adopt {
+            // A repository that ignores the workspace cannot keep its history: the workspace gets its own.
+            let ignored = try await git.run(["check-ignore", "-q", "--", "."], in: folder, allowedStatuses: [0, 1, 128])
+            adopt = ignored.status != 0
+        }
+        if !adopt {
             try await git.run(["init", "-q", "--initial-branch=main"], in: folder)
         }
-        try ensureIgnored()
+        do {
+            try ensureIgnored()
+        } catch {
+            throw GitError(code: .commandFailed, message: "cannot update \(workspace.paths.gitignore): \(error)")
+        }
         try await git.run(["config", "rowcol.enabled", "true"], in: folder)
         try await git.run(["config", "rowcol.push", push.rawValue], in: folder)
         if let remote {
             let existing = try await git.run(["remote", "get-url", "origin"], in: folder, allowedStatuses: [0, 2])
-            try await git.run(existing.status == 0 ? ["remote", "set-url", "origin", remote] : ["remote", "add", "origin", remote],
+            try await git.run(existing.status == 0 ? ["remote", "set-url", "origin", remote] : ["remote", "add",
+                "origin", remote],
                               in: folder)
             try await git.run(["config", "rowcol.remote", "origin"], in: folder)
         }
@@ -108,11 +120,13 @@ public struct WorkspaceRepository: Sendable {
     /// Adds RowCol's patterns missing from `.gitignore`, keeping the user's own lines.
     func ensureIgnored() throws {
         let path = workspace.paths.gitignore
-        let current = FileSystem.kind(of: path) == .file ? String(decoding: try FileSystem.readFile(path), as: UTF8.self) : ""
+        let current = FileSystem.kind(of: path) == .file ? String(decoding: try FileSystem.readFile(path),
+            as: UTF8.self) : ""
         let lines = Set(current.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
         let missing = Self.ignoredPatterns.filter { !lines.contains($0) }
         guard !missing.isEmpty else { return }
-        let text = current + (current.isEmpty || current.hasSuffix("\n") ? "" : "\n") + missing.joined(separator: "\n") + "\n"
+        let separator = current.isEmpty || current.hasSuffix("\n") ? "" : "\n"
+        let text = current + separator + missing.joined(separator: "\n") + "\n"
         try FileSystem.writeAtomically(Array(text.utf8), to: path, temp: path + ".tmp", durable: true)
     }
 
@@ -171,7 +185,8 @@ public struct WorkspaceRepository: Sendable {
     /// the current commit's (nothing to commit).
     /// - Parameter identity: author and committer variables, when git has none configured.
     public func commitStaged(message: String, identity: [String: String]) async throws(GitError) -> String? {
-        let tree = try await git.run(["write-tree"], in: folder).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+        let tree = try await git.run(["write-tree"],
+            in: folder).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
         let current = try await head()
         if let currentTree = current.tree, currentTree == tree { return nil }
         var arguments = ["commit-tree", tree]
@@ -209,7 +224,8 @@ public struct WorkspaceRepository: Sendable {
         let name = "RowCol (\(who))"
         let host = FileSystem.hostName
         let email = "rowcol@" + (host.isEmpty ? "localhost" : host)
-        return ["GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email]
+        return ["GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name,
+            "GIT_COMMITTER_EMAIL": email]
     }
 
     // MARK: Sharing
@@ -261,7 +277,9 @@ struct BatchReader {
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     mutating func next() -> (sha: String, body: [UInt8]?)? {
-        guard offset < bytes.count, let newline = bytes[offset...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        guard offset < bytes.count, let newline = bytes[offset...].firstIndex(of: UInt8(ascii: "\n")) else {
+            return nil
+        }
         let header = String(decoding: bytes[offset..<newline], as: UTF8.self).split(separator: " ")
         offset = newline + 1
         guard header.count == 3, let size = Int(header[2]), offset + size <= bytes.count else {
