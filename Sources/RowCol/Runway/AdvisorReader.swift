@@ -120,7 +120,8 @@ public struct AdvisorReader: Sendable {
                 bills: sync.freshness(of: .bill, configuration: configuration, now: at),
                 invoices: sync.freshness(of: .invoice, configuration: configuration, now: at),
                 balances: sync.freshness(of: .balance, configuration: configuration, now: at)),
-            flags: flags, rates: rates, history: RunwayHistory(history), plan: plan.plan, planProblem: plan.problem)
+            flags: flags, rates: rates, history: RunwayHistory(history), plan: plan.plan, planProblem: plan.problem,
+            alerts: sync.alerts)
     }
 
     /// Every business of the advisor, ranked by runway risk, from the mirror as it is.

@@ -4,9 +4,10 @@ import RowColRunway
 
 extension AdvisorSession {
     /// Evaluates the business's cash-floor alert against its projection now and remembers the
-    /// outcome in its `state.json` flags (``FloorAlerts``): a new breach raises `runway.below_floor`
-    /// (so it notifies once and a digest shows it as new), an ongoing one keeps its `since`, a
-    /// recovery clears it (re-armed for the next breach).
+    /// outcome in the `alerts` of its `state.json` (``FloorAlerts``): a new breach is remembered
+    /// with its first sighting (so it notifies once, the snapshot's `alert.since` says since when,
+    /// and a digest shows it as new), an ongoing one keeps it, a recovery forgets it (re-armed for
+    /// the next breach). An alert is news about the business, not a hygiene flag of its mirror.
     ///
     /// Called after each sync and each plan edit; the projection reads the mirror as it is (never
     /// QBO: a sync that could not reach it must not try again for the alert).
@@ -14,17 +15,12 @@ extension AdvisorSession {
     @discardableResult
     public func advanceFloorAlert(of business: BusinessID) async throws -> FloorAlertStep {
         let snapshot = try AdvisorReader(session: self).snapshot(of: business)
-        let remembered = try await orchestrator.flags(for: nil, business: business)
+        let remembered = try await orchestrator.alerts(of: business)
         let step = FloorAlerts.advance(FloorAlerts.state(remembered: remembered), with: snapshot.alert, at: now())
-        if let breach = snapshot.alert.breach {
-            let message = FloorAlerts.message(breach, floor: snapshot.alert.floor)
-            // Only a new breach or a moved week is written: an unchanged alert costs no durable write.
-            if !remembered.contains(where: { $0.code == .runwayBelowFloor && $0.message == message }) {
-                try await orchestrator.raise(.runwayBelowFloor, business: business, entity: nil, message: message)
-            }
-        } else if step.recovered {
-            try await orchestrator.clear([.runwayBelowFloor], business: business, entity: nil)
-        }
+        // An unchanged alert costs no write; a moved week updates the message, keeping `since`.
+        try await orchestrator.remember(
+            BusinessAlert.belowFloor, message: snapshot.alert.breach.map { FloorAlerts.message($0, floor: snapshot.alert.floor) },
+            business: business)
         return step
     }
 }

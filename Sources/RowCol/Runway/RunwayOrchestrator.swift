@@ -24,6 +24,8 @@ public struct RunwayOrchestrator: Sendable {
     public var plan: @Sendable (BusinessRef) throws -> PlanLoad
     /// The timing model's knobs (each plan's `timing` overrides them).
     public var policy: TimingPolicy
+    /// The alerts the business's state remembers (the floor breach's first sighting).
+    public var alerts: @Sendable (BusinessRef) async throws -> [BusinessAlert]
 
     /// - Parameters:
     ///   - history: where the history comes from; none by default (every item is then expected on
@@ -35,7 +37,8 @@ public struct RunwayOrchestrator: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         history: @escaping @Sendable (BusinessRef) async throws -> RunwayHistory = { _ in .empty },
         plan: @escaping @Sendable (BusinessRef) throws -> PlanLoad = { _ in PlanLoad(plan: nil, problem: nil) },
-        policy: TimingPolicy = .standard
+        policy: TimingPolicy = .standard,
+        alerts: @escaping @Sendable (BusinessRef) async throws -> [BusinessAlert] = { _ in [] }
     ) {
         self.bills = bills
         self.invoices = invoices
@@ -47,6 +50,7 @@ public struct RunwayOrchestrator: Sendable {
         self.history = history
         self.plan = plan
         self.policy = policy
+        self.alerts = alerts
     }
 
     /// Everything a snapshot of one business is computed from, read once (a comparison computes
@@ -68,7 +72,7 @@ public struct RunwayOrchestrator: Sendable {
             payments: payments.items,
             freshness: .init(bills: billsRead.freshness, invoices: invoicesRead.freshness, balances: balancesRead.freshness),
             flags: flags, rates: rates, history: try await history(business), plan: load.plan,
-            planProblem: load.problem, policy: policy)
+            planProblem: load.problem, policy: policy, alerts: try await alerts(business))
     }
 
     /// The runway snapshot of one business, for `scenario` (`nil` or `"base"`: none).
@@ -119,7 +123,8 @@ extension AdvisorSession {
                 let answer = try await gateways.history(HistoryQuery(business: ref, hint: .cachedOK, since: since))
                 return RunwayHistory(answer.history)
             },
-            plan: { try PlanLoad.read(workspace, $0) })
+            plan: { try PlanLoad.read(workspace, $0) },
+            alerts: { [orchestrator] in try await orchestrator.alerts(of: $0.business) })
     }
 
     /// How far back the runway learns from: a little over a year, so quarterly series show four times.

@@ -18,9 +18,11 @@ public struct BusinessStatus: Sendable, Codable {
     /// The last log seq applied to this business's mirror.
     public var checkpoint: LogSeq
     public var flags: [HygieneFlag]
+    /// Conditions of the business remembered so they are announced once (the cash-floor breach).
+    public var alerts: [BusinessAlert] = []
 
     enum CodingKeys: String, CodingKey {
-        case business, connection, freshness, documents, checkpoint, flags
+        case business, connection, freshness, documents, checkpoint, flags, alerts
         case displayName = "display_name"
         case realmID = "realm_id"
         case pendingWrites = "pending_writes"
@@ -44,9 +46,11 @@ public enum WorkspaceStatus {
             var freshness: [String: Freshness] = [:]
             var documents: [String: Int] = [:]
             var flags: [HygieneFlag]
+            var alerts: [BusinessAlert] = []
             do {
                 let sync = try BusinessSyncState(stored: state.sync, business: business)
                 flags = sync.flagsInForce(for: nil, business: business, configuration: configuration, now: now)
+                alerts = sync.alerts
                 for entity in MirroredEntities.fetched {
                     freshness[entity.kind.rawValue] = sync.freshness(of: entity.kind, configuration: configuration, now: now)
                 }
@@ -56,10 +60,12 @@ public enum WorkspaceStatus {
             }
             for kind in EntityKind.allCases { documents[kind.rawValue] = try reader.count(kind, of: ref) }
             let pending = try reader.payments(of: ref).filter { $0.state == .pending }.count
-            return BusinessStatus(
+            var status = BusinessStatus(
                 business: business, displayName: info.displayName, realmID: info.realmID,
                 connection: connections.status(of: business) ?? "not connected", freshness: freshness,
                 documents: documents, pendingWrites: pending, checkpoint: state.checkpoint, flags: flags)
+            status.alerts = alerts
+            return status
         }
     }
 

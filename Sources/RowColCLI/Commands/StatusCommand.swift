@@ -29,6 +29,7 @@ struct StatusCommand: ParsableCommand {
             }
             if status.pendingWrites > 0 { print("    \(status.pendingWrites) payment(s) waiting in the outbox") }
             for flag in status.flags { print("    ! \(describe(flag))") }
+            for alert in status.alerts { print("    alert \(alert.code) since \(DisplayFormat.instant(alert.since)): \(alert.message)") }
         }
     }
 }

@@ -39,10 +39,6 @@ public struct HygieneFlag: Hashable, Sendable, Codable, CustomStringConvertible 
         /// The business's `plan.json` cannot be read: the runway is computed without the plan
         /// until the file is fixed (the message names the path in the file and the field).
         public static let planInvalid = Code(rawValue: "plan.invalid")
-        /// The projection goes below the business's cash floor. Raised once per breach (its `since`
-        /// is when the breach was first seen), kept while it lasts, cleared when the business
-        /// recovers: the memory that lets an alert notify once and a digest say a breach is new.
-        public static let runwayBelowFloor = Code(rawValue: "runway.below_floor")
         /// A change landed in the workspace but could not be committed to its git history (no git
         /// program, a broken repository, a full disk): the message says why; the next commit that
         /// succeeds records the change and clears the flag.
@@ -54,7 +50,7 @@ public struct HygieneFlag: Hashable, Sendable, Codable, CustomStringConvertible 
         public static let all: [Code] = [
             .mirrorStale, .mirrorStaleHard, .railOffline, .railThrottled, .railUnavailable,
             .authReconnectRequired, .authForbidden, .writePending, .writeRejected, .writeConflict,
-            .reconFullResync, .syncFailed, .planInvalid, .runwayBelowFloor, .gitCommitFailed, .gitPushRejected,
+            .reconFullResync, .syncFailed, .planInvalid, .gitCommitFailed, .gitPushRejected,
         ]
     }
 

@@ -162,8 +162,10 @@ struct RunwayRun {
             message: "the projected closing falls below the cash floor of \(DisplayFormat.amount(floor)) \(home) in week "
                 + "\(week.index) (from \(week.start)): \(DisplayFormat.amount(week.closing.amount)), "
                 + "\(DisplayFormat.amount(shortfall)) short"))
-        return FloorAlert(floor: money(floor), breach: FloorAlert.Breach(
-            week: week.index, start: week.start, closing: week.closing, shortfall: money(shortfall)))
+        return FloorAlert(
+            floor: money(floor),
+            breach: FloorAlert.Breach(week: week.index, start: week.start, closing: week.closing, shortfall: money(shortfall)),
+            since: inputs.alerts.first { $0.code == BusinessAlert.belowFloor }?.since)
     }
 
     mutating func cashOnHand() -> CashOnHand {

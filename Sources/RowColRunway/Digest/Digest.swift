@@ -34,7 +34,7 @@ public struct DigestTransition: Hashable, Sendable {
 /// What changed in an advisor's businesses since a date, per business, each line with the log
 /// seq that explains it (DESIGN §6): new, changed, paid and deleted bills and invoices, RowCol's
 /// payments as they move (scheduled, sent, confirmed, rejected), cash moves per bank account,
-/// flags raised since, and the runway then and now.
+/// flags raised since, a cash-floor breach first seen since, and the runway then and now.
 ///
 /// Built by ``init(advisor:since:sinceDate:asOf:sections:lineLimit:)`` from ``DigestTransition``s and
 /// snapshots; rendered for mail or chat by ``DigestReport``.
@@ -65,18 +65,20 @@ public struct Digest: Hashable, Sendable, Codable {
         public static let paymentRejected = Kind(rawValue: "payment.rejected")
         public static let cashMoved = Kind(rawValue: "cash.moved")
         public static let flagRaised = Kind(rawValue: "flag.raised")
+        /// A cash-floor breach first seen since the start (``FloorAlert/since``).
+        public static let alertRaised = Kind(rawValue: "alert.raised")
 
         /// Every kind, in the order a report lists them.
         public static let all: [Kind] = [
             .billNew, .billChanged, .billPaid, .billDeleted, .invoiceNew, .invoiceChanged, .invoicePaid,
             .invoiceDeleted, .paymentScheduled, .paymentSent, .paymentConfirmed, .paymentRejected, .cashMoved,
-            .flagRaised,
+            .flagRaised, .alertRaised,
         ]
     }
 
     /// One thing that happened.
     public struct Line: Hashable, Sendable, Codable {
-        /// The log line behind it; `nil` only for flags, which live in `state.json`, not the log.
+        /// The log line behind it; `nil` only for flags and alerts, which live in `state.json`, not the log.
         public var seq: UInt64?
         public var at: Date
         public var kind: Kind
@@ -171,6 +173,12 @@ public struct Digest: Hashable, Sendable, Codable {
             for flag in input.now.flags where flag.since >= sinceInstant {
                 lines.append(Line(seq: nil, at: flag.since, kind: .flagRaised, id: flag.code.rawValue,
                                   text: "\(flag.code) raised: \(flag.message)", amount: nil))
+            }
+            let alert = input.now.alert
+            if let breach = alert.breach, let since = alert.since, since >= sinceInstant {
+                lines.append(Line(seq: nil, at: since, kind: .alertRaised, id: BusinessAlert.belowFloor,
+                                  text: "new alert: " + FloorAlerts.message(breach, floor: alert.floor),
+                                  amount: breach.shortfall))
             }
             var counts: [String: Int] = [:]
             for line in lines { counts[line.kind.rawValue, default: 0] += 1 }

@@ -76,6 +76,9 @@ public struct RunwayInputs: Hashable, Sendable {
     public var scenario: String?
     /// The timing model's knobs (the plan's `timing` overrides them).
     public var policy: TimingPolicy
+    /// The alerts remembered in the business's state (``FloorAlerts``): a breach found in this
+    /// projection that was already seen carries that first sighting as ``FloorAlert/since``.
+    public var alerts: [BusinessAlert] = []
 
     /// - Parameters:
     ///   - asOfDate: the first day of week 1; defaults to the UTC date of `asOf`.
@@ -85,7 +88,7 @@ public struct RunwayInputs: Hashable, Sendable {
         balances: [AccountBalance] = [], payments: [BillPayment] = [],
         freshness: InputFreshness = .never, flags: [HygieneFlag] = [], rates: [CurrencyCode: Decimal] = [:],
         history: RunwayHistory = .empty, plan: RunwayPlan? = nil, planProblem: PlanError? = nil,
-        scenario: String? = nil, policy: TimingPolicy = .standard
+        scenario: String? = nil, policy: TimingPolicy = .standard, alerts: [BusinessAlert] = []
     ) {
         self.business = business
         self.businessName = businessName
@@ -104,5 +107,6 @@ public struct RunwayInputs: Hashable, Sendable {
         self.planProblem = planProblem
         self.scenario = scenario
         self.policy = policy
+        self.alerts = alerts
     }
 }

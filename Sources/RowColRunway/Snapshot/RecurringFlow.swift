@@ -166,11 +166,15 @@ public struct FloorAlert: Hashable, Sendable, Codable {
     public var floor: Money
     /// The first week below it; `nil` when no week is.
     public var breach: Breach?
+    /// When this breach was first seen, as the business's state remembers it (after each sync and
+    /// plan edit); `nil` without a breach, or for one not evaluated yet.
+    public var since: Date?
 
     /// An alert.
-    public init(floor: Money, breach: Breach?) {
+    public init(floor: Money, breach: Breach?, since: Date? = nil) {
         self.floor = floor
         self.breach = breach
+        self.since = since
     }
 
     /// A number that orders businesses from the soonest breach ("none" ranks as 14).

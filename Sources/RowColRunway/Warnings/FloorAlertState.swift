@@ -75,14 +75,14 @@ public enum FloorAlerts {
 }
 
 extension FloorAlerts {
-    /// The state a business's flags remember: a `runway.below_floor` flag in force is a breach
-    /// already notified (disarmed, since the flag's `since`); none is armed.
-    public static func state(remembered flags: [HygieneFlag]) -> FloorAlertState {
-        guard let flag = flags.first(where: { $0.code == .runwayBelowFloor }) else { return .initial }
-        return FloorAlertState(armed: false, breachSince: flag.since)
+    /// The state a business's remembered alerts say: a `runway.below_floor` alert in force is a
+    /// breach already notified (disarmed, since its `since`); none is armed.
+    public static func state(remembered alerts: [BusinessAlert]) -> FloorAlertState {
+        guard let alert = alerts.first(where: { $0.code == BusinessAlert.belowFloor }) else { return .initial }
+        return FloorAlertState(armed: false, breachSince: alert.since)
     }
 
-    /// The line the `runway.below_floor` flag carries for `breach`.
+    /// The line the remembered `runway.below_floor` alert carries for `breach`.
     public static func message(_ breach: FloorAlert.Breach, floor: Money) -> String {
         "projected cash goes below the floor of \(DisplayFormat.money(floor)) in week \(breach.week) "
             + "(from \(breach.start)): \(DisplayFormat.money(breach.closing)), "

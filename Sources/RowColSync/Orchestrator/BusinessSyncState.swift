@@ -14,8 +14,41 @@ public struct BusinessSyncState: Hashable, Sendable, Codable {
     public var cursors: [String: String] = [:]
     /// The hygiene flags in force, oldest first.
     public var flags: [HygieneFlag] = []
+    /// Conditions of the business remembered so they are announced once (the floor breach).
+    public var alerts: [BusinessAlert] = []
 
     public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        refreshedAt = try container.decodeIfPresent([String: Date].self, forKey: .refreshedAt) ?? [:]
+        cursors = try container.decodeIfPresent([String: String].self, forKey: .cursors) ?? [:]
+        flags = try container.decodeIfPresent([HygieneFlag].self, forKey: .flags) ?? []
+        // Absent in sections written before alerts were remembered.
+        alerts = try container.decodeIfPresent([BusinessAlert].self, forKey: .alerts) ?? []
+    }
+
+    /// The alert remembered under `code`, if any.
+    public func alert(_ code: String) -> BusinessAlert? { alerts.first { $0.code == code } }
+
+    /// Remembers `code` as in force with `message` (keeping its first `since`), or forgets it
+    /// when `message` is nil. Returns whether anything changed.
+    @discardableResult
+    public mutating func remember(_ code: String, message: String?, at now: Date) -> Bool {
+        let index = alerts.firstIndex { $0.code == code }
+        switch (index, message) {
+        case (nil, nil):
+            return false
+        case (let index?, nil):
+            alerts.remove(at: index)
+        case (nil, let message?):
+            alerts.append(BusinessAlert(code: code, since: now, message: message))
+        case (let index?, let message?):
+            guard alerts[index].message != message else { return false }
+            alerts[index].message = message
+        }
+        return true
+    }
 
     /// Reads the `sync` section of `state.json` as stored (`null` or `{}` when never written).
     /// - Throws: ``SyncError`` `.corruptState` naming the business when it cannot be read.
@@ -105,7 +138,7 @@ public struct BusinessSyncState: Hashable, Sendable, Codable {
     ]
 
     enum CodingKeys: String, CodingKey {
-        case cursors, flags
+        case cursors, flags, alerts
         case refreshedAt = "refreshed_at"
     }
 }

@@ -65,6 +65,20 @@ public actor SyncOrchestrator {
         try await update(business) { $0.clear(codes, entity: entity) }
     }
 
+    /// Remembers the business alert `code` with `message`, or forgets it when `message` is nil;
+    /// `state.json` is written only when that changes something.
+    public func remember(_ code: String, message: String?, business: BusinessID) async throws {
+        var state = try await state(of: business)
+        // Whole milliseconds, as state.json holds it: the session and a reader of the file agree.
+        guard state.remember(code, message: message, at: Timestamp(now()).date) else { return }
+        try await update(business) { $0 = state }
+    }
+
+    /// The alerts remembered for the business.
+    public func alerts(of business: BusinessID) async throws -> [BusinessAlert] {
+        try await state(of: business).alerts
+    }
+
     /// How fresh the mirror's copy of `entity` is now.
     public func freshness(of entity: EntityKind, business: BusinessID, refreshedNow: Bool = false) async throws -> Freshness {
         try await state(of: business).freshness(of: entity, configuration: configuration, now: now(), refreshedNow: refreshedNow)

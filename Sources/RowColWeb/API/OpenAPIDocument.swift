@@ -142,7 +142,8 @@ enum OpenAPIDocument {
             "scheduler": object(["enabled": boolean, "nightly_recon_hour": integer], optional: ["last_run": instant, "last_recon": instant]),
             "businesses": array(object(
                 ["business": string, "realm_id": string, "connection": string, "freshness": map(ref("Freshness")),
-                 "documents": map(integer), "pending_writes": integer, "checkpoint": integer, "flags": array(ref("Flag"))],
+                 "documents": map(integer), "pending_writes": integer, "checkpoint": integer, "flags": array(ref("Flag")),
+                 "alerts": array(object(["code": string, "since": instant, "message": string]))],
                 optional: ["display_name": string])),
         ]),
         "Tray": object([
