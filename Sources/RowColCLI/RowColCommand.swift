@@ -21,6 +21,7 @@ struct RowColCommand: AsyncParsableCommand {
             StatusCommand.self,
             BillsCommand.self, InvoicesCommand.self, BalancesCommand.self, SnapshotCommand.self, PlanCommand.self,
             ConsoleCommand.self, ServeCommand.self, DigestCommand.self, LogCommand.self, VerifyCommand.self,
+            GitCommand.self, HistoryCommand.self, DiffCommand.self,
             RecoverCommand.self, RebuildCommand.self,
             BackupCommand.self, SandboxCommand.self, WebhookCommand.self,
             DebugCommand.self,

@@ -4,7 +4,7 @@ enum Bench {
     static func main(_ arguments: [String]) async throws {
         if arguments.contains("--help") || arguments.contains("-h") {
             print("""
-                usage: rowcol-bench [--runs N] [--cases 1,2,3,4,5,6,7,8,9,10] [--record] [--folder DIR] [--rowcol PATH]
+                usage: rowcol-bench [--runs N] [--cases 1,2,3,4,5,6,7,8,9,10,12] [--record] [--folder DIR] [--rowcol PATH]
                   --runs    measurements per case (default 5; median and min–max are reported)
                   --cases   which cases to run (default all)
                   --record  append the table and the machine to Benchmarks/RESULTS.md
@@ -14,7 +14,7 @@ enum Bench {
             return
         }
         let runs = Int(option("--runs") ?? "5") ?? 5
-        let cases = Set((option("--cases") ?? "1,2,3,4,5,6,7,8,9,10").split(separator: ",").compactMap { Int($0) })
+        let cases = Set((option("--cases") ?? "1,2,3,4,5,6,7,8,9,10,12").split(separator: ",").compactMap { Int($0) })
         let packageFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let folder = URL(fileURLWithPath: option("--folder") ?? packageFolder.appendingPathComponent(".bench-data").path)
@@ -50,6 +50,8 @@ enum Bench {
             let fetch = FetchCase(folder: folder, runs: runs, executable: resolvedExecutable, rowcol: rowcol)
             for row in try await fetch.run() { add(row) }
         }
+        // Case 11 is Benchmarks/sandbox-page.sh (the sandbox's page rate against another build).
+        if cases.contains(12) { for row in try await GitCase(folder: folder, runs: runs).run() { add(row) } }
 
         let result = table(rows)
         print("")

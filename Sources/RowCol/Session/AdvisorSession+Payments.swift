@@ -27,9 +27,17 @@ public struct AdvisorPayments: Sendable {
         guard let known = try session.store.reader.bill(bill, of: ref) else {
             throw SyncError.unknownBill(business: ref, bill: bill)
         }
-        return try await session.gateways.schedulePayment(
-            business: ref, billID: bill, amount: Money(amount, known.balance.currency), payOn: day,
-            fromAccountID: fromAccount)
+        do {
+            let payment = try await session.gateways.schedulePayment(
+                business: ref, billID: bill, amount: Money(amount, known.balance.currency), payOn: day,
+                fromAccountID: fromAccount)
+            await session.record("payment", checkPlans: false)
+            return payment
+        } catch {
+            // An intent may be recorded even when what followed could not be: it is history too.
+            await session.record("payment", checkPlans: false)
+            throw error
+        }
     }
 
     /// Approves a payment as ``pay(bill:of:amount:on:fromAccount:)`` does, and says what the

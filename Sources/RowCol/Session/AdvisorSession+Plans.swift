@@ -50,6 +50,7 @@ public struct AdvisorPlans: Sendable {
         // The plan is written: an alert that cannot be evaluated now (an unreadable mirror) is
         // evaluated by the next sync, and must not fail the edit the advisor made.
         _ = try? await session.advanceFloorAlert(of: business)
+        await session.record("plan", checkPlans: true)
     }
 
     /// Reads the plan, applies `change`, checks and writes the result, and returns it.

@@ -27,6 +27,8 @@ public final class AdvisorSession: Sendable {
     public let gateways: QBOGateways
     /// The session's clock, shared by the orchestrator and everything that stamps a time.
     let now: @Sendable () -> Date
+    /// Commits what lands to the workspace's git history, when it is shared through git.
+    let recorder: GitRecorder
 
     /// Opens the advisor for writing.
     /// - Parameters:
@@ -42,20 +44,27 @@ public final class AdvisorSession: Sendable {
         waitingUpTo patience: Duration = .zero, whileWaiting: (@Sendable (StoreError) -> Void)? = nil
     ) async throws -> AdvisorSession {
         let configuration = try RowColConfiguration.sync(workspace: workspace, environment: environment)
+        let recorder = GitRecorder(workspace: workspace, advisor: advisor, environment: environment)
+        var options = AdvisorStore.Options()
+        if recorder.isShared { options.segmentLimit = GitRecorder.segmentLimit }
         let store = try await AdvisorStore.open(
-            workspace, advisor: advisor, waitingUpTo: patience, whileWaiting: whileWaiting)
+            workspace, advisor: advisor, options: options, waitingUpTo: patience, whileWaiting: whileWaiting)
         var clientConfiguration = clientConfiguration
         if !configuration.enableRetry { clientConfiguration.retry = .disabled }
         clientConfiguration.requestTimeout = TimeInterval(configuration.requestTimeout.components.seconds)
-        return AdvisorSession(
+        let session = AdvisorSession(
             workspace: workspace, advisor: advisor, store: store, configuration: configuration,
-            clientConfiguration: clientConfiguration, now: now)
+            clientConfiguration: clientConfiguration, now: now, recorder: recorder)
+        // The previous writer may have been stopped between its checkpoint and its commit.
+        await session.record("pending", checkPlans: true)
+        return session
     }
 
     init(
         workspace: Workspace, advisor: AdvisorID, store: AdvisorStore, configuration: SyncConfiguration,
-        clientConfiguration: QBOClientConfiguration, now: @escaping @Sendable () -> Date
+        clientConfiguration: QBOClientConfiguration, now: @escaping @Sendable () -> Date, recorder: GitRecorder
     ) {
+        self.recorder = recorder
         self.workspace = workspace
         self.advisor = advisor
         self.store = store
@@ -80,8 +89,18 @@ public final class AdvisorSession: Sendable {
 
     public func ref(_ business: BusinessID) -> BusinessRef { BusinessRef(advisor: advisor, business: business) }
 
-    /// Releases the store and its lock.
-    public func close() async { await store.close() }
+    /// Commits what is left to the workspace's git history (when it has one), then releases the
+    /// store and its lock.
+    public func close() async {
+        await record("session", checkPlans: false)
+        await store.close()
+    }
+
+    /// Records what landed as a git commit, when the workspace is shared through git (see
+    /// ``GitRecorder``); never fails the operation.
+    func record(_ operation: String, checkPlans: Bool) async {
+        await recorder.record(operation, session: self, checkPlans: checkPlans)
+    }
 }
 
 /// Reads the configuration of a workspace (DESIGN §8).

@@ -67,9 +67,11 @@ extension AdvisorSession {
         businesses requested: [BusinessID]? = nil, strict: Bool,
         progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
     ) async throws -> [BusinessSyncReport] {
-        try await eachBusiness(requested) { business in
+        let reports = try await eachBusiness(requested) { business in
             try await self.syncOne(business, kinds: MirroredEntities.fetched.map(\.kind), strict: strict, progress: progress)
         }
+        await record("sync", checkPlans: false)
+        return reports
     }
 
     /// Nightly reconciliation (DESIGN §5): the outbox, one CDC request for bills, invoices and
@@ -79,9 +81,11 @@ extension AdvisorSession {
         businesses requested: [BusinessID]? = nil,
         progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
     ) async throws -> [BusinessSyncReport] {
-        try await eachBusiness(requested) { business in
+        let reports = try await eachBusiness(requested) { business in
             try await self.syncOne(business, kinds: MirroredEntities.reconciled.map(\.kind), strict: true, progress: progress)
         }
+        await record("recon", checkPlans: false)
+        return reports
     }
 
     /// Runs `work` for each business concurrently; an error of one business becomes its report.

@@ -8,7 +8,8 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Run the whole job on the built-in QBO sandbox (no account needed).",
         discussion: """
-            Starts the sandbox on a free loopback port, creates or reopens the workspace, adds an \
+            Starts the sandbox on a free loopback port, creates or reopens the workspace (its history \
+            kept in git, a commit per change, when git is installed), adds an \
             advisor with three businesses of different health, connects and syncs them, prints the \
             console and a snapshot, schedules a payment twice (it is paid once), changes data in \
             the sandbox and reconciles, verifies the workspace and writes an HTML report. Running it \
@@ -56,6 +57,17 @@ struct DemoCommand: AsyncParsableCommand {
             workspace = try Workspace.create(at: folder)
             print("   created \(folder.path)")
         }
+        // The history, in git: every sync, recon, payment and plan edit below becomes a commit.
+        var history = (try? workspace.writerMachine()) != nil
+        if !history {
+            do {
+                let enabled = try await WorkspaceGit.enable(workspace)
+                history = true
+                print("   git history enabled (first commit \(enabled.commit.map { String($0.prefix(12)) } ?? "-"))")
+            } catch {
+                print("   git history is off: \(error)")
+            }
+        }
         let advisor = try AdvisorID(validating: Self.advisorName)
         if !(try workspace.advisors()).contains(advisor) {
             _ = try workspace.addAdvisor(advisor, displayName: "Demo Advisor")
@@ -79,8 +91,9 @@ struct DemoCommand: AsyncParsableCommand {
         }
 
         let session = try await AdvisorSession.open(workspace: workspace, advisor: advisor)
+        let paidBill: String?
         do {
-            try await tour(session: session, control: control, report: report)
+            paidBill = try await tour(session: session, control: control, report: report)
             await session.close()
         } catch {
             await session.close()
@@ -97,6 +110,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
 
         step("What to try next")
+        if !history { print("   (git is not available here: the history lines need git and `rowcol git enable`)") }
         let ws = folder.path
         print("""
                The workbench:          swift run rowcol serve --workspace \(ws) --open
@@ -108,13 +122,17 @@ struct DemoCommand: AsyncParsableCommand {
                The mirror is files:    ls \(ws)/advisors/\(Self.advisorName)/businesses/bluebird/mirror/bills
                Its history too:        ls \(ws)/advisors/\(Self.advisorName)/businesses/bluebird/mirror/purchases
                Every exchange logged:  swift run rowcol log --workspace \(ws) --advisor \(Self.advisorName)
-               Track it with git:      git -C \(ws) init -q && git -C \(ws) add -A && git -C \(ws) commit -qm base
-                                       then run `swift run rowcol demo` again and `git -C \(ws) diff --stat`
+               Its history, in git:    git -C \(ws) log --stat -3
+                                       a commit per sync, recon, payment and plan edit, saying what changed
+               One bill's history:     swift run rowcol history --workspace \(ws) --business bluebird \\
+                                         --bill \(paidBill ?? "ID")
+               What changed:           swift run rowcol diff --workspace \(ws) --since HEAD~2
                A sandbox of your own:  swift run rowcol sandbox serve --port 4010
             """)
     }
 
-    func tour(session: AdvisorSession, control: QBOSandboxControl, report: URL) async throws {
+    /// - Returns: the bill the tour paid, when there was one to pay.
+    func tour(session: AdvisorSession, control: QBOSandboxControl, report: URL) async throws -> String? {
         step("Syncing (strict: everything from QBO now)")
         let reports = try await session.sync(strict: true, progress: printProgress)
         for report in reports {
@@ -181,6 +199,7 @@ struct DemoCommand: AsyncParsableCommand {
             let changes = report.changed.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             print("   \(report.business): \(changes.isEmpty ? "no changes" : changes) — the mirror follows QBO")
         }
+        return open.first?.id.rawValue
     }
 
     func step(_ text: String) {

@@ -72,9 +72,28 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Refresh from QBO first (default: STRICT_ON_SNAPSHOT).") var strict: Bool?
     @Option(name: .customLong("rate"), help: ArgumentHelp("An exchange rate into USD, as CUR=RATE (repeatable).", valueName: "CUR=RATE"))
     var rates: [String] = []
+    @Option(parsing: .upToNextOption, help: ArgumentHelp(
+        "Rank the businesses of several advisors' workspaces (clones) together, read-only.", valueName: "dir"))
+    var firm: [String] = []
 
     func run() async throws {
         let rateTable = try parseRates(rates)
+        if !firm.isEmpty {
+            let now = Date()
+            var workspaces: [(name: String, snapshots: [RunwaySnapshot])] = []
+            for folder in firm {
+                let workspace = try Workspace.open(at: URL(fileURLWithPath: folder))
+                var snapshots: [RunwaySnapshot] = []
+                for advisor in try workspace.advisors() {
+                    let reader = try AdvisorReader(workspace: workspace, advisor: advisor, now: { now })
+                    snapshots += try reader.businesses().map { try reader.snapshot(of: $0, rates: rateTable) }
+                }
+                workspaces.append((folder, snapshots))
+            }
+            let console = FirmConsole(asOf: now, workspaces: workspaces)
+            if output.json { return try printJSON(console) }
+            return print(console.text, terminator: "")
+        }
         let console = try await withSession(workspace, advisor) { session in
             try await session.console(strict: strict, rates: rateTable)
         }

@@ -39,11 +39,18 @@ public struct HygieneFlag: Hashable, Sendable, Codable, CustomStringConvertible 
         /// The business's `plan.json` cannot be read: the runway is computed without the plan
         /// until the file is fixed (the message names the path in the file and the field).
         public static let planInvalid = Code(rawValue: "plan.invalid")
+        /// A change landed in the workspace but could not be committed to its git history (no git
+        /// program, a broken repository, a full disk): the message says why; the next commit that
+        /// succeeds records the change and clears the flag.
+        public static let gitCommitFailed = Code(rawValue: "git.commit_failed")
+        /// The remote refused a push because it has commits this workspace does not (another
+        /// machine pushed): nothing was overwritten and every commit is kept locally.
+        public static let gitPushRejected = Code(rawValue: "git.push_rejected")
 
         public static let all: [Code] = [
             .mirrorStale, .mirrorStaleHard, .railOffline, .railThrottled, .railUnavailable,
             .authReconnectRequired, .authForbidden, .writePending, .writeRejected, .writeConflict,
-            .reconFullResync, .syncFailed, .planInvalid,
+            .reconFullResync, .syncFailed, .planInvalid, .gitCommitFailed, .gitPushRejected,
         ]
     }
 

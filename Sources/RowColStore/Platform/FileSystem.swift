@@ -296,6 +296,26 @@ enum FileSystem {
 
     static var processID: Int32 { getpid() }
 
+    static var killSignal: Int32 { SIGKILL }
+
+    /// Sends `signal` to `pid` (a child a test or the git adapter started).
+    static func send(_ signal: Int32, to pid: Int32) {
+        _ = kill(pid, signal)
+    }
+
+    /// The user's home folder, from the password database when `HOME` is unset.
+    static var homeFolder: String? {
+        if let home = ProcessEnvironment.value("HOME"), !home.isEmpty { return home }
+        guard let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir else { return nil }
+        return String(cString: dir)
+    }
+
+    static var hostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "unknown" }
+        return String(cString: buffer)
+    }
+
     /// Ends the process at once, as a power cut or `kill -9` would (failpoints only).
     static func killSelf() -> Never {
         kill(getpid(), SIGKILL)

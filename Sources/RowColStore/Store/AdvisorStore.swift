@@ -50,13 +50,15 @@ public actor AdvisorStore {
 
     /// Opens the advisor's store for writing. A workspace of an older format is moved to the
     /// current one first (see ``Workspace/formatVersion``).
-    /// - Throws: ``StoreError`` `.busy` when another writer holds the advisor, `.notFound` for an
-    ///   unknown advisor, `.corruptLog` naming segment and line when the log is damaged before its last line.
+    /// - Throws: ``StoreError`` `.busy` when another writer holds the advisor, `.readOnly` in a
+    ///   clone another machine writes (see ``WriterMachine``), `.notFound` for an unknown advisor, `.corruptLog` naming segment and line when the log is damaged before its last line.
     public static func open(_ workspace: Workspace, advisor: AdvisorID, options: Options = Options()) throws
         -> AdvisorStore
     {
         let paths = workspace.paths
         try workspace.requireAdvisor(advisor)
+        // A clone whose writer is another machine is read here, never written (DESIGN §10).
+        try workspace.requireWriter()
         try workspace.requireRealFolder(paths.advisor(advisor))
         try FileSystem.makeDirectory(paths.log(advisor))
         try workspace.requireRealFolder(paths.log(advisor))

@@ -22,6 +22,8 @@ public enum Failpoint: String, Sendable, CaseIterable {
     case writeAfterCall = "write.after_call"
     /// After a secret file (a token set) was replaced durably, before its caller uses it.
     case secretAfterReplace = "secret.after_replace"
+    /// After the log and the mirror checkpoint are durable, before the git commit that records them.
+    case gitBeforeCommit = "git.before_commit"
 }
 
 /// Checks the armed failpoint; the sync layer uses it for its own points.

@@ -10,7 +10,7 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: String, Hashable, Sendable {
             case notAWorkspace, newerFormat, alreadyExists, notFound, busy, corruptLog, corruptDocument
-            case symlinkRefused, invalidArgument, io, diskFull, closed
+            case symlinkRefused, invalidArgument, io, diskFull, closed, readOnly
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -39,6 +39,8 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let diskFull = Code(.diskFull)
         /// The store was closed, or stopped after a failed write.
         public static let closed = Code(.closed)
+        /// The workspace is a clone whose writer is another machine (see ``WriterMachine``).
+        public static let readOnly = Code(.readOnly)
 
         public var description: String { kind.rawValue }
 

@@ -165,6 +165,7 @@ public struct Workspace: Sendable {
     /// - Throws: ``StoreError`` `.alreadyExists` when the advisor exists.
     @discardableResult
     public func addAdvisor(_ advisor: AdvisorID, displayName: String? = nil) throws -> AdvisorInfo {
+        try requireWriter()
         try requireRealFolder(paths.advisors)
         let folder = paths.advisor(advisor)
         guard FileSystem.kind(of: folder) == .missing else {
@@ -236,6 +237,7 @@ public struct Workspace: Sendable {
     /// Adds a client business under its advisor.
     /// - Throws: ``StoreError`` `.notFound` when the advisor does not exist, `.alreadyExists` when the business does.
     public func addBusiness(_ info: BusinessInfo) throws {
+        try requireWriter()
         try requireAdvisor(info.advisor)
         let folder = paths.business(info.ref)
         try requireRealFolder(paths.businesses(info.advisor))
@@ -260,6 +262,7 @@ public struct Workspace: Sendable {
     /// Replaces a business's `business.json` (a reconnect to another base URL or realm).
     /// - Throws: ``StoreError`` `.notFound` when the business does not exist.
     public func updateBusiness(_ info: BusinessInfo) throws {
+        try requireWriter()
         try requireBusiness(info.ref)
         let path = paths.businessFile(info.ref)
         try FileSystem.writeAtomically(

@@ -84,6 +84,8 @@ struct WorkspacePaths: Sendable {
 
     var manifest: String { root + "/rowcol.json" }
     var gitignore: String { root + "/.gitignore" }
+    /// The machine that writes a git-shared workspace (see ``WriterMachine``).
+    var writer: String { root + "/writer.json" }
     var secrets: String { root + "/secrets" }
     var advisors: String { root + "/advisors" }
 
@@ -104,6 +106,10 @@ struct WorkspacePaths: Sendable {
         business(ref) + "/index/open-" + kind.folderName + ".jsonl"
     }
     func mirror(_ ref: BusinessRef, _ kind: EntityKind) -> String { mirror(ref) + "/" + kind.folderName }
+    /// `path` relative to the workspace root (as git names it from there).
+    func relative(_ path: String) -> String {
+        path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+    }
     func document(_ ref: BusinessRef, _ kind: EntityKind, _ id: EntityID) -> String {
         mirror(ref, kind) + "/" + id.rawValue + ".json"
     }
