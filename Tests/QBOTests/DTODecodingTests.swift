@@ -157,6 +157,9 @@ import Testing
         #expect(QBODate("2023-02-29") == nil)
         #expect(QBODate("2023-2-1") == nil)
         #expect(QBODate("2023-03-04")! < QBODate("2023-03-20")!)
+        for text in ["2023-03-04", "0999-12-31", "2024-02-29", "0001-01-01"] {
+            #expect(QBODate(text)?.description == text, "a date is written back as it was read")
+        }
     }
 
     @Test func cdcSeparatesChangesFromDeletions() throws {

@@ -89,6 +89,31 @@ struct BusinessHistoryTests {
         #expect(june.paidInvoices.map(\.id.rawValue) == ["11"])
     }
 
+    /// A reader may read only the documents payments settle: the history is the same as from all of them.
+    @Test func theSettledDocumentsAloneGiveTheSameHistory() {
+        var invoices = (1...40).map { n in
+            Self.invoice(String(n), due: "2026-0\(n % 6 + 1)-10", total: Decimal(n * 10), balance: n % 3 == 0 ? 5 : 0)
+        }
+        invoices.append(Self.invoice("99", due: "2026-02-01", total: 10, balance: 10))  // open, settled by nothing
+        let payments = (1...40).filter { $0 % 4 != 0 }.map { n in
+            Self.received("p\(n)", on: n % 5 == 0 ? nil : "2026-0\(n % 6 + 1)-\(10 + n % 15)", [(String(n), 1)])
+        }
+        let windows: [LocalDate?] = [Self.day("2026-03-01"), nil]
+        for since in windows {
+            let settled = BusinessHistory.settledDocuments(customerPayments: payments, vendorPayments: [], since: since)
+            #expect(!settled.invoices.isEmpty && settled.invoices.count < 30 && settled.bills.isEmpty)
+            #expect(!settled.invoices.contains(Self.id("99")) && !settled.invoices.contains(Self.id("4")))
+            #expect(settled.invoices == settled.invoices.sorted())
+            let whole = BusinessHistory.assemble(
+                bills: [], invoices: invoices, customerPayments: payments, vendorPayments: [], purchases: [], since: since)
+            let fromSettled = BusinessHistory.assemble(
+                bills: [], invoices: invoices.filter { settled.invoices.contains($0.id) }, customerPayments: payments,
+                vendorPayments: [], purchases: [], since: since)
+            #expect(!whole.paidInvoices.isEmpty)
+            #expect(fromSettled == whole)
+        }
+    }
+
     @Test func aPurchasesExpenseAccountIsItsLargestAccountLine() {
         let purchase = Purchase(
             id: Self.id("6842"), date: Self.day("2013-01-04"), payee: PartyRef(id: "1"), payeeType: "Customer",

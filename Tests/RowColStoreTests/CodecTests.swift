@@ -74,6 +74,15 @@ import Testing
             let bytes = LogLineCodec.encode(entry)
             let sameBytes = bytes == Array(try encoder.encode(entry))
             #expect(sameBytes, "seq \(seq): \(String(decoding: bytes, as: UTF8.self))")
+            // The line a commit writes splices the payload its caller encoded: the same bytes, the same bodies.
+            let record = LogRecord(
+                business: entry.business, direction: entry.direction, rail: entry.rail, operation: entry.operation,
+                phase: entry.phase, idemKey: entry.idemKey, httpCode: entry.httpCode, status: entry.status,
+                payload: entry.payload, sourceVersion: entry.sourceVersion)
+            let spliced = LogLineCodec.encodeWithBodies(entry, prepared: PreparedRecord(record))
+            let whole = LogLineCodec.encodeWithBodies(entry)
+            #expect(spliced.line == bytes, "seq \(seq)")
+            #expect(spliced.changes.map(\.data) == whole.changes.map(\.data) && spliced.changes.map(\.qbo) == whole.changes.map(\.qbo))
             // A `null` body reads back as absent, as `decodeIfPresent` reads it: compare with Foundation's reading.
             let sameEntry = try LogLineCodec.decode(bytes) == (try Self.foundationDecoder().decode(LogEntry.self, from: Data(bytes)))
             #expect(sameEntry, "seq \(seq): \(String(decoding: bytes, as: UTF8.self))")

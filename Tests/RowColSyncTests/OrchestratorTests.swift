@@ -147,6 +147,54 @@ import Testing
         #expect(logged.map { $0.id.rawValue } == (dedup ? ["2"] : ["1", "2", "9"]))
     }
 
+    // MARK: Pages enqueued
+
+    static func pages(_ count: Int) throws -> [[MirrorChange]] {
+        try (0..<count).map { page in try (0..<3).map { try Self.bill(String(page * 10 + $0 + 1), balance: 10) } }
+    }
+
+    /// A full refresh prepares page n + 1 while page n is committed; the lines keep the pages' order.
+    @Test func theNextPageIsPreparedWhileThePreviousIsCommittedAndLinesKeepTheirOrder() async throws {
+        let setup = try Setup()
+        let pages = try Self.pages(4)
+        await setup.journal.holdNextCommit()
+        let report = try await setup.orchestrator.refresh(entity: .bill, business: Self.business) { session in
+            try await session.enqueue(operation: "bill.refresh", changes: pages[0], detail: .object(["page": 1]))
+            // The first page's commit is held, and the second page is deduplicated and enqueued all the same.
+            #expect(try await session.enqueue(operation: "bill.refresh", changes: pages[1], detail: .object(["page": 2])) == 3)
+            #expect(await setup.journal.lines.isEmpty)
+            await setup.journal.releaseHeldCommit()
+            for index in 2..<4 {
+                try await session.enqueue(
+                    operation: "bill.refresh", changes: pages[index], detail: .object(["page": .number(Decimal(index + 1))]))
+            }
+        }
+        let lines = await setup.journal.lines
+        #expect(lines.map { $0.payload?.detail?["page"] } == [1, 2, 3, 4].map { JSONValue.number(Decimal($0)) })
+        let logged: [EntityID] = lines.flatMap { $0.payload?.changes.map(\.id) ?? [] }
+        let fetched: [EntityID] = pages.flatMap { $0.map(\.id) }
+        #expect(logged == fetched)
+        #expect(report.changed[.bill] == 12 && report.lastSeq == lines.last?.seq && report.reachedQBO)
+    }
+
+    /// A commit that fails stops every page enqueued after it, and the refresh throws the store's error.
+    @Test func aFailedCommitStopsThePagesAfterItAndIsThrown() async throws {
+        let setup = try Setup()
+        let pages = try Self.pages(5)
+        await setup.journal.failCommits(after: 2)
+        await #expect(throws: StoreError.self) {
+            try await setup.orchestrator.refresh(entity: .bill, business: Self.business) { session in
+                for page in pages { try await session.enqueue(operation: "bill.refresh", changes: page) }
+            }
+        }
+        let lines = await setup.journal.lines
+        #expect(lines.count == 2)
+        let logged: [EntityID] = lines.flatMap { $0.payload?.changes.map(\.id) ?? [] }
+        let firstTwo: [EntityID] = pages.prefix(2).flatMap { $0.map(\.id) }
+        #expect(logged == firstTwo)
+        #expect(try await setup.orchestrator.state(of: Self.business).refreshedAt(.bill) == nil, "the refresh did not complete")
+    }
+
     // MARK: Writes
 
     /// The steps of a write to a remote that counts its calls and may fail; found after an
@@ -322,11 +370,25 @@ actor MemoryJournal: SyncJournal {
 
     func failCommits(after count: Int) { commitsLeft = count }
 
+    private var holding = false
+    private var held: CheckedContinuation<Void, Never>?
+    /// Makes the next commit wait until ``releaseHeldCommit()``.
+    func holdNextCommit() { holding = true }
+    func releaseHeldCommit() {
+        holding = false
+        held?.resume()
+        held = nil
+    }
+
     func setStoredState(_ state: JSONValue, for business: BusinessID) { states[business] = state }
 
     func count(_ kind: EntityKind) -> Int { documents[kind]?.count ?? 0 }
 
     func commit(_ records: [LogRecord]) async throws -> [LogEntry] {
+        if holding {
+            holding = false
+            await withCheckedContinuation { held = $0 }
+        }
         if let left = commitsLeft {
             guard left > 0 else { throw StoreError(code: .io, message: "No space left on device") }
             commitsLeft = left - 1

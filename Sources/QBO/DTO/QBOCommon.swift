@@ -19,7 +19,13 @@ public struct QBODate: Hashable, Sendable, Comparable, CustomStringConvertible, 
     }
 
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        // By hand: `String(format:)` goes through CoreFoundation's formatter on Linux, and a page
+        // of a thousand bills formats thousands of dates.
+        func digits(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return text.count < width ? String(repeating: "0", count: width - text.count) + text : text
+        }
+        return digits(year, 4) + "-" + digits(month, 2) + "-" + digits(day, 2)
     }
 
     public static func < (lhs: QBODate, rhs: QBODate) -> Bool {

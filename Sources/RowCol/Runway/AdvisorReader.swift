@@ -104,13 +104,16 @@ public struct AdvisorReader: Sendable {
         where !flags.contains(flag) {
             flags.append(flag)
         }
-        // The paid past the timing model learns from, over the window a session's runway uses.
+        // The paid past the timing model learns from, over the window a session's runway uses:
+        // only the bills and invoices its payments settle are read.
+        let since = LocalDate(at).adding(days: -AdvisorSession.historyWindowDays)
+        let received = try reader.values(.customerPayment, as: CustomerPayment.self, of: ref)
+        let paid = try reader.values(.billPayment, as: VendorPayment.self, of: ref)
+        let settled = BusinessHistory.settledDocuments(customerPayments: received, vendorPayments: paid, since: since)
         let history = BusinessHistory.assemble(
-            bills: try reader.bills(of: ref), invoices: try reader.invoices(of: ref),
-            customerPayments: try reader.values(.customerPayment, as: CustomerPayment.self, of: ref),
-            vendorPayments: try reader.values(.billPayment, as: VendorPayment.self, of: ref),
-            purchases: try reader.values(.purchase, as: Purchase.self, of: ref),
-            since: LocalDate(at).adding(days: -AdvisorSession.historyWindowDays))
+            bills: try reader.bills(settled.bills, of: ref), invoices: try reader.invoices(settled.invoices, of: ref),
+            customerPayments: received, vendorPayments: paid,
+            purchases: try reader.values(.purchase, as: Purchase.self, of: ref), since: since)
         let plan = try PlanLoad.read(workspace, ref)
         return RunwayInputs(
             business: ref, businessName: info.displayName ?? business.rawValue, asOf: at, homeCurrency: .usd,

@@ -56,6 +56,25 @@ public struct BusinessHistory: Hashable, Sendable, Codable {
         self.purchases = purchases
     }
 
+    /// The ids of the invoices and bills that dated payments settle on or after `since`: the only
+    /// documents ``assemble(bills:invoices:customerPayments:vendorPayments:purchases:since:)`` can
+    /// count as paid, so a reader of the mirror reads these instead of every bill and invoice (a
+    /// company of 20,000 open bills has none to read). Sorted, without repeats.
+    public static func settledDocuments(
+        customerPayments: [CustomerPayment], vendorPayments: [VendorPayment], since: LocalDate? = nil
+    ) -> (invoices: [EntityID], bills: [EntityID]) {
+        func ids(_ settled: [(LocalDate?, [SettledDocument])]) -> [EntityID] {
+            var found = Set<EntityID>()
+            for (date, documents) in settled {
+                // `assemble` counts a document by its latest dated payment: one on or after `since` is enough.
+                guard let date, since.map({ date >= $0 }) ?? true else { continue }
+                for document in documents { if let id = EntityID(rawValue: document.id) { found.insert(id) } }
+            }
+            return found.sorted()
+        }
+        return (ids(customerPayments.map { ($0.date, $0.invoices) }), ids(vendorPayments.map { ($0.date, $0.bills) }))
+    }
+
     /// Joins documents and the payments that settled them.
     ///
     /// The rules:

@@ -7,11 +7,15 @@ public protocol MirrorReading: Sendable {
     /// The bills with a balance still open, ordered by id (an implementation may answer from an index).
     func openBills(of business: BusinessRef) throws -> [Bill]
     func bill(_ id: EntityID, of business: BusinessRef) throws -> Bill?
+    /// The bills of `ids` that the mirror holds, in the order of `ids` (ids it has none of are left out).
+    func bills(_ ids: [EntityID], of business: BusinessRef) throws -> [Bill]
 
     func invoices(of business: BusinessRef) throws -> [Invoice]
     /// The invoices with a balance still open, ordered by id (an implementation may answer from an index).
     func openInvoices(of business: BusinessRef) throws -> [Invoice]
     func invoice(_ id: EntityID, of business: BusinessRef) throws -> Invoice?
+    /// The invoices of `ids` that the mirror holds, in the order of `ids` (ids it has none of are left out).
+    func invoices(_ ids: [EntityID], of business: BusinessRef) throws -> [Invoice]
 
     /// The payments scheduled through RowCol.
     func payments(of business: BusinessRef) throws -> [BillPayment]
@@ -26,6 +30,14 @@ public protocol MirrorReading: Sendable {
 }
 
 extension MirrorReading {
+    public func bills(_ ids: [EntityID], of business: BusinessRef) throws -> [Bill] {
+        try ids.compactMap { try bill($0, of: business) }
+    }
+
+    public func invoices(_ ids: [EntityID], of business: BusinessRef) throws -> [Invoice] {
+        try ids.compactMap { try invoice($0, of: business) }
+    }
+
     public func openBills(of business: BusinessRef) throws -> [Bill] { try bills(of: business).filter(\.isOpen) }
 
     public func openInvoices(of business: BusinessRef) throws -> [Invoice] {

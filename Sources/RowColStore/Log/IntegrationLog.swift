@@ -55,11 +55,12 @@ final class IntegrationLog {
 
     /// Appends the records as consecutive lines and returns once they are on disk.
     func append(_ records: [LogRecord], at instant: Date) throws -> [LogEntry] {
-        try appendWithBodies(records, at: instant).entries
+        try appendWithBodies(records.map(PreparedRecord.init), at: instant).entries
     }
 
-    /// ``append(_:at:)``, also returning each line's bytes and the places of its changes' bodies.
-    func appendWithBodies(_ records: [LogRecord], at instant: Date) throws -> (entries: [LogEntry], bodies: [LogLineBodies]) {
+    /// ``append(_:at:)`` of records whose payloads are encoded already, also returning each line's
+    /// bytes and the places of its changes' bodies.
+    func appendWithBodies(_ records: [PreparedRecord], at instant: Date) throws -> (entries: [LogEntry], bodies: [LogLineBodies]) {
         guard fd >= 0 else { throw StoreError(code: .closed, message: "the log of advisor \(advisor) is closed") }
         // Whole milliseconds, as the line stores them, so the entry returned equals the one read back.
         let at = Timestamp(instant).date
@@ -78,15 +79,15 @@ final class IntegrationLog {
         }
     }
 
-    private func appendLines(_ records: [LogRecord], at: Date) throws -> (entries: [LogEntry], bodies: [LogLineBodies]) {
+    private func appendLines(_ records: [PreparedRecord], at: Date) throws -> (entries: [LogEntry], bodies: [LogLineBodies]) {
         var entries: [LogEntry] = []
         entries.reserveCapacity(records.count)
         var bodies: [LogLineBodies] = []
         bodies.reserveCapacity(records.count)
         var buffer: [UInt8] = []
-        for record in records {
-            let entry = LogEntry(seq: lastSeq.next, at: at, advisor: advisor, record: record, prev: lastHash)
-            let encoded = LogLineCodec.encodeWithBodies(entry)
+        for prepared in records {
+            let entry = LogEntry(seq: lastSeq.next, at: at, advisor: advisor, record: prepared.record, prev: lastHash)
+            let encoded = LogLineCodec.encodeWithBodies(entry, prepared: prepared)
             let line = encoded.line
             let used = size + buffer.count
             if used > 0 && used + line.count + 1 > segmentLimit {

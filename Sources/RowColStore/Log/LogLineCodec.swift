@@ -18,6 +18,44 @@ struct LogLineBodies {
     var changes: [Change]
 }
 
+/// A record with its payload already encoded: the payload is almost all of a line's bytes and
+/// depends on nothing the log assigns (seq, time, chain), so the committing task encodes it before
+/// the hand-off and the writer thread only splices it into the line.
+/// Log records encoded ahead of their commit (``AdvisorStore/prepare(_:)``): the encoding is done
+/// by the task that prepares them, so a caller can encode its next batch while the previous one
+/// is being made durable, and the writer thread only writes.
+public struct PreparedLines: Sendable {
+    public let records: [LogRecord]
+    let lines: [PreparedRecord]
+
+    init(_ records: [LogRecord]) {
+        self.records = records
+        lines = records.map(PreparedRecord.init)
+    }
+
+    /// Records for a journal that encodes nothing ahead (a journal in memory, in tests).
+    public init(unencoded records: [LogRecord]) {
+        self.records = records
+        lines = []
+    }
+}
+
+struct PreparedRecord: Sendable {
+    var record: LogRecord
+    /// The payload's compact bytes and its changes' body places (relative to the payload's start).
+    var payload: (bytes: [UInt8], changes: [LogLineBodies.Change])?
+
+    init(_ record: LogRecord) {
+        self.record = record
+        payload = record.payload.map { payload in
+            var bytes: [UInt8] = []
+            var changes: [LogLineBodies.Change]? = []
+            LogLineCodec.write(payload, into: &bytes, bodies: &changes)
+            return (bytes, changes ?? [])
+        }
+    }
+}
+
 /// Log lines: compact JSON of a ``LogEntry`` with sorted keys (DESIGN §3).
 enum LogLineCodec {
     /// The line's bytes, without its newline.
@@ -35,7 +73,23 @@ enum LogLineCodec {
         return LogLineBodies(line: line, changes: changes ?? [])
     }
 
-    private static func encode(_ entry: LogEntry, bodies: inout [LogLineBodies.Change]?) -> [UInt8] {
+    /// The line of `entry`, whose payload is `prepared`'s bytes, with the places of its changes' bodies.
+    static func encodeWithBodies(_ entry: LogEntry, prepared: PreparedRecord) -> LogLineBodies {
+        guard let payload = prepared.payload else { return encodeWithBodies(entry) }
+        var changes: [LogLineBodies.Change]? = nil
+        var offset = 0
+        let line = encode(entry, bodies: &changes) { buffer in
+            offset = buffer.count
+            buffer.append(contentsOf: payload.bytes)
+        }
+        let shift = { (range: Range<Int>?) in range.map { ($0.lowerBound + offset)..<($0.upperBound + offset) } }
+        return LogLineBodies(line: line, changes: payload.changes.map { .init(data: shift($0.data), qbo: shift($0.qbo)) })
+    }
+
+    /// - Parameter writePayload: writes the payload's bytes in place of encoding `entry.payload`.
+    private static func encode(
+        _ entry: LogEntry, bodies: inout [LogLineBodies.Change]?, writePayload: ((inout [UInt8]) -> Void)? = nil
+    ) -> [UInt8] {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(512)
         var line = JSONObjectWriter(into: &buffer, layout: .compact)
@@ -48,7 +102,7 @@ enum LogLineCodec {
         line.member("operation", .string(entry.operation), into: &buffer)
         if let payload = entry.payload {
             line.key("payload", into: &buffer)
-            write(payload, into: &buffer, bodies: &bodies)
+            if let writePayload { writePayload(&buffer) } else { write(payload, into: &buffer, bodies: &bodies) }
         }
         line.member("phase", .string(entry.phase.rawValue), into: &buffer)
         line.member("prev", .string(entry.prev), into: &buffer)
@@ -60,7 +114,7 @@ enum LogLineCodec {
         return buffer
     }
 
-    private static func write(
+    static func write(
         _ payload: LogPayload, into buffer: inout [UInt8], bodies: inout [LogLineBodies.Change]?
     ) {
         var object = JSONObjectWriter(into: &buffer, layout: .compact)

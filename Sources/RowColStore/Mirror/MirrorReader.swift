@@ -99,6 +99,14 @@ public struct MirrorReader: MirrorReading {
         return try ids(kind, of: business).compactMap { try value(kind, $0, of: business, checked: true, read) }
     }
 
+    /// The values of the documents of `ids` the mirror holds, in the order of `ids`; the business is checked once.
+    func values<T>(
+        _ kind: EntityKind, ids: [EntityID], of business: BusinessRef, _ read: (inout JSONCursor) throws -> T
+    ) throws -> [T] {
+        try check(business)
+        return try ids.compactMap { try value(kind, $0, of: business, checked: true, read) }
+    }
+
     /// The `data` of one document, read by `read` straight from the file's bytes (the rest of the
     /// document, the QBO body above all, is checked and skipped, never built).
     func value<T>(
@@ -169,6 +177,12 @@ public struct MirrorReader: MirrorReading {
     }
     public func bill(_ id: EntityID, of business: BusinessRef) throws -> Bill? {
         try value(.bill, id, of: business, OpenItemDecoding.bill)
+    }
+    public func bills(_ ids: [EntityID], of business: BusinessRef) throws -> [Bill] {
+        try values(.bill, ids: ids, of: business, OpenItemDecoding.bill)
+    }
+    public func invoices(_ ids: [EntityID], of business: BusinessRef) throws -> [Invoice] {
+        try values(.invoice, ids: ids, of: business, OpenItemDecoding.invoice)
     }
     public func invoices(of business: BusinessRef) throws -> [Invoice] {
         try values(.invoice, of: business, OpenItemDecoding.invoice)

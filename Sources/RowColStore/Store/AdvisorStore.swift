@@ -182,6 +182,20 @@ public actor AdvisorStore {
     public nonisolated func commit(_ records: [LogRecord], syncStates: [BusinessID: JSONValue] = [:]) async throws
         -> [LogEntry]
     {
+        try await commit(prepared: PreparedLines(records), syncStates: syncStates)
+    }
+
+    /// Encodes `records` for ``commit(prepared:syncStates:)``, on the caller's task: the costly
+    /// part of a commit, which a caller can do for its next batch while the previous one is synced.
+    public nonisolated func prepare(_ records: [LogRecord]) -> PreparedLines { PreparedLines(records) }
+
+    /// ``commit(_:syncStates:)`` of records prepared by ``prepare(_:)``.
+    public nonisolated func commit(prepared: PreparedLines, syncStates: [BusinessID: JSONValue] = [:]) async throws
+        -> [LogEntry]
+    {
+        let records = prepared.records
+        // Lines prepared for a journal that encodes nothing ahead are encoded now.
+        let lines = prepared.lines.count == records.count ? prepared.lines : records.map(PreparedRecord.init)
         for business in Set(records.map(\.business)).union(syncStates.keys)
         where !knownBusinesses.withLock({ $0.contains(business) }) {
             try workspace.requireBusiness(BusinessRef(advisor: advisor, business: business))
@@ -189,11 +203,11 @@ public actor AdvisorStore {
         }
         guard !records.isEmpty || !syncStates.isEmpty else { return [] }
         let changes = records.reduce(0) { $0 + ($1.payload?.changes.count ?? 0) }
-        if changes <= Self.inlineChangeLimit, let result = engine.commitIfIdle(records, syncStates) {
+        if changes <= Self.inlineChangeLimit, let result = engine.commitIfIdle(lines, syncStates) {
             return try result.get()
         }
         return try await withCheckedThrowingContinuation { continuation in
-            engine.submit(.commit(records, syncStates, continuation))
+            engine.submit(.commit(lines, syncStates, continuation))
         }
     }
 

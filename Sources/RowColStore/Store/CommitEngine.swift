@@ -10,7 +10,7 @@ import RowColJSON
 /// a batch is syncing form the next batch, which is what makes concurrent appends share a sync.
 final class CommitEngine: @unchecked Sendable {
     enum Job {
-        case commit([LogRecord], [BusinessID: JSONValue], CheckedContinuation<[LogEntry], any Error>)
+        case commit([PreparedRecord], [BusinessID: JSONValue], CheckedContinuation<[LogEntry], any Error>)
         case rebuild(CheckedContinuation<Void, any Error>)
     }
 
@@ -50,7 +50,7 @@ final class CommitEngine: @unchecked Sendable {
 
     /// Runs a commit on the caller's thread when nothing is queued or being written, else returns
     /// nil and the caller submits it. Callers that arrive meanwhile queue up and form the next batch.
-    func commitIfIdle(_ records: [LogRecord], _ syncStates: [BusinessID: JSONValue]) -> Result<[LogEntry], any Error>? {
+    func commitIfIdle(_ records: [PreparedRecord], _ syncStates: [BusinessID: JSONValue]) -> Result<[LogEntry], any Error>? {
         condition.lock()
         guard !busy, queue.isEmpty, lastBatch <= 1, !closing, !stopped, failure == nil else {
             condition.unlock()
@@ -143,7 +143,7 @@ final class CommitEngine: @unchecked Sendable {
             for job in jobs { fail(job, failure) }
             return
         }
-        var records: [LogRecord] = []
+        var records: [PreparedRecord] = []
         var syncStates: [BusinessID: JSONValue] = [:]
         var waiters: [(range: Range<Int>, continuation: CheckedContinuation<[LogEntry], any Error>)] = []
         var rebuilds: [CheckedContinuation<Void, any Error>] = []
@@ -179,7 +179,7 @@ final class CommitEngine: @unchecked Sendable {
 
     /// Appends, syncs, applies and checkpoints one batch. Only the holder of `busy` calls it. A
     /// failure is final: the store refuses further writes until it is reopened (recovery).
-    private func perform(_ records: [LogRecord], _ syncStates: [BusinessID: JSONValue]) throws -> [LogEntry] {
+    private func perform(_ records: [PreparedRecord], _ syncStates: [BusinessID: JSONValue]) throws -> [LogEntry] {
         if let failure { throw failure }
         var logged = false
         do {

@@ -2,8 +2,9 @@ import Foundation
 import RowColDomain
 
 extension QBOGateways: HistoryGateway {
-    /// The kinds a business's history joins, in the order they are read.
-    public static let historyKinds: [EntityKind] = [.bill, .invoice, .customerPayment, .billPayment, .purchase]
+    /// The kinds a business's history joins, in the order they are read (the payments first: they
+    /// say which bills and invoices to read).
+    public static let historyKinds: [EntityKind] = [.customerPayment, .billPayment, .bill, .invoice, .purchase]
 
     /// The paid past of a business (``BusinessHistory``): each kind it joins is read through the
     /// orchestrator as any gateway read is (refreshed first when the hint or its TTL asks), then
@@ -21,14 +22,17 @@ extension QBOGateways: HistoryGateway {
             for flag in answer.flags where !flags.contains(flag) { flags.append(flag) }
             return answer.items
         }
-        let bills = try await read(.bill) { try mirror.bills(of: business) }
-        let invoices = try await read(.invoice) { try mirror.invoices(of: business) }
         let received = try await read(.customerPayment) {
             try mirror.values(.customerPayment, as: CustomerPayment.self, of: business)
         }
         let paid = try await read(.billPayment) {
             try mirror.values(.billPayment, as: VendorPayment.self, of: business)
         }
+        // Only the documents those payments settle can be history: the open thousands are not read.
+        let settled = BusinessHistory.settledDocuments(
+            customerPayments: received, vendorPayments: paid, since: query.since)
+        let bills = try await read(.bill) { try mirror.bills(settled.bills, of: business) }
+        let invoices = try await read(.invoice) { try mirror.invoices(settled.invoices, of: business) }
         let purchases = try await read(.purchase) { try mirror.values(.purchase, as: Purchase.self, of: business) }
         let history = BusinessHistory.assemble(
             bills: bills, invoices: invoices, customerPayments: received, vendorPayments: paid, purchases: purchases,

@@ -141,9 +141,11 @@ public struct QBORefresher: Sendable {
             pageNumber += 1
             firstTime = firstTime ?? page.time
             seen.formUnion(page.changes.map(\.id))
-            try await session.record(operation: operation, changes: page.changes,
-                                     detail: .object(["mode": "full", "page": .number(Decimal(pageNumber))]))
+            // Enqueued: this page is deduplicated and encoded while the previous one is synced.
+            try await session.enqueue(operation: operation, changes: page.changes,
+                                      detail: .object(["mode": "full", "page": .number(Decimal(pageNumber))]))
         }
+        try await session.settle()
         let kind = entity.kind
         let missing = try await session.mirrorIDs(kind).subtracting(seen).sorted()
         if !missing.isEmpty {

@@ -14,7 +14,7 @@ public enum QBOMapping {
         ref.flatMap { CurrencyCode(rawValue: $0.value) } ?? defaultCurrency
     }
 
-    static func date(_ date: QBODate?) -> LocalDate? { date.flatMap { LocalDate($0.description) } }
+    static func date(_ date: QBODate?) -> LocalDate? { date.flatMap { LocalDate(year: $0.year, month: $0.month, day: $0.day) } }
 
     static func party(_ ref: QBORef?) -> PartyRef {
         PartyRef(id: ref?.value ?? "", name: ref?.name)

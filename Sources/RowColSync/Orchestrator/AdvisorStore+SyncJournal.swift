@@ -10,6 +10,12 @@ extension AdvisorStore: SyncJournal {
         try await commit(records, syncStates: [:])
     }
 
+    public nonisolated func commit(prepared: PreparedLines) async throws -> [LogEntry] {
+        try await commit(prepared: prepared, syncStates: [:])
+    }
+
+    // prepare(_:) is the store's own.
+
     // syncState(for:) and setSyncState(_:for:) are the store's own.
 
     public nonisolated func mirrorVersion(_ kind: EntityKind, id: EntityID, of business: BusinessID) async throws -> MirrorVersion? {

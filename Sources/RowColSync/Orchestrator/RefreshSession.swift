@@ -31,18 +31,68 @@ public actor RefreshSession {
 
     public nonisolated var configuration: SyncConfiguration { orchestrator.configuration }
 
-    /// Logs (INBOUND) and applies the changes the mirror does not have yet; returns how many.
+    /// The commit of the last ``enqueue(operation:changes:detail:)``, which waits for the one
+    /// before it: lines reach the log in the order they were enqueued.
+    private var lastCommit: Task<Void, any Error>?
+    /// The commit enqueued before ``lastCommit``: the next enqueue waits for it, so at most one
+    /// batch is being made durable while the next is prepared.
+    private var previousCommit: Task<Void, any Error>?
+
+    /// Logs (INBOUND) and applies the changes the mirror does not have yet, after everything
+    /// enqueued before; returns how many once they are durable and applied.
     @discardableResult
     public func record(operation: String, changes: [MirrorChange], detail: JSONValue? = nil) async throws -> Int {
-        let (fresh, seq) = try await orchestrator.record(
-            business: business, operation: operation, changes: changes, detail: detail)
-        for change in fresh { changed[change.entity, default: 0] += 1 }
-        if let seq { lastSeq = seq }
-        return fresh.count
+        let count = try await enqueue(operation: operation, changes: changes, detail: detail)
+        try await settle()
+        return count
     }
 
-    /// The ids of every document of `kind` in the mirror (for full refreshes that turn missing ids into deletions).
+    /// ``record(operation:changes:detail:)`` without waiting for the commit: returns once the
+    /// changes are deduplicated against the mirror and their line is encoded, while the line
+    /// enqueued before is still being made durable (a full refresh prepares page n + 1 while page n
+    /// is synced). Commits keep the order of the calls; a failed one fails every later one and is
+    /// thrown by the next call or by ``settle()``. Returns how many changes are new.
+    ///
+    /// A change deduplicated while an earlier line touching the same entity is still in flight is
+    /// logged again (the same version twice, which the mirror applies as no change): full pages
+    /// list each id once, so this costs nothing in practice.
+    @discardableResult
+    public func enqueue(operation: String, changes: [MirrorChange], detail: JSONValue? = nil) async throws -> Int {
+        try await previousCommit?.value
+        guard let prepared = try await orchestrator.prepareRecord(
+            business: business, operation: operation, changes: changes, detail: detail)
+        else { return 0 }
+        let before = lastCommit
+        let journal = orchestrator.journal
+        previousCommit = before
+        lastCommit = Task {
+            try await before?.value
+            let entries: [LogEntry]
+            do {
+                entries = try await journal.commit(prepared: prepared.lines)
+            } catch {
+                throw JournalFailure(underlying: error)
+            }
+            self.committed(prepared.changes, seq: entries.last?.seq)
+        }
+        return prepared.changes.count
+    }
+
+    /// Waits until every enqueued line is durable and applied; throws the first failure.
+    public func settle() async throws {
+        try await lastCommit?.value
+        previousCommit = nil
+    }
+
+    private func committed(_ fresh: [MirrorChange], seq: LogSeq?) {
+        for change in fresh { changed[change.entity, default: 0] += 1 }
+        if let seq { lastSeq = seq }
+    }
+
+    /// The ids of every document of `kind` in the mirror (for full refreshes that turn missing ids
+    /// into deletions), once every enqueued line is applied.
     public func mirrorIDs(_ kind: EntityKind) async throws -> Set<EntityID> {
+        try await settle()
         do {
             return try await orchestrator.journal.mirrorIDs(kind, of: business)
         } catch {
@@ -52,6 +102,7 @@ public actor RefreshSession {
 
     /// The payment RowCol scheduled under `id`, as the mirror has it.
     public func mirrorPayment(_ id: PaymentID) async throws -> BillPayment? {
+        try await settle()
         let version: MirrorVersion?
         do {
             version = try await orchestrator.journal.mirrorVersion(.payment, id: id, of: business)

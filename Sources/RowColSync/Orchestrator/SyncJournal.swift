@@ -13,6 +13,11 @@ public protocol SyncJournal: Sendable {
     var advisor: AdvisorID { get }
     /// Appends the lines durably, then applies their mirror changes; returns once both are done.
     func commit(_ records: [LogRecord]) async throws -> [LogEntry]
+    /// Encodes records for ``commit(prepared:)`` on the caller's task, so that a refresh encodes
+    /// its next page while the previous one is made durable.
+    func prepare(_ records: [LogRecord]) -> PreparedLines
+    /// ``commit(_:)`` of records encoded by ``prepare(_:)``.
+    func commit(prepared: PreparedLines) async throws -> [LogEntry]
     /// The business's sync section of `state.json` (`.null` or an empty object when never written).
     func syncState(for business: BusinessID) async throws -> JSONValue
     /// Replaces the business's sync section, durably.
@@ -28,6 +33,11 @@ public protocol SyncJournal: Sendable {
 }
 
 extension SyncJournal {
+    /// Nothing to encode ahead: the records are committed as they are.
+    public func prepare(_ records: [LogRecord]) -> PreparedLines { PreparedLines(unencoded: records) }
+
+    public func commit(prepared: PreparedLines) async throws -> [LogEntry] { try await commit(prepared.records) }
+
     /// One ``mirrorVersion(_:id:of:)`` per id.
     public func mirrorVersions(_ kind: EntityKind, ids: [EntityID], of business: BusinessID) async throws
         -> [EntityID: MirrorVersion]

@@ -125,8 +125,20 @@ public actor SyncOrchestrator {
     ) async throws -> RefreshReport {
         let session = RefreshSession(
             business: business, entity: entity, orchestrator: self, state: try await state(of: business))
+        var remoteError: (any Error)?
         do {
             try await fetchRemote(session)
+        } catch {
+            remoteError = error
+        }
+        do {
+            // Pages recorded before a failure are kept: their lines are waited for either way.
+            try await session.settle()
+        } catch let error as JournalFailure {
+            throw error.underlying
+        }
+        do {
+            if let remoteError { throw remoteError }
         } catch let error as JournalFailure {
             throw error.underlying
         } catch let error as SyncError {
@@ -160,11 +172,13 @@ public actor SyncOrchestrator {
         return RefreshReport(reachedQBO: true, changed: await session.changed, lastSeq: await session.lastSeq, failure: nil)
     }
 
-    /// Logs INBOUND lines for changes a refresh found, dropping those the mirror already has.
-    /// - Returns: the changes logged, and the seq of their line (nil when none was new).
-    func record(
+    /// The INBOUND line for changes a refresh found, without those the mirror already has,
+    /// encoded and ready for ``SyncJournal/commit(prepared:)``; nil when nothing is new.
+    /// Nonisolated: the comparison and the encoding run on the refresh's task, so businesses
+    /// syncing at once do them in parallel rather than in turn on this actor.
+    nonisolated func prepareRecord(
         business: BusinessID, operation: String, changes: [MirrorChange], detail: JSONValue?
-    ) async throws -> (changes: [MirrorChange], seq: LogSeq?) {
+    ) async throws -> (changes: [MirrorChange], lines: PreparedLines)? {
         var fresh: [MirrorChange] = []
         fresh.reserveCapacity(changes.count)
         do {
@@ -184,12 +198,11 @@ public actor SyncOrchestrator {
             } else {
                 fresh = changes
             }
-            guard !fresh.isEmpty else { return ([], nil) }
+            guard !fresh.isEmpty else { return nil }
             let record = LogRecord(
                 business: business, direction: .inbound, operation: operation, phase: .fetched, httpCode: 200,
                 status: "ok", payload: LogPayload(changes: fresh, detail: detail))
-            let entries = try await journal.commit([record])
-            return (fresh, entries.last?.seq)
+            return (fresh, journal.prepare([record]))
         } catch {
             throw JournalFailure(underlying: error)
         }
