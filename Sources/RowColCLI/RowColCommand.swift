@@ -26,6 +26,11 @@ struct RowColCommand: AsyncParsableCommand {
             BackupCommand.self, SandboxCommand.self, WebhookCommand.self,
             DebugCommand.self,
         ])
+
+    static func main() async {
+        ProcessMemory.configure()
+        await main(nil)
+    }
 }
 
 /// `--workspace DIR`, defaulting to `ROWCOL_WORKSPACE`.

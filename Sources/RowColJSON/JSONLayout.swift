@@ -50,9 +50,23 @@ extension JSONValue {
             buffer.append(UInt8(ascii: "]"))
         case .object(let members):
             var object = JSONObjectWriter(into: &buffer, layout: layout, level: level)
-            // JSONEncoder sorts keys by their UTF-8 bytes (not by `String`'s canonical order). Most
-            // objects are small: sorted as pairs in place (no key array, no second lookup).
-            for member in members.sorted(by: { JSONWriting.precedes($0.key, $1.key) }) {
+            // JSONEncoder sorts keys by their UTF-8 bytes (not by `String`'s canonical order). The
+            // members' places are sorted by their keys' first eight bytes, as integers, and only
+            // keys sharing those are compared whole: no copy of the pairs, no reference counting
+            // while sorting, one integer comparison for almost every pair of QBO's keys.
+            var order: [(prefix: UInt64, index: Dictionary<String, JSONValue>.Index)] = []
+            order.reserveCapacity(members.count)
+            var index = members.startIndex
+            while index != members.endIndex {
+                order.append((JSONWriting.sortPrefix(members[index].key), index))
+                members.formIndex(after: &index)
+            }
+            order.sort { left, right in
+                left.prefix != right.prefix
+                    ? left.prefix < right.prefix : JSONWriting.precedes(members[left.index].key, members[right.index].key)
+            }
+            for place in order {
+                let member = members[place.index]
                 object.member(member.key, member.value, into: &buffer)
             }
             object.end(into: &buffer)

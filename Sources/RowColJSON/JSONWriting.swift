@@ -28,6 +28,21 @@ enum JSONWriting {
         return a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
+    /// The first eight UTF-8 bytes of `key` as a big-endian integer, zero-padded: integers compare
+    /// as ``precedes(_:_:)`` compares the keys, except that keys equal in their first eight bytes
+    /// (or differing only by trailing NULs) tie and must be compared whole.
+    @inline(__always)
+    static func sortPrefix(_ key: String) -> UInt64 {
+        var prefix: UInt64 = 0
+        var count = 0
+        for byte in key.utf8 {
+            prefix = prefix << 8 | UInt64(byte)
+            count += 1
+            if count == 8 { return prefix }
+        }
+        return count == 0 ? 0 : prefix << (8 * UInt64(8 - count))
+    }
+
     static func indent(_ level: Int, into buffer: inout [UInt8]) {
         buffer.append(contentsOf: repeatElement(UInt8(ascii: " "), count: level * 2))
     }

@@ -63,6 +63,21 @@ import Testing
         }
     }
 
+    /// Keys are sorted by their first eight bytes first: keys that share those, are shorter, or
+    /// end in NULs must still come out in JSONEncoder's order.
+    @Test func keysSharingTheirFirstEightBytesSortAsJSONEncoderSortsThem() throws {
+        let keys = ["abcdefgh1", "abcdefgh", "abcdefgh0", "abcdefg", "abcdefgh\u{0}", "abcdefgh\u{0}\u{0}", "a\u{0}", "a",
+                    "", "é", "Z", "zzzzzzzzzzzzzzzzzz", "zzzzzzzzzzzzzzzzz", "MetaData", "Metadata", "TxnDate", "TxnDat€"]
+        var random = SeededGenerator(seed: 4)
+        for round in 0..<50 {
+            var members: [String: JSONValue] = [:]
+            for key in keys where random.int(4) != 0 { members[key] = .number(Decimal(round)) }
+            let value: JSONValue = .object(["v": .object(members)])
+            #expect(value.serialized(.compact) == Array(try Self.foundation(pretty: false).encode(value)), "round \(round)")
+            #expect(value.serialized(.pretty) == Array(try Self.foundation(pretty: true).encode(value)), "round \(round)")
+        }
+    }
+
     @Test func parsesWhatJSONDecoderParses() throws {
         var random = SeededGenerator(seed: 2)
         let compact = Self.foundation(pretty: false), pretty = Self.foundation(pretty: true)

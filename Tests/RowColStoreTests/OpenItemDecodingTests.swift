@@ -49,6 +49,25 @@ import Testing
         #expect(try JSONCursor.read(bytes) { try OpenItemDecoding.invoice(&$0) } == invoice)
     }
 
+    /// The sync maps every bill and invoice through `OpenItemEncoding`: it must build the tree the
+    /// `Encodable` conformance builds, optionals present or absent, and the bytes JSONEncoder writes.
+    @Test func billsAndInvoicesAreWrittenAsCodableWritesThem() throws {
+        var bill = Self.sampleBill
+        var invoice = Self.sampleInvoice
+        for variant in 0..<5 {
+            if variant == 1 { bill.docNumber = nil; bill.txnDate = nil; bill.vendor.name = nil; invoice.emailStatus = nil }
+            if variant == 2 { bill.linkedPaymentIDs = []; bill.dueDate = nil; invoice.docNumber = "I-9\"\n" }
+            if variant == 3 { bill.balance = Money(Decimal(string: "-0.015")!, CurrencyCode(rawValue: "EUR")!) }
+            if variant == 4 { invoice.customer.name = "Zoë"; invoice.txnDate = LocalDate("2020-02-29"); invoice.dueDate = nil }
+            let billTree = try #require(OpenItemEncoding.tree(of: bill))
+            #expect(billTree == (try JSONValue(encoding: bill)), "variant \(variant)")
+            #expect(billTree.serialized(.compact) == Array(try JSONEncoder(layout: .compact).encode(bill)))
+            let invoiceTree = try #require(OpenItemEncoding.tree(of: invoice))
+            #expect(invoiceTree == (try JSONValue(encoding: invoice)), "variant \(variant)")
+        }
+        #expect(OpenItemEncoding.tree(of: Self.usd) == nil, "other types go through the generic encoder")
+    }
+
     @Test func escapedAndNonASCIIKeysAreMatchedLikeAnyOther() throws {
         let text = #"{"\u0069d":"7","vendor":{"id":"1","n\u0061me":"Zoë"},"total":{"amount":1,"currency":"USD"},"#
             + #""balance":{"amount":1,"currency":"USD"},"linked_payment_ids":[],"é":1}"#
