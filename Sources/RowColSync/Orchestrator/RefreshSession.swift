@@ -31,12 +31,9 @@ public actor RefreshSession {
 
     public nonisolated var configuration: SyncConfiguration { orchestrator.configuration }
 
-    /// The commit of the last ``enqueue(operation:changes:detail:)``, which waits for the one
-    /// before it: lines reach the log in the order they were enqueued.
+    /// The commit of the last ``enqueue(operation:changes:detail:)``: the next enqueue prepares
+    /// its line while this one runs, and waits for it before committing its own.
     private var lastCommit: Task<Void, any Error>?
-    /// The commit enqueued before ``lastCommit``: the next enqueue waits for it, so at most one
-    /// batch is being made durable while the next is prepared.
-    private var previousCommit: Task<Void, any Error>?
 
     /// Logs (INBOUND) and applies the changes the mirror does not have yet, after everything
     /// enqueued before; returns how many once they are durable and applied.
@@ -47,26 +44,25 @@ public actor RefreshSession {
         return count
     }
 
-    /// ``record(operation:changes:detail:)`` without waiting for the commit: returns once the
-    /// changes are deduplicated against the mirror and their line is encoded, while the line
-    /// enqueued before is still being made durable (a full refresh prepares page n + 1 while page n
-    /// is synced). Commits keep the order of the calls; a failed one fails every later one and is
-    /// thrown by the next call or by ``settle()``. Returns how many changes are new.
+    /// ``record(operation:changes:detail:)`` without waiting for its own commit: deduplicates the
+    /// changes against the mirror and encodes their line while the line enqueued before is being
+    /// made durable, waits for that one, starts its own commit and returns (a full refresh prepares
+    /// page n + 1 while page n is synced). So one batch is committed while the next is prepared and
+    /// the one after is fetched, and lines keep the order of the calls. A failed commit is thrown by
+    /// the next call or by ``settle()``, and nothing enqueued after it is committed. Returns how
+    /// many changes are new.
     ///
     /// A change deduplicated while an earlier line touching the same entity is still in flight is
     /// logged again (the same version twice, which the mirror applies as no change): full pages
     /// list each id once, so this costs nothing in practice.
     @discardableResult
     public func enqueue(operation: String, changes: [MirrorChange], detail: JSONValue? = nil) async throws -> Int {
-        try await previousCommit?.value
-        guard let prepared = try await orchestrator.prepareRecord(
+        let prepared = try await orchestrator.prepareRecord(
             business: business, operation: operation, changes: changes, detail: detail)
-        else { return 0 }
-        let before = lastCommit
+        try await lastCommit?.value
+        guard let prepared else { return 0 }
         let journal = orchestrator.journal
-        previousCommit = before
         lastCommit = Task {
-            try await before?.value
             let entries: [LogEntry]
             do {
                 entries = try await journal.commit(prepared: prepared.lines)
@@ -81,7 +77,6 @@ public actor RefreshSession {
     /// Waits until every enqueued line is durable and applied; throws the first failure.
     public func settle() async throws {
         try await lastCommit?.value
-        previousCommit = nil
     }
 
     private func committed(_ fresh: [MirrorChange], seq: LogSeq?) {
