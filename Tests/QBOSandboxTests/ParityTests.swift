@@ -168,7 +168,10 @@ import Testing
         let seededPayment = try #require(try await rows("SELECT * FROM Payment ORDERBY TxnDate DESC MAXRESULTS 1").first)
         let seededBillPayment = try #require(try await rows("SELECT * FROM BillPayment MAXRESULTS 100").first { $0["PayType"] as? String == "Check" })
         let seededCard = try #require(try await rows("SELECT * FROM Purchase WHERE PaymentType = 'CreditCard' MAXRESULTS 1").first)
-        let seededCheck = try #require(try await rows("SELECT * FROM Purchase WHERE PaymentType = 'Check' MAXRESULTS 1").first)
+        // The recording pays a payee: compare a seeded check that has one (a one-off may have none,
+        // and QBO then sends no EntityRef, as the credit-card recording without one shows).
+        let seededCheck = try #require(
+            try await rows("SELECT * FROM Purchase WHERE PaymentType = 'Check' MAXRESULTS 100").first { $0["EntityRef"] != nil })
         let paidInvoice = try #require(seededPayment.objects("Line").first?.objects("LinkedTxn").first?["TxnId"])
         func seeded(_ entity: String, _ row: [String: Any], xml: Bool = false) async throws -> Data {
             let data = try await get("\(entity.lowercased())/\(row["Id"]!)", xml: xml)
