@@ -18,9 +18,6 @@ struct LogLineBodies {
     var changes: [Change]
 }
 
-/// A record with its payload already encoded: the payload is almost all of a line's bytes and
-/// depends on nothing the log assigns (seq, time, chain), so the committing task encodes it before
-/// the hand-off and the writer thread only splices it into the line.
 /// Log records encoded ahead of their commit (``AdvisorStore/prepare(_:)``): the encoding is done
 /// by the task that prepares them, so a caller can encode its next batch while the previous one
 /// is being made durable, and the writer thread only writes.
@@ -40,6 +37,9 @@ public struct PreparedLines: Sendable {
     }
 }
 
+/// A record with its payload already encoded: the payload is almost all of a line's bytes and
+/// depends on nothing the log assigns (seq, time, chain), so the committing task encodes it before
+/// the hand-off and the writer thread only splices it into the line.
 struct PreparedRecord: Sendable {
     var record: LogRecord
     /// The payload's compact bytes and its changes' body places (relative to the payload's start).
