@@ -226,7 +226,7 @@ extension JSONValue {
             if byte == UInt8(ascii: "\"") {
                 if !ascii {
                     let slice = UnsafeRawBufferPointer(rebasing: bytes[(open + 1)..<index])
-                    guard String(validating: slice, as: UTF8.self) != nil else {
+                    guard UTF8Text.isValid(slice) else {
                         throw error("a string is not valid UTF-8", at: open + 1)
                     }
                 }
@@ -249,19 +249,21 @@ extension JSONValue {
         let open = index
         index += 1
         let start = index
+        var ascii = true
         // Fast path: no escapes, so the bytes between the quotes are the string.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                guard let text = String(validating: slice, as: UTF8.self) else {
+                guard let text = UTF8Text.string(slice, ascii: ascii) else {
                     throw error("a string is not valid UTF-8", at: start)
                 }
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("a control character inside a string must be escaped") }
+            if byte >= 0x80 { ascii = false }
             index += 1
         }
         guard index < bytes.count else { throw error("unterminated string", at: open) }

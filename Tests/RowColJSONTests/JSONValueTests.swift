@@ -144,6 +144,35 @@ import Testing
         #expect((try? JSONValue.parse(within)) != nil)
     }
 
+    /// The parser's own UTF-8 check (strings are made without `String(validating:)`, which is slow
+    /// on Linux) accepts exactly what the standard library accepts, and reads the same string:
+    /// every one- and two-byte sequence, every lead byte with every second byte of a three- and
+    /// four-byte form, and random sequences, each alone and between ASCII, in and out of keys.
+    @Test func utf8InStringsIsCheckedAsTheStandardLibraryChecksIt() {
+        var samples: [[UInt8]] = (0...255).map { [UInt8($0)] }
+        for first in 0x80...0xFF { for second in 0...255 { samples.append([UInt8(first), UInt8(second)]) } }
+        for lead in 0xE0...0xF4 {
+            for second in 0x70...0xC0 { samples.append([UInt8(lead), UInt8(second), 0x80, 0x80]) }
+        }
+        var random = SeededGenerator(seed: 16)
+        for _ in 0..<20_000 { samples.append((0..<(1 + random.int(6))).map { _ in UInt8(0x70 + random.int(0x90)) }) }
+        var accepted = 0, refused = 0
+        for bytes in samples where !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            let expected = String(validating: bytes, as: UTF8.self)
+            for text in [[0x22] + bytes + [0x22], Array(#"{"a"#.utf8) + bytes + Array(#"b": [1, "x"#.utf8) + bytes + Array(#""]}"#.utf8)] {
+                let parsed = try? JSONValue.parse(text)
+                #expect((parsed != nil) == (expected != nil), "\(bytes)")
+                if let expected, let parsed {
+                    accepted += 1
+                    #expect(parsed == .string(expected) || parsed == .object(["a" + expected + "b": .array([.number(1), .string("x" + expected)])]))
+                } else {
+                    refused += 1
+                }
+            }
+        }
+        #expect(accepted > 1_000 && refused > 1_000)
+    }
+
     @Test func catchesByCode() {
         do {
             _ = try JSONValue.parse(Array("[".utf8))
