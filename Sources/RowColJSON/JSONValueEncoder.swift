@@ -31,6 +31,18 @@ extension JSONValue {
     }
 }
 
+/// A type that builds its own tree, which ``JSONValue/init(encoding:)`` takes instead of calling
+/// its `encode(to:)`, wherever the value sits in what is encoded.
+///
+/// For the types encoded by the ten thousand (a sync's bills and invoices, a report's open items):
+/// their `Encoder` calls cost several times the tree itself. A conformance builds exactly the
+/// tree its `Encodable` conformance encodes (absent optionals left out), and its module's tests
+/// hold it to that by comparing with `JSONEncoder`, which never takes this path.
+public protocol JSONTreeEncodable: Encodable {
+    /// The value's tree, as ``JSONValue/init(encoding:)`` would build it from `encode(to:)`.
+    var jsonTree: JSONValue { get }
+}
+
 /// An `Encoder` that builds a ``JSONValue``. Containers write into reference boxes, so a nested
 /// container or a super-encoder fills its parent's slot whenever it finishes.
 private struct TreeEncoder: Encoder {
@@ -105,6 +117,7 @@ private struct TreeEncoder: Encoder {
         case let url as URL: return .string(url.absoluteString)
         case let data as Data: return .string(data.base64EncodedString())
         case let json as JSONValue: return json
+        case let tree as any JSONTreeEncodable: return tree.jsonTree
         default: return nil
         }
     }

@@ -44,7 +44,7 @@ public struct MirrorChange: Hashable, Sendable, Codable {
     ) throws -> MirrorChange {
         MirrorChange(
             entity: entity, id: id, operation: .upsert, sourceVersion: sourceVersion, updatedAt: updatedAt,
-            data: try OpenItemEncoding.tree(of: value) ?? JSONValue(encoding: value), qbo: qbo)
+            data: try JSONValue(encoding: value), qbo: qbo)
     }
 
     /// A deletion (QBO reported the entity deleted, or a full query no longer lists it).

@@ -2,16 +2,15 @@ import Foundation
 import RowColDomain
 import RowColJSON
 
-/// Hand-written writers of the open-item types (``Bill``, ``Invoice``) into the tree that
-/// `JSONValue(encoding:)` builds of them, with no `Encoder`: a sync maps every bill and invoice of
-/// a page, and the generic path was a tenth of a full sync's time. Each builds exactly what the
-/// type's `Encodable` conformance encodes (absent optionals left out); tests hold them to it.
-enum OpenItemEncoding {
+/// Hand-written writers of the open-item types (``Bill``, ``Invoice``) and their parts into the
+/// tree that `JSONValue(encoding:)` builds of them, with no `Encoder`: a sync maps every bill and
+/// invoice of a page, and the generic path was a tenth of a full sync's time; a runway report
+/// holds a ``Money`` and a ``PartyRef`` per open item. Each builds exactly what the type's
+/// `Encodable` conformance encodes (absent optionals left out); tests hold them to it.
+public enum OpenItemEncoding {
     /// The tree of `value` when it is an open-item type, else nil (the caller encodes it generically).
     static func tree(of value: some Encodable) -> JSONValue? {
-        if let bill = value as? Bill { return Self.bill(bill) }
-        if let invoice = value as? Invoice { return Self.invoice(invoice) }
-        return nil
+        (value as? any JSONTreeEncodable)?.jsonTree
     }
 
     static func bill(_ bill: Bill) -> JSONValue {
@@ -37,15 +36,34 @@ enum OpenItemEncoding {
         return .object(members)
     }
 
-    private static func money(_ money: Money) -> JSONValue {
+    /// `{"amount": …, "currency": …}`.
+    public static func money(_ money: Money) -> JSONValue {
         .object(["amount": .number(money.amount), "currency": .string(money.currency.rawValue)])
     }
 
-    private static func party(_ party: PartyRef) -> JSONValue {
+    /// `{"id": …, "name": …}`, without the name when there is none.
+    public static func party(_ party: PartyRef) -> JSONValue {
         var members: [String: JSONValue] = ["id": .string(party.id)]
         members["name"] = party.name.map(JSONValue.string)
         return .object(members)
     }
 
-    private static func date(_ date: LocalDate) -> JSONValue { .string(date.description) }
+    /// `"YYYY-MM-DD"`.
+    public static func date(_ date: LocalDate) -> JSONValue { .string(date.description) }
+}
+
+extension Bill: JSONTreeEncodable {
+    public var jsonTree: JSONValue { OpenItemEncoding.bill(self) }
+}
+
+extension Invoice: JSONTreeEncodable {
+    public var jsonTree: JSONValue { OpenItemEncoding.invoice(self) }
+}
+
+extension Money: JSONTreeEncodable {
+    public var jsonTree: JSONValue { OpenItemEncoding.money(self) }
+}
+
+extension PartyRef: JSONTreeEncodable {
+    public var jsonTree: JSONValue { OpenItemEncoding.party(self) }
 }
