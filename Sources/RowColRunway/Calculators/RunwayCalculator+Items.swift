@@ -21,8 +21,9 @@ extension RunwayRun {
         /// The date the item stands for, before the scenario moved it.
         var natural: LocalDate
         var basis: ProjectionBasis
-        /// The share of the remaining balance counted (1 unless a haircut applies).
-        var share: Decimal
+        /// The share of the remaining balance counted when a haircut applies; nil for all of it
+        /// (most items: no multiplication then, `Decimal` arithmetic being slow on Linux).
+        var share: Decimal?
     }
 
     mutating func billsSummary(scheduledByBill: [EntityID: Money]) -> AgingSummary {
@@ -72,11 +73,11 @@ extension RunwayRun {
         if let on = override?.expectOn {
             let past = on < asOf ? ", a date already past: expected now (week 1)" : ""
             placement = Placement(expectedOn: max(on, asOf), natural: on,
-                                  basis: ProjectionBasis(.plan, "expected on \(on) by the plan\(past)\(note)"), share: 1)
+                                  basis: ProjectionBasis(.plan, "expected on \(on) by the plan\(past)\(note)"), share: nil)
         } else {
             let expectation = model.expectation(due: item.dueDate, party: item.party)
             placement = Placement(expectedOn: expectation.expectedOn, natural: expectation.natural,
-                                  basis: expectation.basis, share: 1)
+                                  basis: expectation.basis, share: nil)
             if item.kind == .invoice, let after = policy.haircutAfterDays, daysOverdue > after,
                 policy.haircutPercent > 0
             {
@@ -95,7 +96,7 @@ extension RunwayRun {
                 changes.append("\(abs(days)) days \(days > 0 ? "later" : "earlier")")
             }
             if let percent = scenario.arHaircutPercent, percent > 0 {
-                placement.share *= (100 - min(percent, 100)) / 100
+                placement.share = (placement.share ?? 1) * ((100 - min(percent, 100)) / 100)
                 changes.append("\(percent)% less collected")
             }
         case .bill:
@@ -120,10 +121,11 @@ extension RunwayRun {
     mutating func summary(of all: [OpenItem], kind: String, category: UnconvertedLedger.Category,
                           model: LatenessModel) -> (AgingSummary, [Decimal])
     {
-        var perWeek = [Decimal](repeating: 0, count: RunwayCalendar.weekCount)
-        var open: Decimal = 0, overdue: Decimal = 0, beyond: Decimal = 0, credits: Decimal = 0
-        var excluded: Decimal = 0, haircut: Decimal = 0
-        var buckets = [Decimal](repeating: 0, count: 5)
+        // Totals added as integers (DecimalSum): one item is a handful of additions.
+        var perWeek = [DecimalSum](repeating: DecimalSum(), count: RunwayCalendar.weekCount)
+        var open = DecimalSum(), overdue = DecimalSum(), beyond = DecimalSum(), credits = DecimalSum()
+        var excluded = DecimalSum(), haircut = DecimalSum()
+        var buckets = [DecimalSum](repeating: DecimalSum(), count: 5)
         var undated: [String] = []
         var items: [AgingSummary.Item] = []
         for item in all {
@@ -135,7 +137,7 @@ extension RunwayRun {
             if item.dueDate == nil { undated.append(item.id.rawValue) }
             let due = item.dueDate ?? inputs.asOfDate
             let daysOverdue = calendar.daysOverdue(due)
-            let remaining = item.balance.amount - (item.scheduled?.amount ?? 0)
+            let remaining = item.scheduled.map { item.balance.amount - $0.amount } ?? item.balance.amount
             let placement = place(item, daysOverdue: due.days(until: asOf), model: model)
             let usual = model.usualLateness(of: item.party)?.days
             guard let homeBalance = converter.toHome(item.balance) else {
@@ -160,9 +162,9 @@ extension RunwayRun {
             if let expected = placement.expectedOn {
                 week = calendar.week(for: expected)
                 if let week {
-                    let counted = homeRemaining * placement.share
+                    let counted = placement.share.map { homeRemaining * $0 } ?? homeRemaining
                     if remaining > 0 { perWeek[week - 1] += counted }
-                    haircut += max(homeRemaining - counted, 0)
+                    if placement.share != nil { haircut += max(homeRemaining - counted, 0) }
                     projected = money(max(counted, 0))
                 } else {
                     beyond += homeBalance.amount
@@ -182,21 +184,26 @@ extension RunwayRun {
                 message: "open \(kind) without a due date or transaction date were expected now (week 1); "
                     + "set a due date in QBO", ids: undated.sorted()))
         }
-        items.sort { lhs, rhs in
-            switch (lhs.dueDate, rhs.dueDate) {
-            case (nil, nil): return lhs.id < rhs.id
+        // Positions sorted, then the items taken in that order: sorting the items themselves
+        // moves each large value many times.
+        let unsorted = items
+        items = unsorted.indices.sorted { lhs, rhs in
+            switch (unsorted[lhs].dueDate, unsorted[rhs].dueDate) {
+            case (nil, nil): return unsorted[lhs].id < unsorted[rhs].id
             case (nil, _): return true
             case (_, nil): return false
-            case (let left?, let right?): return left != right ? left < right : lhs.id < rhs.id
+            case (let left?, let right?): return left != right ? left < right : unsorted[lhs].id < unsorted[rhs].id
             }
-        }
+        }.map { unsorted[$0] }
         let summary = AgingSummary(
-            openTotal: money(open), overdueTotal: money(overdue), beyondHorizon: money(beyond), credits: money(credits),
+            openTotal: money(open.total), overdueTotal: money(overdue.total), beyondHorizon: money(beyond.total),
+            credits: money(credits.total),
             buckets: AgingBuckets(
-                notDue: money(buckets[0]), overdue1To30: money(buckets[1]), overdue31To60: money(buckets[2]),
-                overdue61To90: money(buckets[3]), overdueOver90: money(buckets[4])),
-            items: items, excluded: money(excluded), haircut: money(haircut))
-        return (summary, perWeek)
+                notDue: money(buckets[0].total), overdue1To30: money(buckets[1].total),
+                overdue31To60: money(buckets[2].total), overdue61To90: money(buckets[3].total),
+                overdueOver90: money(buckets[4].total)),
+            items: items, excluded: money(excluded.total), haircut: money(haircut.total))
+        return (summary, perWeek.map(\.total))
     }
 
     /// 0 = not due, 1 = 1–30, 2 = 31–60, 3 = 61–90, 4 = more than 90 days overdue.
