@@ -38,16 +38,23 @@ import Testing
         #expect(try LogReader(workspace: fixture.workspace, advisor: fixture.advisor).entries(after: .zero) == written)
     }
 
-    @Test func concurrentAppendsGetConsecutiveSeqs() async throws {
+    /// Concurrent callers share batches (the writer writes the lines of callers that come back
+    /// while it gathers, then flushes once): each gets its own lines back, and the log and mirror
+    /// hold every one, also when batches cross segment boundaries.
+    @Test(arguments: [64 << 20, 4096])
+    func concurrentAppendsGetConsecutiveSeqs(segmentLimit: Int) async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
-        let store = try fixture.open()
+        let store = try fixture.open(segmentLimit: segmentLimit)
         let seqs = try await withThrowingTaskGroup(of: [LogSeq].self) { group in
             for worker in 0..<8 {
                 group.addTask {
                     var seqs: [LogSeq] = []
                     for index in 0..<25 {
                         let entry = try await store.append(record(fixture.business, [try bill("w\(worker)", cents: index)]))
+                        // The entry returned is this caller's own line, not a neighbour's in the batch.
+                        #expect(entry.payload?.changes.first?.id.rawValue == "w\(worker)")
+                        #expect(entry.payload?.changes.first?.data?["total"]?["amount"] == .number(Decimal(index) / 100))
                         seqs.append(entry.seq)
                     }
                     return seqs
@@ -58,6 +65,7 @@ import Testing
         #expect(seqs.sorted() == (1...200).map { LogSeq(UInt64($0)) })
         await store.close()
         #expect(try fixture.workspace.verify().isEmpty)
+        #expect(try LogReader(workspace: fixture.workspace, advisor: fixture.advisor).entries(after: .zero).count == 200)
         let document = try #require(try fixture.workspace.mirrorReader(for: fixture.advisor)
             .document(.bill, EntityID(validating: "w3"), of: fixture.ref))
         #expect(document.version == 25)

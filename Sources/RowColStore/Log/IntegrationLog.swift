@@ -61,25 +61,31 @@ final class IntegrationLog {
     /// ``append(_:at:)`` of records whose payloads are encoded already, also returning each line's
     /// bytes and the places of its changes' bodies.
     func appendWithBodies(_ records: [PreparedRecord], at instant: Date) throws -> (entries: [LogEntry], bodies: [LogLineBodies]) {
-        guard fd >= 0 else { throw StoreError(code: .closed, message: "the log of advisor \(advisor) is closed") }
-        // Whole milliseconds, as the line stores them, so the entry returned equals the one read back.
-        let at = Timestamp(instant).date
-        let (startSegment, startSize, startSeq, startHash) = (segment, size, lastSeq, lastHash)
+        let start = batchStart()
         do {
-            return try appendLines(records, at: at)
+            let written = try write(records, at: instant)
+            try sync()
+            return written
         } catch {
-            // A failed write or flush is final (DESIGN: never retry an fsync and carry on): take back
-            // the unacknowledged lines, so that a reopen cannot resurrect what the caller was told
-            // failed. Past a segment change, reopening's torn-tail cut and chain check take over.
-            if segment == startSegment {
-                try? FileSystem.truncate(fd, to: startSize, path: path(of: segment))
-                (size, lastSeq, lastHash) = (startSize, startSeq, startHash)
-            }
+            rollBack(to: start)
             throw error
         }
     }
 
-    private func appendLines(_ records: [PreparedRecord], at: Date) throws -> (entries: [LogEntry], bodies: [LogLineBodies]) {
+    /// Where a batch of lines began: what ``rollBack(to:)`` returns to.
+    struct BatchStart {
+        fileprivate let segment: Int, size: Int, seq: LogSeq, hash: String
+    }
+
+    func batchStart() -> BatchStart { BatchStart(segment: segment, size: size, seq: lastSeq, hash: lastHash) }
+
+    /// Writes the records as consecutive lines, without flushing them: a batch writes its callers'
+    /// lines as they come and flushes once (``sync()``). Nothing written is durable, nor may be
+    /// acknowledged, before that flush.
+    func write(_ records: [PreparedRecord], at instant: Date) throws -> (entries: [LogEntry], bodies: [LogLineBodies]) {
+        guard fd >= 0 else { throw StoreError(code: .closed, message: "the log of advisor \(advisor) is closed") }
+        // Whole milliseconds, as the line stores them, so the entry returned equals the one read back.
+        let at = Timestamp(instant).date
         var entries: [LogEntry] = []
         entries.reserveCapacity(records.count)
         var bodies: [LogLineBodies] = []
@@ -103,10 +109,24 @@ final class IntegrationLog {
             bodies.append(encoded)
         }
         try flush(&buffer)
+        return (entries, bodies)
+    }
+
+    /// Flushes the lines written since the last flush: from here they are durable.
+    func sync() throws(StoreError) {
         Failpoints.hit(.logAfterWrite)
         try FileSystem.dataSync(fd, path: path(of: segment))
         Failpoints.hit(.logAfterSync)
-        return (entries, bodies)
+    }
+
+    /// Takes back the lines of a batch whose write or flush failed. A failed write or flush is
+    /// final (DESIGN: never retry an fsync and carry on): the unacknowledged lines go, so that a
+    /// reopen cannot resurrect what the caller was told failed. Past a segment change, reopening's
+    /// torn-tail cut and chain check take over.
+    func rollBack(to start: BatchStart) {
+        guard segment == start.segment else { return }
+        try? FileSystem.truncate(fd, to: start.size, path: path(of: segment))
+        (size, lastSeq, lastHash) = (start.size, start.seq, start.hash)
     }
 
     private func flush(_ buffer: inout [UInt8]) throws(StoreError) {

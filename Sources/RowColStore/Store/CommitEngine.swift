@@ -4,10 +4,12 @@ import RowColJSON
 
 /// The single writer thread of an advisor: group commit for the log, then the mirror.
 ///
-/// Callers queue their records and wait. The thread takes everything queued at once, writes it
-/// as one `write` and one `fdatasync`, applies the mirror changes with batched syncs, writes the
-/// checkpoint, and only then acknowledges every caller of the batch. Appenders that arrive while
-/// a batch is syncing form the next batch, which is what makes concurrent appends share a sync.
+/// Callers queue their records and wait. The thread takes everything queued at once and writes
+/// it; while callers acknowledged by the last batch are still coming back, it waits for them
+/// (at most about one sync's time) and writes their lines too; then one `fdatasync` for all,
+/// the mirror changes with batched syncs, the checkpoint, and only then are the batch's callers
+/// acknowledged. Appenders that arrive while a batch is syncing form the next batch, which is
+/// what makes concurrent appends share a sync.
 final class CommitEngine: @unchecked Sendable {
     enum Job {
         case commit([PreparedRecord], [BusinessID: JSONValue], CheckedContinuation<[LogEntry], any Error>)
@@ -20,9 +22,14 @@ final class CommitEngine: @unchecked Sendable {
     private var stopped = false
     /// A batch is being written (by the writer thread or by a caller inline); guarded by `condition`.
     private var busy = false
-    /// Callers in the writer thread's last batch; above one, commits are arriving together and go
-    /// through the thread, where they share syncs. Guarded by `condition`.
-    private var lastBatch = 0
+    /// Callers the writer expects in its next batch: those its last batch acknowledged (they
+    /// usually commit again at once) and those that queued while it was written. Above one,
+    /// commits are arriving together and go through the thread, where they share syncs. Guarded
+    /// by `condition`.
+    private var expectedCallers = 0
+    /// How long the last batch's `fdatasync` took: the longest the writer waits to gather callers,
+    /// since waiting longer would cost more than the sync it saves them.
+    private var lastLogSync: TimeInterval = 0
     private var exitWaiters: [CheckedContinuation<Void, Never>] = []
     /// Set after a failed write: the state on disk is then only known after a reopen (recovery).
     private var failure: StoreError?
@@ -52,7 +59,7 @@ final class CommitEngine: @unchecked Sendable {
     /// nil and the caller submits it. Callers that arrive meanwhile queue up and form the next batch.
     func commitIfIdle(_ records: [PreparedRecord], _ syncStates: [BusinessID: JSONValue]) -> Result<[LogEntry], any Error>? {
         condition.lock()
-        guard !busy, queue.isEmpty, lastBatch <= 1, !closing, !stopped, failure == nil else {
+        guard !busy, queue.isEmpty, expectedCallers <= 1, !closing, !stopped, failure == nil else {
             condition.unlock()
             return nil
         }
@@ -102,20 +109,22 @@ final class CommitEngine: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// How long the writer waits for the callers of its last batch to come back before it syncs a
-    /// smaller batch (Postgres's `commit_delay`, but only when commits have been arriving together).
-    static let gatherDelay: TimeInterval = 0.000_2
+    /// Bounds on how long the writer waits for the callers it expects before it syncs a smaller
+    /// batch (Postgres's `commit_delay`, but only when commits have been arriving together): the
+    /// last log sync's duration, at least the floor (callers resumed on a busy pool take that long
+    /// to come back) and at most the cap (one slow sync must not hold every later batch).
+    static let gatherFloor: TimeInterval = 0.000_2
+    static let gatherCap: TimeInterval = 0.002
+
+    /// How long to wait for callers after a log sync that took `lastLogSync`.
+    static func gatherDelay(after lastLogSync: TimeInterval) -> TimeInterval {
+        min(max(lastLogSync, gatherFloor), gatherCap)
+    }
 
     private func run() {
         while true {
             condition.lock()
             while (queue.isEmpty && !closing) || busy { condition.wait() }
-            // Callers acknowledged by the last batch usually commit again at once: letting them
-            // join this batch saves a sync for each of them. A lone caller never waits.
-            if lastBatch > 1 && queue.count < lastBatch && !closing {
-                let deadline = Date(timeIntervalSinceNow: Self.gatherDelay)
-                while queue.count < lastBatch && !closing && condition.wait(until: deadline) {}
-            }
             if queue.isEmpty && closing {
                 stopped = true
                 let waiters = exitWaiters
@@ -129,19 +138,21 @@ final class CommitEngine: @unchecked Sendable {
             let jobs = queue
             queue = []
             busy = true
-            lastBatch = jobs.count
             condition.unlock()
-            process(jobs)
+            let callers = process(jobs)
             condition.lock()
             busy = false
+            expectedCallers = callers + queue.count
             condition.unlock()
         }
     }
 
-    private func process(_ jobs: [Job]) {
+    /// Commits the jobs' records as one batch (gathering the callers still expected), then runs
+    /// the rebuilds; returns how many callers the batch acknowledged.
+    private func process(_ jobs: [Job]) -> Int {
         if let failure {
             for job in jobs { fail(job, failure) }
-            return
+            return 0
         }
         var records: [PreparedRecord] = []
         var syncStates: [BusinessID: JSONValue] = [:]
@@ -157,13 +168,34 @@ final class CommitEngine: @unchecked Sendable {
                 rebuilds.append(continuation)
             }
         }
+        // Callers acknowledged by the last batch usually commit again at once: while some are
+        // still expected (and nothing but commits is queued), wait for them, writing each one's
+        // lines as it comes, and flush once for all. A lone caller never waits; waiting for every
+        // expected caller, not only as many as the last batch held, keeps batches from splitting
+        // for good (3 + 5 callers would otherwise alternate, two syncs for 8).
+        var written = records.count
+        let deadline = Date(timeIntervalSinceNow: Self.gatherDelay(after: lastLogSync))
+        let gather = { [self] () -> (records: [PreparedRecord], syncStates: [BusinessID: JSONValue])? in
+            guard rebuilds.isEmpty, waiters.count < expectedCallers else { return nil }
+            let more = takeQueuedCommits(until: deadline)
+            guard !more.isEmpty else { return nil }
+            var records: [PreparedRecord] = []
+            var states: [BusinessID: JSONValue] = [:]
+            for (batch, batchStates, continuation) in more {
+                waiters.append((written..<written + batch.count, continuation))
+                written += batch.count
+                records.append(contentsOf: batch)
+                states.merge(batchStates) { _, new in new }
+            }
+            return (records, states)
+        }
         do {
-            let entries = try perform(records, syncStates)
+            let entries = try perform(records, syncStates, gathering: gather)
             for waiter in waiters { waiter.continuation.resume(returning: Array(entries[waiter.range])) }
         } catch {
             for waiter in waiters { waiter.continuation.resume(throwing: error) }
             for rebuild in rebuilds { rebuild.resume(throwing: error) }
-            return
+            return waiters.count
         }
         for rebuild in rebuilds {
             do {
@@ -175,23 +207,62 @@ final class CommitEngine: @unchecked Sendable {
                 rebuild.resume(throwing: error)
             }
         }
+        return waiters.count
     }
 
-    /// Appends, syncs, applies and checkpoints one batch. Only the holder of `busy` calls it. A
-    /// failure is final: the store refuses further writes until it is reopened (recovery).
-    private func perform(_ records: [PreparedRecord], _ syncStates: [BusinessID: JSONValue]) throws -> [LogEntry] {
+    /// The commits at the head of the queue, waiting until `deadline` for one to arrive; empty
+    /// when none came, when the store is closing, or when a rebuild is next.
+    private func takeQueuedCommits(until deadline: Date)
+        -> [([PreparedRecord], [BusinessID: JSONValue], CheckedContinuation<[LogEntry], any Error>)]
+    {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty && !closing && condition.wait(until: deadline) {}
+        var taken: [([PreparedRecord], [BusinessID: JSONValue], CheckedContinuation<[LogEntry], any Error>)] = []
+        while let first = queue.first, case .commit(let records, let states, let continuation) = first {
+            taken.append((records, states, continuation))
+            queue.removeFirst()
+        }
+        return taken
+    }
+
+    /// Writes, syncs, applies and checkpoints one batch. Only the holder of `busy` calls it. The
+    /// lines of callers `gathering` returns are written after the first ones, before the single
+    /// flush. A failure is final: the store refuses further writes until it is reopened (recovery).
+    private func perform(
+        _ records: [PreparedRecord], _ syncStates: [BusinessID: JSONValue],
+        gathering: () -> (records: [PreparedRecord], syncStates: [BusinessID: JSONValue])? = { nil }
+    ) throws -> [LogEntry] {
         if let failure { throw failure }
         var logged = false
         do {
             var entries: [LogEntry] = []
             var bodies: [LogLineBodies] = []
-            if !records.isEmpty {
-                (entries, bodies) = try log.appendWithBodies(records, at: now())
-                durableSeq.withLock { $0 = log.lastSeq }
-                logged = true
+            var states = syncStates
+            let start = log.batchStart()
+            do {
+                if !records.isEmpty { (entries, bodies) = try log.write(records, at: now()) }
+                while let more = gathering() {
+                    if !more.records.isEmpty {
+                        let written = try log.write(more.records, at: now())
+                        entries += written.entries
+                        bodies += written.bodies
+                    }
+                    states.merge(more.syncStates) { _, new in new }
+                }
+                if !entries.isEmpty {
+                    let flushStart = DispatchTime.now().uptimeNanoseconds
+                    try log.sync()
+                    lastLogSync = Double(DispatchTime.now().uptimeNanoseconds - flushStart) / 1e9
+                    durableSeq.withLock { $0 = log.lastSeq }
+                    logged = true
+                }
+            } catch {
+                log.rollBack(to: start)
+                throw error
             }
-            if !entries.isEmpty || !syncStates.isEmpty {
-                try mirror.apply(entries, bodies: bodies, syncStates: syncStates)
+            if !entries.isEmpty || !states.isEmpty {
+                try mirror.apply(entries, bodies: bodies, syncStates: states)
             }
             return entries
         } catch {
