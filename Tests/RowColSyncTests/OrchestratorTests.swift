@@ -175,6 +175,27 @@ import Testing
         #expect(report.changed[.bill] == 12 && report.lastSeq == lines.last?.seq && report.reachedQBO)
     }
 
+    /// `fetched` comes once the remote has nothing more to say, before the refresh waits for its
+    /// lines: the sync starts fetching the next kind then. The page's commit is held until
+    /// `fetched`; a refresh that called it only after its lines were written would first wait for
+    /// the journal's 20 s fallback, and find nothing held any more.
+    @Test func fetchedComesBeforeTheLastLinesAreWritten() async throws {
+        let setup = try Setup()
+        let page = try Self.pages(1)[0]
+        let journal = setup.journal
+        await journal.holdCommits()
+        let heldWhenFetched = Locked<Bool?>(nil)
+        let report = try await setup.orchestrator.refresh(
+            entity: .bill, business: Self.business,
+            fetchRemote: { session in try await session.enqueue(operation: "bill.refresh", changes: page) },
+            fetched: {
+                heldWhenFetched.withLock { $0 = journal.holdingCommits.withLock { $0 } }
+                Task { await journal.releaseCommits() }
+            })
+        #expect(heldWhenFetched.withLock { $0 } == true, "fetched came only after the page's line was written")
+        #expect(await journal.lines.count == 1 && report.changed[.bill] == 3 && report.reachedQBO)
+    }
+
     /// A commit that fails stops every page enqueued after it, and the refresh throws the store's error.
     @Test func aFailedCommitStopsThePagesAfterItAndIsThrown() async throws {
         let setup = try Setup()
@@ -381,11 +402,29 @@ actor MemoryJournal: SyncJournal {
         held = nil
     }
 
+    /// While set, every commit waits until ``releaseCommits()`` (or, failing that, 20 s).
+    nonisolated let holdingCommits = Locked(false)
+    private var heldCommits: [CheckedContinuation<Void, Never>] = []
+    func holdCommits() { holdingCommits.withLock { $0 = true } }
+    func releaseCommits() {
+        holdingCommits.withLock { $0 = false }
+        for commit in heldCommits { commit.resume() }
+        heldCommits = []
+    }
+
     func setStoredState(_ state: JSONValue, for business: BusinessID) { states[business] = state }
 
     func count(_ kind: EntityKind) -> Int { documents[kind]?.count ?? 0 }
 
     func commit(_ records: [LogRecord]) async throws -> [LogEntry] {
+        if holdingCommits.withLock({ $0 }) {
+            let fallback = Task { [weak self] in
+                try? await Task.sleep(for: .seconds(20))
+                await self?.releaseCommits()
+            }
+            await withCheckedContinuation { heldCommits.append($0) }
+            fallback.cancel()
+        }
         if holdUntilRead != nil {
             if linesWhenRead == nil {
                 // Released by the read; after 20 s without it (a refresh that prepares nothing

@@ -111,7 +111,7 @@ extension AdvisorSession {
     }
 
     func syncOne(
-        _ business: BusinessID, kinds: [EntityKind], strict: Bool, progress: @Sendable (SyncProgress) -> Void
+        _ business: BusinessID, kinds: [EntityKind], strict: Bool, progress: @escaping @Sendable (SyncProgress) -> Void
     ) async throws -> BusinessSyncReport {
         let ref = ref(business)
         var changed: [String: Int] = [:]
@@ -126,19 +126,41 @@ extension AdvisorSession {
             changed[EntityKind.payment.rawValue, default: 0] += sent
             progress(.finished(business, .payment, changed: sent, reachedQBO: sent == pendingBefore.count, logSeq: nil))
         }
-        for kind in kinds {
-            if !strict, MirroredEntities[kind].isFetched,
-               try await orchestrator.freshness(of: kind, business: business).level == .fresh {
-                progress(.skipped(business, kind, reason: "fresh"))
-                continue
+        // Each kind starts fetching once the kind before it has fetched its last page, while that
+        // one's last lines are still being written: QBO and the disk are busy at once.
+        let gateways = gateways
+        let reports = try await withThrowingTaskGroup(of: (Int, EntityKind, RefreshReport).self) { group in
+            for (position, kind) in kinds.enumerated() {
+                if !strict, MirroredEntities[kind].isFetched,
+                   try await orchestrator.freshness(of: kind, business: business).level == .fresh {
+                    progress(.skipped(business, kind, reason: "fresh"))
+                    continue
+                }
+                progress(.started(business, kind))
+                let fetched = OneTimeSignal()
+                group.addTask {
+                    do {
+                        let report = try await gateways.refresh(kind, business: business, fetched: { fetched.fire() })
+                        progress(.finished(
+                            business, kind, changed: report.changed.values.reduce(0, +), reachedQBO: report.reachedQBO,
+                            logSeq: report.lastSeq))
+                        return (position, kind, report)
+                    } catch {
+                        // A refresh that fails before it has fetched must neither leave the loop
+                        // waiting nor let the next kind start: its error ends the business's sync.
+                        fetched.fire(failed: true)
+                        throw error
+                    }
+                }
+                if await fetched.wait() { break }
             }
-            progress(.started(business, kind))
-            let report = try await gateways.refresh(kind, business: business)
+            var reports: [(Int, EntityKind, RefreshReport)] = []
+            for try await report in group { reports.append(report) }
+            return reports.sorted { $0.0 < $1.0 }
+        }
+        for (_, kind, report) in reports {
             for (changedKind, count) in report.changed { changed[changedKind.rawValue, default: 0] += count }
             if report.reachedQBO { refreshed.append(kind.rawValue) } else { synced = false }
-            progress(.finished(
-                business, kind, changed: report.changed.values.reduce(0, +), reachedQBO: report.reachedQBO,
-                logSeq: report.lastSeq))
         }
         let pending = try store.reader.payments(of: ref).filter { $0.state == .pending }.count
         if pending > 0 {
@@ -155,5 +177,41 @@ extension AdvisorSession {
         return BusinessSyncReport(
             business: business, changed: changed, refreshed: refreshed, paymentsSent: sent, pendingWrites: pending,
             flags: flags, synced: synced && pending == 0)
+    }
+}
+
+/// A one-time event that tasks can wait for: waiting after it fired returns at once. It says
+/// whether it fired for a failure.
+final class OneTimeSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcome: Bool?
+    private var waiters: [CheckedContinuation<Bool, Never>] = []
+
+    /// Fires, once: later calls change nothing.
+    func fire(failed: Bool = false) {
+        lock.lock()
+        guard outcome == nil else {
+            lock.unlock()
+            return
+        }
+        outcome = failed
+        let waiting = waiters
+        waiters = []
+        lock.unlock()
+        for waiter in waiting { waiter.resume(returning: failed) }
+    }
+
+    /// Waits for the signal; true when it fired for a failure.
+    func wait() async -> Bool {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            lock.lock()
+            if let outcome {
+                lock.unlock()
+                continuation.resume(returning: outcome)
+            } else {
+                waiters.append(continuation)
+                lock.unlock()
+            }
+        }
     }
 }

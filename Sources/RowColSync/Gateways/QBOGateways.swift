@@ -48,8 +48,11 @@ public struct QBOGateways: BillsGateway, InvoicesGateway, BalancesGateway {
 
     /// Refreshes one kind now, whatever its age (`.payment` runs a reconciliation).
     @discardableResult
-    public func refresh(_ kind: EntityKind, business: BusinessID) async throws -> RefreshReport {
-        try await orchestrator.refresh(entity: kind, business: business, fetchRemote: fetcher(kind, business: business))
+    public func refresh(_ kind: EntityKind, business: BusinessID, fetched: @Sendable () -> Void = {}) async throws
+        -> RefreshReport
+    {
+        try await orchestrator.refresh(
+            entity: kind, business: business, fetchRemote: fetcher(kind, business: business), fetched: fetched)
     }
 
     /// Reads `kind` through the orchestrator: refresh when the hint or the TTL asks, answer from the mirror.

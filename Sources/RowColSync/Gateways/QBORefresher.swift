@@ -131,9 +131,16 @@ public struct QBORefresher: Sendable {
         }
     }
 
-    /// Pages through every entity of a kind; ids the mirror has but QBO no longer lists become deletions.
+    /// Pages through every entity of a kind; ids the mirror had when the refresh began but QBO no
+    /// longer lists become deletions.
+    ///
+    /// The ids are read before the first page, so nothing waits for the pages' lines at the end:
+    /// the deletions are enqueued behind them and the caller may fetch the next kind while they
+    /// are written. An id another writer adds meanwhile is not one QBO could have listed, and is kept.
     func fullRefresh(_ entity: MirroredEntity, operation: String, session: RefreshSession) async throws {
         guard let pages = entity.pages else { return }
+        let kind = entity.kind
+        let known = try await session.mirrorIDs(kind)
         var seen = Set<EntityID>()
         var firstTime: String?
         var pageNumber = 0
@@ -145,12 +152,10 @@ public struct QBORefresher: Sendable {
             try await session.enqueue(operation: operation, changes: page.changes,
                                       detail: .object(["mode": "full", "page": .number(Decimal(pageNumber))]))
         }
-        try await session.settle()
-        let kind = entity.kind
-        let missing = try await session.mirrorIDs(kind).subtracting(seen).sorted()
+        let missing = known.subtracting(seen).sorted()
         if !missing.isEmpty {
-            try await session.record(operation: operation, changes: missing.map { .delete(kind, id: $0) },
-                                     detail: .object(["mode": "full", "missing": .number(Decimal(missing.count))]))
+            try await session.enqueue(operation: operation, changes: missing.map { .delete(kind, id: $0) },
+                                      detail: .object(["mode": "full", "missing": .number(Decimal(missing.count))]))
         }
         await session.advanceCursor(kind, to: firstTime ?? Timestamp(session.now).description)
     }

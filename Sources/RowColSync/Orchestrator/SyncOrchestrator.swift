@@ -119,9 +119,13 @@ public actor SyncOrchestrator {
 
     /// Runs one refresh: on success the kinds it refreshed become fresh and their rail flags clear;
     /// on a remote failure the failure's flag is raised.
+    ///
+    /// - Parameter fetched: called once QBO has nothing more to say, before the refresh waits for
+    ///   its last lines to be written: a caller can start fetching the next kind meanwhile.
     @discardableResult
     public func refresh(
-        entity: EntityKind, business: BusinessID, fetchRemote: @Sendable (RefreshSession) async throws -> Void
+        entity: EntityKind, business: BusinessID, fetchRemote: @Sendable (RefreshSession) async throws -> Void,
+        fetched: @Sendable () -> Void = {}
     ) async throws -> RefreshReport {
         let session = RefreshSession(
             business: business, entity: entity, orchestrator: self, state: try await state(of: business))
@@ -131,6 +135,7 @@ public actor SyncOrchestrator {
         } catch {
             remoteError = error
         }
+        fetched()
         do {
             // Pages recorded before a failure are kept: their lines are waited for either way.
             try await session.settle()
