@@ -36,7 +36,9 @@ public struct DecimalSum: Sendable, CustomStringConvertible {
         rest = negated ? (rest ?? 0) - value : (rest ?? 0) + value
     }
 
+    /// Adds `value` exactly (``add(_:)``).
     public static func += (total: inout DecimalSum, value: Decimal) { total.add(value) }
+    /// Subtracts `value` exactly (``subtract(_:)``).
     public static func -= (total: inout DecimalSum, value: Decimal) { total.subtract(value) }
 
     /// The total.
@@ -46,6 +48,7 @@ public struct DecimalSum: Sendable, CustomStringConvertible {
         return rest + whole
     }
 
+    /// The total's text, as `Decimal` writes it.
     public var description: String { total.description }
 
     /// `value` in units of 10^-scale, or nil when it has more decimals, does not fit, or its
