@@ -10,12 +10,28 @@ import Testing
         var options = QBOSandboxOptions()
         options.requestsPerMinute = 5
         try await withSandbox(options) { client in
-            try await client.seed("80")
-            let token = try await client.tokens("80").access
-            for _ in 0..<5 {
-                #expect(try await client.query("80", "SELECT COUNT(*) FROM Bill", token: token).status == 200)
+            // The window is a minute of the machine's clock: six requests spread over more than
+            // that (a loaded 2-core machine once took 146 s for them) are not a burst, so such an
+            // attempt proves nothing and is made again on a fresh realm, at most three times.
+            var attempt = 0
+            var realm = ""
+            var token = ""
+            var burst: Answer?
+            var throttledSixths = 0
+            while attempt < 3 && burst == nil {
+                attempt += 1
+                realm = "8\(attempt)0"
+                try await client.seed(realm)
+                token = try await client.tokens(realm).access
+                let start = ContinuousClock.now
+                for _ in 0..<5 {
+                    #expect(try await client.query(realm, "SELECT COUNT(*) FROM Bill", token: token).status == 200)
+                }
+                let sixth = try await client.query(realm, "SELECT COUNT(*) FROM Bill", token: token)
+                if sixth.status == 429 { throttledSixths += 1 }
+                if ContinuousClock.now - start < .seconds(59) { burst = sixth }
             }
-            let throttled = try await client.query("80", "SELECT COUNT(*) FROM Bill", token: token)
+            let throttled = try #require(burst, "six requests never fitted in one minute in 3 attempts")
             #expect(throttled.status == 429)
             #expect(throttled.text.hasPrefix("<"), "QBO throttles in XML")
             #expect(throttled.text.contains("<Error code=\"3001\""))
@@ -25,9 +41,9 @@ import Testing
             let off = try await client.send("POST", "/__sandbox/throttle", json: ["enabled": false])
             #expect(off.status == 200)
             for _ in 0..<10 {
-                #expect(try await client.query("80", "SELECT COUNT(*) FROM Bill", token: token).status == 200)
+                #expect(try await client.query(realm, "SELECT COUNT(*) FROM Bill", token: token).status == 200)
             }
-            #expect(try await client.send("GET", "/__sandbox/stats").json["throttled"] as? Int == 1)
+            #expect(try await client.send("GET", "/__sandbox/stats").json["throttled"] as? Int == throttledSixths)
         }
     }
 
