@@ -8,10 +8,6 @@ import RowColJSON
 /// holds a ``Money`` and a ``PartyRef`` per open item. Each builds exactly what the type's
 /// `Encodable` conformance encodes (absent optionals left out); tests hold them to it.
 public enum OpenItemEncoding {
-    /// The tree of `value` when it is an open-item type, else nil (the caller encodes it generically).
-    static func tree(of value: some Encodable) -> JSONValue? {
-        (value as? any JSONTreeEncodable)?.jsonTree
-    }
 
     static func bill(_ bill: Bill) -> JSONValue {
         var members: [String: JSONValue] = [
