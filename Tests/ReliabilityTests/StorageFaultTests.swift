@@ -8,6 +8,39 @@ import Testing
 /// reopens cleanly with every earlier line intact.
 @Suite("storage faults")
 struct StorageFaultTests {
+    /// A page of 300 bills is written by two threads (``MirrorWriter``'s staging lanes); the disk
+    /// fills at the log, early in the first lane's documents, or late, when both lanes are writing.
+    @Test("ENOSPC while two threads write a page's documents: a clear error, no temp file kept, every bill after a reopen",
+          arguments: [2, 40, 250])
+    func fullDiskWhileTwoLanesWrite(failingWrite: Int) async throws {
+        let temp = try TempFolder("lanes")
+        defer { temp.remove() }
+        let sandbox = try await QBOSandboxServer.start()
+        let control = Control(baseURL: sandbox.baseURL)
+        do {
+            let ws = try await ConnectedWorkspace.make(in: temp.url, control: control, businesses: [("acme", "9900003")], bills: 300)
+            let failed = try await rowcol(ws.folder, ["sync", "--strict"], environment: ["ROWCOL_STORAGE_FAULT": "write.enospc:\(failingWrite)"])
+            #expect(failed.status != 0, "the sync succeeded with a full disk: \(failed.output)")
+            #expect(failed.output.contains("free some disk space"), "\(failed.output)")
+
+            let reopened = try await rowcol(ws.folder, ["sync", "--strict"])
+            #expect(reopened.status == 0, "\(reopened.output)")
+            let verified = try await rowcol(ws.folder, ["verify"])
+            #expect(verified.status == 0, "\(verified.output)")
+            let mirror = ws.folder.appendingPathComponent("advisors/ada/businesses/acme/mirror")
+            let staged = try ["0", "1"].flatMap {
+                try FileManager.default.contentsOfDirectory(atPath: mirror.appendingPathComponent(".staging/" + $0).path)
+            }
+            #expect(staged.isEmpty, "temp documents left: \(staged.prefix(5))")
+            let bills = try FileManager.default.contentsOfDirectory(atPath: mirror.appendingPathComponent("bills").path)
+            #expect(bills.count == (try await control.query("9900003", "Bill")).count && bills.count == 300)
+        } catch {
+            try? await sandbox.stop()
+            throw error
+        }
+        try await sandbox.stop()
+    }
+
     @Test("EIO on fsync and ENOSPC on write: a clear error, nothing acknowledged, a clean reopen", arguments: [
         ("fsync.eio", "Input/output error"), ("fsync.eio:3", "Input/output error"),
         ("write.enospc", "free some disk space"), ("write.enospc:4", "free some disk space"),

@@ -22,6 +22,16 @@ import Testing
         #expect(crashed.killed && crashed.status == SIGKILL, "\(crashed.stderr)")
         let acknowledged = crashed.stdout.split(separator: "\n").compactMap { UInt64($0) }
         #expect(!acknowledged.isEmpty, "\(failpoint) fired before any acknowledgement: the check below would prove nothing")
+        let temps = { (folders: [String]) in
+            try folders.flatMap { try FileManager.default.contentsOfDirectory(atPath: $0) }.filter { $0.hasSuffix(".tmp") }
+        }
+        if failpoint.hasPrefix("mirror.between_renames") {
+            // Killed between two renames: the batch's other temp documents wait in the staging
+            // folder, never beside the documents, and verify names them until a writer opens.
+            #expect(try !temps(fixture.stagingFolders).isEmpty)
+            #expect(try temps([fixture.billsFolder]).isEmpty)
+            #expect(try fixture.workspace.verify().contains { $0.message == "stray temporary file" && $0.path.contains("/mirror/.staging/") })
+        }
 
         let store = try fixture.open(segmentLimit: 2048)
         let last = await store.lastSeq()
@@ -29,6 +39,7 @@ import Testing
         let entries = try store.entries(after: .zero)
         #expect(entries.map(\.seq.rawValue) == Array(0..<last.rawValue).map { $0 + 1 })
         await store.close()
+        #expect(try temps(fixture.stagingFolders).isEmpty)
         #expect(try fixture.workspace.verify().isEmpty)
 
         let live = try snapshot(fixture.billsFolder)

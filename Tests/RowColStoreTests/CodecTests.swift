@@ -69,6 +69,7 @@ import Testing
     @Test func logLinesAreWhatJSONEncoderWroteAndReadBack() throws {
         var random = SeededGenerator(seed: 3)
         let encoder = JSONEncoder(layout: .compact)
+        var bodiesChecked = 0
         for seq in 1...2_000 {
             let entry = Self.entry(&random, seq: UInt64(seq))
             let bytes = LogLineCodec.encode(entry)
@@ -83,10 +84,23 @@ import Testing
             let whole = LogLineCodec.encodeWithBodies(entry)
             #expect(spliced.line == bytes, "seq \(seq)")
             #expect(spliced.changes.map(\.data) == whole.changes.map(\.data) && spliced.changes.map(\.qbo) == whole.changes.map(\.qbo))
+            // An open-items line made from the line's compact data is the one made from the value.
+            for (index, change) in (entry.payload?.changes ?? []).enumerated() {
+                guard let data = change.data else { continue }
+                let range = try #require(spliced.changes[index].data)
+                var fromCompact: [UInt8] = [], fromValue: [UInt8] = []
+                spliced.line.withUnsafeBufferPointer { line in
+                    OpenItemsIndex.encodeItem(change.id, compactData: UnsafeBufferPointer(rebasing: line[range]), into: &fromCompact)
+                }
+                OpenItemsIndex.encode(.item(change.id, data), into: &fromValue)
+                #expect(fromCompact == fromValue, "seq \(seq) change \(index)")
+                bodiesChecked += 1
+            }
             // A `null` body reads back as absent, as `decodeIfPresent` reads it: compare with Foundation's reading.
             let sameEntry = try LogLineCodec.decode(bytes) == (try Self.foundationDecoder().decode(LogEntry.self, from: Data(bytes)))
             #expect(sameEntry, "seq \(seq): \(String(decoding: bytes, as: UTF8.self))")
         }
+        #expect(bodiesChecked > 500)
     }
 
     @Test func documentsAreWhatJSONEncoderWroteAndReadBack() throws {

@@ -25,6 +25,9 @@ public struct StoreFixture: Sendable {
     public var root: String { workspace.root.path }
     public var logFolder: String { root + "/advisors/ada/log" }
     public var billsFolder: String { root + "/advisors/ada/businesses/acme/mirror/bills" }
+    /// Where the mirror writer keeps its temp documents until it renames them into place (one
+    /// folder per thread that writes them).
+    public var stagingFolders: [String] { ["0", "1"].map { root + "/advisors/ada/businesses/acme/mirror/.staging/" + $0 } }
     public func segment(_ number: Int) -> String { logFolder + "/" + String(format: "%06d.jsonl", number) }
 
     public func open(segmentLimit: Int = 64 << 20) throws -> AdvisorStore {

@@ -42,6 +42,12 @@ final class MirrorWriter {
             try FileSystem.makeDirectory(paths.mirror(ref(business), kind))
             try workspace.requireRealFolder(paths.mirror(ref(business), kind))
         }
+        try FileSystem.makeDirectory(paths.mirror(ref(business)) + "/.staging")
+        try workspace.requireRealFolder(paths.mirror(ref(business)) + "/.staging")
+        for lane in WorkspacePaths.stagingLanes {
+            try FileSystem.makeDirectory(paths.mirrorStaging(ref(business), lane: lane))
+            try workspace.requireRealFolder(paths.mirrorStaging(ref(business), lane: lane))
+        }
         knownBusinesses.insert(business)
     }
 
@@ -89,8 +95,12 @@ final class MirrorWriter {
         }
     }
 
-    /// Forgets every listed folder: after a rebuild or a repair swapped or cleaned folders.
-    private func forgetFolders() { folderNames = [:] }
+    /// Forgets every listed folder and every checked business: after a rebuild or a repair swapped
+    /// or cleaned folders.
+    private func forgetFolders() {
+        folderNames = [:]
+        knownBusinesses = []
+    }
 
     /// Puts back a mirror folder left aside by a rebuild that crashed mid-swap, and clears leftovers.
     func repairAfterCrash(_ business: BusinessID) throws {
@@ -105,10 +115,13 @@ final class MirrorWriter {
         }
         try workspace.removeTree(old)
         try workspace.removeTree(fresh)
-        for kind in EntityKind.allCases {
-            let kindFolder = paths.mirror(ref(business), kind)
-            for name in try FileSystem.listDirectory(kindFolder) where name.hasSuffix(".tmp") {
-                try FileSystem.removeItem(kindFolder + "/" + name)
+        // Temp documents of a crashed batch: in the staging folder, or (written before it existed)
+        // beside their documents.
+        let lanes = WorkspacePaths.stagingLanes.map { paths.mirrorStaging(ref(business), lane: $0) }
+        for folder in EntityKind.allCases.map({ paths.mirror(ref(business), $0) }) + lanes
+        where FileSystem.kind(of: folder) == .directory {
+            for name in try FileSystem.listDirectory(folder) where name.hasSuffix(".tmp") {
+                try FileSystem.removeItem(folder + "/" + name)
             }
         }
         try? FileSystem.removeItem(paths.state(ref(business)) + ".tmp")
@@ -161,9 +174,11 @@ final class MirrorWriter {
 
     /// Appends the index lines of `changed` and a marker at each business's new checkpoint, not yet
     /// synced: returns the open files, which the caller flushes with the documents.
+    /// - Parameter bodies: the lines the changes' `source`s point into; an open item's line copies
+    ///   its `data` from there when it can.
     private func appendIndexLines(
-        _ changed: [(key: MirrorReplay.Key, document: MirrorDocument?, original: MirrorDocument?)],
-        checkpoints: [BusinessID: LogSeq]
+        _ changed: [(key: MirrorReplay.Key, document: MirrorDocument?, original: MirrorDocument?, source: MirrorReplay.Source?)],
+        bodies: [LogLineBodies] = [], checkpoints: [BusinessID: LogSeq]
     ) throws -> [(path: String, fd: Int32)] {
         var opened: [(path: String, fd: Int32)] = []
         do {
@@ -177,7 +192,14 @@ final class MirrorWriter {
                         let isOpen = data != nil
                         let wasOpen = OpenItemsIndex.openData(kind, change.original) != nil
                         if let data {
-                            OpenItemsIndex.encode(.item(change.key.id, data), into: &buffer)
+                            if let (line, places) = Self.bodyPlaces(change.source, bodies), let range = places.data {
+                                bodies[line].line.withUnsafeBufferPointer { line in
+                                    OpenItemsIndex.encodeItem(
+                                        change.key.id, compactData: UnsafeBufferPointer(rebasing: line[range]), into: &buffer)
+                                }
+                            } else {
+                                OpenItemsIndex.encode(.item(change.key.id, data), into: &buffer)
+                            }
                         } else if wasOpen {
                             OpenItemsIndex.encode(.closed(change.key.id), into: &buffer)
                         } else {
@@ -278,8 +300,8 @@ final class MirrorWriter {
         states[business] = state
     }
 
-    /// Writes changed documents and their index lines: temp files and appends, one flush, renames,
-    /// then the folders. Indexes get a marker at `checkpoints` (the businesses' new checkpoints).
+    /// Writes changed documents and their index lines: temp files (in the staging folder) and
+    /// appends, one flush, renames into the kind folders, then the folders. Indexes get a marker at `checkpoints` (the businesses' new checkpoints).
     private func write(
         _ changed: [(key: MirrorReplay.Key, document: MirrorDocument?, original: MirrorDocument?, source: MirrorReplay.Source?)],
         bodies: [LogLineBodies], checkpoints: [BusinessID: LogSeq]
@@ -288,6 +310,8 @@ final class MirrorWriter {
         var renames: [(temp: String, target: String, fd: Int32)] = []
         var removals: [String] = []
         var folders: Set<String> = []
+        var stagingFolders: Set<String> = []
+        var temps: [TempDocument] = []
         var indexes: [(path: String, fd: Int32)] = []
         defer {
             for rename in renames where rename.fd >= 0 { FileSystem.closeFile(rename.fd) }
@@ -303,13 +327,19 @@ final class MirrorWriter {
                 if existed { removals.append(target) }
                 continue
             }
-            let temp = folder + "/." + key.id.rawValue + ".json.tmp"
-            let fd = try FileSystem.openFile(temp, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
-            renames.append((temp, target, fd))
-            try FileSystem.writeAll(fd, Self.storedBytes(document, source, bodies), path: temp)
+            let name = "/" + key.kind.folderName + "." + key.id.rawValue + ".json.tmp"
+            temps.append(TempDocument(
+                staging: paths.mirrorStaging(ref(key.business), lane: 0), name: name, target: target, document: document,
+                source: source))
         }
-        indexes = try appendIndexLines(
-            changed.map { (key: $0.key, document: $0.document, original: $0.original) }, checkpoints: checkpoints)
+        let lanes = temps.count >= Self.secondLaneThreshold ? WorkspacePaths.stagingLanes.count : 1
+        let split = temps.count / lanes
+        for index in temps.indices where index >= split {
+            temps[index].staging = paths.mirrorStaging(ref(temps[index].document.business), lane: 1)
+        }
+        for temp in temps { stagingFolders.insert(temp.staging) }
+        try Self.create(temps, split: split, bodies: bodies, into: &renames)
+        indexes = try appendIndexLines(changed, bodies: bodies, checkpoints: checkpoints)
         // Contents are durable before any rename, so a document is always whole: old or new.
         let flushedAtOnce =
             renames.count > Self.fileSystemSyncThreshold ? try FileSystem.syncFileSystem(containing: paths.root) : false
@@ -328,22 +358,95 @@ final class MirrorWriter {
             try FileSystem.removeItem(path)
             noteName(of: path, present: false)
         }
-        for folder in folders.sorted() { try FileSystem.syncDirectory(folder) }
+        // The staging folders first: a temp name's removal is durable before the document's arrival,
+        // so a crash between the two loses both names (the checkpoint has not moved: the replay
+        // writes the document again) and never leaves one file under two names.
+        for folder in stagingFolders.sorted() + folders.sorted() { try FileSystem.syncDirectory(folder) }
+    }
+
+    /// A document to write to `staging` + `name` before it is renamed to `target`.
+    struct TempDocument: Sendable {
+        var staging: String
+        var name: String
+        var target: String
+        var document: MirrorDocument
+        var source: MirrorReplay.Source?
+        var path: String { staging + name }
+    }
+
+    /// From this many documents in a batch, a second thread creates the second half of the temp
+    /// files (in its own staging lane): creating, filling and closing them is a fifth of a large
+    /// sync's time on the writer thread, which every commit waits for.
+    static let secondLaneThreshold = 64
+
+    /// Creates and fills the temp files: those before `split` on this thread, the rest on a second
+    /// one. Every file opened lands in `renames` (in `temps`' order), so the caller closes them
+    /// whatever fails; the first error is thrown once both threads are done.
+    private static func create(
+        _ temps: [TempDocument], split: Int, bodies: [LogLineBodies], into renames: inout [(temp: String, target: String, fd: Int32)]
+    ) throws {
+        let second = split < temps.count ? SecondLane(temps[split...], bodies: bodies) : nil
+        let first = fill(temps[..<split], bodies: bodies)
+        let other = second?.finish() ?? (fds: [], error: nil)
+        for (temp, fd) in zip(temps[..<split], first.fds) { renames.append((temp.path, temp.target, fd)) }
+        for (temp, fd) in zip(temps[split...], other.fds) { renames.append((temp.path, temp.target, fd)) }
+        if let error = first.error ?? other.error { throw error }
+    }
+
+    /// Opens and writes `temps` in order, stopping at the first failure.
+    private static func fill(_ temps: ArraySlice<TempDocument>, bodies: [LogLineBodies]) -> (fds: [Int32], error: (any Error)?) {
+        var fds: [Int32] = []
+        fds.reserveCapacity(temps.count)
+        do {
+            for temp in temps {
+                let path = temp.path
+                let fd = try FileSystem.openFile(path, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
+                fds.append(fd)
+                try FileSystem.writeAll(fd, storedBytes(temp.document, temp.source, bodies), path: path)
+            }
+            return (fds, nil)
+        } catch {
+            return (fds, error)
+        }
+    }
+
+    /// ``fill(_:bodies:)`` on a thread of its own, started at once and joined by ``finish()``.
+    private final class SecondLane: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        /// Written by the lane's thread before it signals `done`, read after `finish()` waits on it.
+        private var result: (fds: [Int32], error: (any Error)?) = ([], nil)
+
+        init(_ temps: ArraySlice<TempDocument>, bodies: [LogLineBodies]) {
+            let thread = Thread { [self] in
+                result = MirrorWriter.fill(temps, bodies: bodies)
+                done.signal()
+            }
+            thread.name = "rowcol-mirror-lane"
+            thread.start()
+        }
+
+        func finish() -> (fds: [Int32], error: (any Error)?) {
+            done.wait()
+            return result
+        }
     }
 
     /// A document's bytes, from the compact bodies of the log line that made it when there is one.
     private static func storedBytes(
         _ document: MirrorDocument, _ source: MirrorReplay.Source?, _ bodies: [LogLineBodies]
     ) -> [UInt8] {
-        guard let source, source.line < bodies.count, source.change < bodies[source.line].changes.count else {
-            return document.storedBytes()
-        }
-        let places = bodies[source.line].changes[source.change]
-        return bodies[source.line].line.withUnsafeBufferPointer { line in
+        guard let (line, places) = bodyPlaces(source, bodies) else { return document.storedBytes() }
+        return bodies[line].line.withUnsafeBufferPointer { line in
             document.storedBytes(
                 compactData: places.data.map { UnsafeBufferPointer(rebasing: line[$0]) },
                 compactQBO: places.qbo.map { UnsafeBufferPointer(rebasing: line[$0]) })
         }
+    }
+
+    /// Where the bodies of the change `source` points to sit in `bodies`, when they are there.
+    private static func bodyPlaces(_ source: MirrorReplay.Source?, _ bodies: [LogLineBodies]) -> (line: Int, places: LogLineBodies.Change)? {
+        guard let source, source.line < bodies.count, source.change < bodies[source.line].changes.count else { return nil }
+        return (source.line, bodies[source.line].changes[source.change])
     }
 
     /// Keeps a listed folder's names in step with a rename into it or a removal from it.

@@ -67,6 +67,17 @@ enum OpenItemsIndex {
         buffer.append(UInt8(ascii: "\n"))
     }
 
+    /// The line `.item(id, data)` with `data` given as its compact bytes (as a log line holds
+    /// them): the same bytes as ``encode(_:into:)``, without walking the value and sorting its keys.
+    static func encodeItem(_ id: EntityID, compactData: UnsafeBufferPointer<UInt8>, into buffer: inout [UInt8]) {
+        var object = JSONObjectWriter(into: &buffer, layout: .compact)
+        object.key("data", into: &buffer)
+        buffer.append(contentsOf: compactData)
+        object.member("id", .string(id.rawValue), into: &buffer)
+        object.end(into: &buffer)
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
     /// One line, reading an item's `data` with `item` (straight from the bytes, no tree needed).
     static func decode<Value>(_ bytes: some Collection<UInt8>, item: (inout JSONCursor) throws -> Value) throws
         -> Line<Value>

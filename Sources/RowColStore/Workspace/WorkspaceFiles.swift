@@ -106,6 +106,13 @@ struct WorkspacePaths: Sendable {
         business(ref) + "/index/open-" + kind.folderName + ".jsonl"
     }
     func mirror(_ ref: BusinessRef, _ kind: EntityKind) -> String { mirror(ref) + "/" + kind.folderName }
+    /// Where the mirror writer makes its temporary documents before renaming them into their kind
+    /// folders: `mirror/.staging/<lane>`, folders of a few names, so that a temp file's creation and
+    /// removal never search a kind folder of 20,000 documents (only the final name goes there).
+    /// Each lane is written by one thread: creating files in one folder takes that folder's lock.
+    func mirrorStaging(_ ref: BusinessRef, lane: Int) -> String { mirror(ref) + "/.staging/" + String(lane) }
+    /// The staging lanes (see ``mirrorStaging(_:lane:)``).
+    static let stagingLanes = 0..<2
     /// `path` relative to the workspace root (as git names it from there).
     func relative(_ path: String) -> String {
         path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
