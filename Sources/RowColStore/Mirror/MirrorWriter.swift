@@ -42,11 +42,9 @@ final class MirrorWriter {
             try FileSystem.makeDirectory(paths.mirror(ref(business), kind))
             try workspace.requireRealFolder(paths.mirror(ref(business), kind))
         }
-        try FileSystem.makeDirectory(paths.mirror(ref(business)) + "/.staging")
-        try workspace.requireRealFolder(paths.mirror(ref(business)) + "/.staging")
-        for lane in WorkspacePaths.stagingLanes {
-            try FileSystem.makeDirectory(paths.mirrorStaging(ref(business), lane: lane))
-            try workspace.requireRealFolder(paths.mirrorStaging(ref(business), lane: lane))
+        for folder in [paths.mirrorStaging(ref(business))] + WorkspacePaths.stagingLanes.map({ paths.mirrorStaging(ref(business), lane: $0) }) {
+            try FileSystem.makeDirectory(folder)
+            try workspace.requireRealFolder(folder)
         }
         knownBusinesses.insert(business)
     }
@@ -300,8 +298,9 @@ final class MirrorWriter {
         states[business] = state
     }
 
-    /// Writes changed documents and their index lines: temp files (in the staging folder) and
-    /// appends, one flush, renames into the kind folders, then the folders. Indexes get a marker at `checkpoints` (the businesses' new checkpoints).
+    /// Writes changed documents and their index lines: temp files (in the staging lanes) and
+    /// appends, one flush, renames into the kind folders, then the folders. Indexes get a marker at
+    /// `checkpoints` (the businesses' new checkpoints).
     private func write(
         _ changed: [(key: MirrorReplay.Key, document: MirrorDocument?, original: MirrorDocument?, source: MirrorReplay.Source?)],
         bodies: [LogLineBodies], checkpoints: [BusinessID: LogSeq]

@@ -110,7 +110,9 @@ struct WorkspacePaths: Sendable {
     /// folders: `mirror/.staging/<lane>`, folders of a few names, so that a temp file's creation and
     /// removal never search a kind folder of 20,000 documents (only the final name goes there).
     /// Each lane is written by one thread: creating files in one folder takes that folder's lock.
-    func mirrorStaging(_ ref: BusinessRef, lane: Int) -> String { mirror(ref) + "/.staging/" + String(lane) }
+    func mirrorStaging(_ ref: BusinessRef, lane: Int) -> String { mirrorStaging(ref) + "/" + String(lane) }
+    /// The folder of the staging lanes.
+    func mirrorStaging(_ ref: BusinessRef) -> String { mirror(ref) + "/.staging" }
     /// The staging lanes (see ``mirrorStaging(_:lane:)``).
     static let stagingLanes = 0..<2
     /// `path` relative to the workspace root (as git names it from there).
