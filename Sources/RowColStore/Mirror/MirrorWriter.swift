@@ -7,7 +7,17 @@ import RowColJSON
 final class MirrorWriter {
     let workspace: Workspace
     let advisor: AdvisorID
-    private var states: [BusinessID: BusinessState] = [:]
+    /// Each business's `state.json` as last read or written. Guarded: the publisher thread writes
+    /// checkpoints while the writer thread prepares the next batch.
+    private let states = Locked<[BusinessID: BusinessState]>([:])
+    /// The checkpoint each business gets once the batches prepared so far are published: the
+    /// next batch is prepared against it, not against `state.json`, which may lag by one batch.
+    private var plannedCheckpoints: [BusinessID: LogSeq] = [:]
+    /// The documents the batch handed to the publisher changes (true: it leaves one there, false:
+    /// it removes it), which the disk has only once that batch is published: the next batch waits
+    /// for that before it reads one of them. Set by ``handOver(_:)``; no document values are kept,
+    /// so a batch waiting to be published holds no more memory than its file names.
+    private var unpublished: [MirrorReplay.Key: Bool] = [:]
     private var knownBusinesses: Set<BusinessID> = []
     /// The last marker of each open-items index this writer keeps up to date (see ``OpenItemsIndex``).
     private var indexMarkers: [IndexKey: OpenItemsIndex.Marker] = [:]
@@ -50,14 +60,25 @@ final class MirrorWriter {
     }
 
     func state(of business: BusinessID) throws -> BusinessState {
-        if let state = states[business] { return state }
+        if let state = states.withLock({ $0[business] }) { return state }
         try requireBusiness(business)
+        return try storedState(of: business)
+    }
+
+    /// The business's state as cached, or read from its file (the business is known to exist).
+    private func storedState(of business: BusinessID) throws -> BusinessState {
+        if let state = states.withLock({ $0[business] }) { return state }
         let path = paths.state(ref(business))
         let state =
             FileSystem.kind(of: path) == .missing
             ? BusinessState() : try workspace.decodeFile(BusinessState.self, at: path)
-        states[business] = state
+        states.withLock { $0[business] = state }
         return state
+    }
+
+    /// The checkpoint the next batch is prepared against: the planned one while a batch is unpublished.
+    private func checkpoint(of business: BusinessID) throws -> LogSeq {
+        max(try state(of: business).checkpoint, plannedCheckpoints[business] ?? .zero)
     }
 
     func document(_ key: MirrorReplay.Key) throws -> MirrorDocument? {
@@ -89,7 +110,12 @@ final class MirrorWriter {
             guard folderNames[folder] == nil else { continue }
             // The folder is known to exist and be real before it is trusted as listed.
             try requireBusiness(key.business)
-            folderNames[folder] = Set(try FileSystem.listDirectoryUnsorted(folder))
+            var names = Set(try FileSystem.listDirectoryUnsorted(folder))
+            // The unpublished batch's documents are not in the folder yet, or not gone from it.
+            for (pending, present) in unpublished where pending.business == key.business && pending.kind == key.kind {
+                if present { names.insert(pending.id.rawValue + ".json") } else { names.remove(pending.id.rawValue + ".json") }
+            }
+            folderNames[folder] = names
         }
     }
 
@@ -98,6 +124,8 @@ final class MirrorWriter {
     private func forgetFolders() {
         folderNames = [:]
         knownBusinesses = []
+        unpublished = [:]
+        plannedCheckpoints = [:]
     }
 
     /// Puts back a mirror folder left aside by a rebuild that crashed mid-swap, and clears leftovers.
@@ -224,58 +252,130 @@ final class MirrorWriter {
     }
 
     /// Rewrites indexes that have grown to more than twice their open items (plus slack), so
-    /// appends never make a reader parse an ever-longer history.
+    /// appends never make a reader parse an ever-longer history. Runs before the batch that
+    /// appended last is published, so it works from the index alone: one it cannot read is
+    /// dropped (readers use the documents; the next opening regenerates it from them).
     private func compactIndexes(of businesses: some Sequence<BusinessID>) throws {
         for business in businesses {
             for kind in EntityKind.allCases where kind.hasOpenItems {
                 let key = IndexKey(business: business, kind: kind)
                 guard let marker = indexMarkers[key], marker.lines > 2 * marker.open + 1_024 else { continue }
-                if let open = OpenItemsIndex.read(at: paths.openItemsIndex(ref(business), kind), checkpoint: marker.checkpoint) {
+                let path = paths.openItemsIndex(ref(business), kind)
+                if let open = OpenItemsIndex.read(at: path, checkpoint: marker.checkpoint) {
                     try writeIndex(open, key, checkpoint: marker.checkpoint)
                 } else {
-                    try regenerateIndex(key, checkpoint: marker.checkpoint)
+                    indexMarkers[key] = nil
+                    try FileSystem.removeItem(path)
                 }
             }
         }
     }
 
     /// Applies the changes of `entries` (already durable) and checkpoints every business touched
-    /// or given a new sync state. Returns how many lines changed something.
-    @discardableResult
+    /// or given a new sync state: ``prepare(_:bodies:syncStates:beforeReusing:)`` then ``publish(_:)``.
+    /// Returns how many lines changed something.
     /// - Parameter bodies: the encoded lines of `entries` (same order), whose bodies the documents
     ///   are written from; without them documents are encoded from their values.
+    @discardableResult
     func apply(_ entries: [LogEntry], bodies: [LogLineBodies] = [], syncStates: [BusinessID: JSONValue] = [:]) throws
         -> Int
     {
+        let batch = try prepare(entries, bodies: bodies, syncStates: syncStates)
+        try publish(batch)
+        return batch.appliedLines
+    }
+
+    /// A batch whose documents are written under temp names and flushed, and whose index lines are
+    /// appended and flushed: what ``publish(_:)`` still has to do is rename them into place, flush
+    /// the folders and move the checkpoints.
+    struct PendingBatch: Sendable {
+        var renames: [(temp: String, target: String)] = []
+        var removals: [String] = []
+        /// Staging lanes first, then kind folders: the order their entries are flushed in.
+        var folders: [String] = []
+        /// The businesses' new checkpoints; nil when the batch moves none (no line, no sync state).
+        var checkpoints: [BusinessID: LogSeq]?
+        var syncStates: [BusinessID: JSONValue] = [:]
+        /// The documents the batch changes: true for one it leaves in place, false for one it removes.
+        var documents: [MirrorReplay.Key: Bool] = [:]
+        var appliedLines = 0
+    }
+
+    /// The first half of ``apply(_:bodies:syncStates:)``, on the writer thread: replays `entries`
+    /// against the mirror as the batches prepared before leave it, writes the changed documents
+    /// under temp names and the index lines, and flushes them.
+    /// - Parameter beforeReusing: called when the batch reads a document the unpublished batch
+    ///   changes (the disk has it only once that batch is published; their temp names would be
+    ///   the same): it waits until that batch is published.
+    func prepare(
+        _ entries: [LogEntry], bodies: [LogLineBodies] = [], syncStates: [BusinessID: JSONValue] = [:],
+        beforeReusing: @escaping () throws -> Void = {}
+    ) throws -> PendingBatch {
         var checkpoints: [BusinessID: LogSeq] = [:]
         for business in Set(entries.map(\.business)).union(syncStates.keys) {
-            checkpoints[business] = try state(of: business).checkpoint
+            checkpoints[business] = try checkpoint(of: business)
         }
         try listBusyFolders(entries)
         var replay = MirrorReplay(advisor: advisor, checkpoints: checkpoints) { [unowned self] key in
-            try document(key)
+            if unpublished[key] != nil {
+                try beforeReusing()
+                unpublished = [:]
+            }
+            return try document(key)
         }
         let withBodies = bodies.count == entries.count
         for (line, entry) in entries.enumerated() { try replay.apply(entry, line: withBodies ? line : nil) }
         let changed = replay.changedWithSources
-        guard let last = entries.last?.seq ?? (syncStates.isEmpty ? nil : .zero) else {
-            try write(changed, bodies: bodies, checkpoints: [:])
-            return 0
+        if !unpublished.isEmpty, changed.contains(where: { unpublished[$0.key] != nil }) {
+            try beforeReusing()
+            unpublished = [:]
         }
-        let businesses = replay.touchedBusinesses.union(syncStates.keys).sorted()
+        guard let last = entries.last?.seq ?? (syncStates.isEmpty ? nil : .zero) else {
+            var batch = try write(changed, bodies: bodies, checkpoints: [:])
+            batch.appliedLines = replay.appliedLines
+            return batch
+        }
         var newCheckpoints: [BusinessID: LogSeq] = [:]
-        for business in businesses { newCheckpoints[business] = max(try state(of: business).checkpoint, last) }
-        try write(changed, bodies: bodies, checkpoints: newCheckpoints)
+        for business in replay.touchedBusinesses.union(syncStates.keys) {
+            newCheckpoints[business] = max(try checkpoint(of: business), last)
+        }
+        var batch = try write(changed, bodies: bodies, checkpoints: newCheckpoints)
+        batch.checkpoints = newCheckpoints
+        batch.syncStates = syncStates
+        batch.appliedLines = replay.appliedLines
+        plannedCheckpoints.merge(newCheckpoints) { _, new in new }
+        try compactIndexes(of: newCheckpoints.keys.sorted())
+        return batch
+    }
+
+    /// Records `batch` as the one the publisher has now: until the next hand-over, the next batch
+    /// is replayed against its documents.
+    func handOver(_ batch: PendingBatch) {
+        unpublished = batch.documents
+    }
+
+    /// The second half of ``apply(_:bodies:syncStates:)``, on the publisher thread: renames the
+    /// batch's documents into place and removes the deleted ones, flushes the staging lanes, then
+    /// the kind folders, then checkpoints each business (`state.json`).
+    func publish(_ batch: PendingBatch) throws {
+        for (index, rename) in batch.renames.enumerated() {
+            if index > 0 { Failpoints.hit(.mirrorBetweenRenames) }
+            try FileSystem.moveItem(rename.temp, rename.target)
+        }
+        for path in batch.removals { try FileSystem.removeItem(path) }
+        // The staging folders first: a temp name's removal is durable before the document's arrival,
+        // so a crash between the two loses both names (the checkpoint has not moved: the replay
+        // writes the document again) and never leaves one file under two names.
+        for folder in batch.folders { try FileSystem.syncDirectory(folder) }
+        guard let checkpoints = batch.checkpoints else { return }
         Failpoints.hit(.checkpointBefore)
-        for business in businesses {
-            var state = try state(of: business)
-            state.checkpoint = newCheckpoints[business]!
-            if let sync = syncStates[business] { state.sync = sync }
+        for business in checkpoints.keys.sorted() {
+            var state = try storedState(of: business)
+            state.checkpoint = checkpoints[business]!
+            if let sync = batch.syncStates[business] { state.sync = sync }
             try writeState(state, for: business)
         }
         Failpoints.hit(.checkpointAfter)
-        try compactIndexes(of: businesses)
-        return replay.appliedLines
     }
 
     /// Moves every business's checkpoint up to `seq` (all lines up to it are applied).
@@ -295,17 +395,19 @@ final class MirrorWriter {
         let path = paths.state(ref(business))
         try FileSystem.writeAtomically(
             try JSONCoding.documentBytes(state), to: path, temp: path + ".tmp", durable: true)
-        states[business] = state
+        states.withLock { $0[business] = state }
     }
 
     /// Writes changed documents and their index lines: temp files (in the staging lanes) and
-    /// appends, one flush, renames into the kind folders, then the folders. Indexes get a marker at
-    /// `checkpoints` (the businesses' new checkpoints).
+    /// appends, one flush; the renames into the kind folders, and the folders' flushes, are left
+    /// to ``publish(_:)``. Indexes get a marker at `checkpoints` (the businesses' new checkpoints).
+    /// The listed folders' names are updated as the batch leaves them.
     private func write(
         _ changed: [(key: MirrorReplay.Key, document: MirrorDocument?, original: MirrorDocument?, source: MirrorReplay.Source?)],
         bodies: [LogLineBodies], checkpoints: [BusinessID: LogSeq]
-    ) throws {
-        guard !changed.isEmpty || !checkpoints.isEmpty else { return }
+    ) throws -> PendingBatch {
+        var batch = PendingBatch()
+        guard !changed.isEmpty || !checkpoints.isEmpty else { return batch }
         var renames: [(temp: String, target: String, fd: Int32)] = []
         var removals: [String] = []
         var folders: Set<String> = []
@@ -317,6 +419,7 @@ final class MirrorWriter {
             for file in indexes { FileSystem.closeFile(file.fd) }
         }
         for (key, document, original, source) in changed {
+            batch.documents[key] = document != nil
             let existed = original != nil
             try requireBusiness(key.business)
             let folder = paths.mirror(ref(key.business), key.kind)
@@ -348,19 +451,12 @@ final class MirrorWriter {
             FileSystem.closeFile(renames[index].fd)
             renames[index].fd = -1
         }
-        for (index, rename) in renames.enumerated() {
-            if index > 0 { Failpoints.hit(.mirrorBetweenRenames) }
-            try FileSystem.moveItem(rename.temp, rename.target)
-            noteName(of: rename.target, present: true)
-        }
-        for path in removals {
-            try FileSystem.removeItem(path)
-            noteName(of: path, present: false)
-        }
-        // The staging folders first: a temp name's removal is durable before the document's arrival,
-        // so a crash between the two loses both names (the checkpoint has not moved: the replay
-        // writes the document again) and never leaves one file under two names.
-        for folder in stagingFolders.sorted() + folders.sorted() { try FileSystem.syncDirectory(folder) }
+        for rename in renames { noteName(of: rename.target, present: true) }
+        for path in removals { noteName(of: path, present: false) }
+        batch.renames = renames.map { ($0.temp, $0.target) }
+        batch.removals = removals
+        batch.folders = stagingFolders.sorted() + folders.sorted()
+        return batch
     }
 
     /// A document to write to `staging` + `name` before it is renamed to `target`.

@@ -9,6 +9,12 @@ import Darwin
 #endif
 import Foundation
 
+#if canImport(Glibc)
+/// glibc's `malloc_trim(3)`, which the Glibc module does not export.
+@_silgen_name("malloc_trim")
+private func glibcMallocTrim(_ pad: Int) -> Int32
+#endif
+
 /// Thin, throwing wrappers over the POSIX calls the store needs. Every call that changes a file
 /// or a folder goes through ``device`` (the real one, or a fault-injecting one in tests).
 enum FileSystem {
@@ -16,6 +22,15 @@ enum FileSystem {
     static let device: any StorageDevice = StorageFaults.device(over: POSIXStorage())
 
     static var currentErrno: Int32 { errno }
+
+    /// Hands the pages of freed heap memory back to the system. A large batch frees megabytes
+    /// across several threads' heaps (glibc keeps one per thread); without this, each heap's
+    /// free pages stay resident and a long sync's peak memory grows with the threads that wrote.
+    static func releaseFreedMemory() {
+        #if canImport(Glibc)
+        _ = glibcMallocTrim(0)
+        #endif
+    }
 
     static func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }
 

@@ -35,7 +35,7 @@ public actor AdvisorStore {
     public nonisolated let advisor: AdvisorID
     /// What opening repaired.
     public nonisolated let recovery: RecoveryReport
-    private nonisolated let engine: CommitEngine
+    nonisolated let engine: CommitEngine
     /// Businesses already checked, so a commit costs no extra system call per line.
     private nonisolated let knownBusinesses = Locked<Set<BusinessID>>([])
     /// Commits up to this many mirror changes run on the caller's thread when the writer is idle.
@@ -193,22 +193,43 @@ public actor AdvisorStore {
     public nonisolated func commit(prepared: PreparedLines, syncStates: [BusinessID: JSONValue] = [:]) async throws
         -> [LogEntry]
     {
+        let lines = try checkedLines(prepared, syncStates)
+        guard !lines.isEmpty || !syncStates.isEmpty else { return [] }
+        let changes = prepared.records.reduce(0) { $0 + ($1.payload?.changes.count ?? 0) }
+        if changes <= Self.inlineChangeLimit, let result = engine.commitIfIdle(lines, syncStates) {
+            return try result.get()
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            engine.submit(.commit(lines, syncStates, .lines(continuation)))
+        }
+    }
+
+    /// Queues a commit of prepared records behind every commit queued before, and returns at once:
+    /// the ticket settles as ``commit(prepared:syncStates:)`` would return. A caller that submits
+    /// its next batch before awaiting the last one keeps the writer busy instead of idle while the
+    /// caller comes back. A failed commit stops the store (see ``commit(_:syncStates:)``), so
+    /// nothing queued behind it is committed either.
+    /// - Throws: ``StoreError`` `.notFound`, before queueing anything, for a business the advisor does not have.
+    public nonisolated func submit(prepared: PreparedLines, syncStates: [BusinessID: JSONValue] = [:]) throws -> CommitTicket {
+        let lines = try checkedLines(prepared, syncStates)
+        guard !lines.isEmpty || !syncStates.isEmpty else { return CommitTicket(deferred: { [] }) }
+        let ticket = CommitTicket()
+        engine.submit(.commit(lines, syncStates, .ticket(ticket)))
+        return ticket
+    }
+
+    /// The lines to write for `prepared`, once every business it names is known to be the advisor's.
+    private nonisolated func checkedLines(_ prepared: PreparedLines, _ syncStates: [BusinessID: JSONValue]) throws
+        -> [PreparedRecord]
+    {
         let records = prepared.records
-        // Lines prepared for a journal that encodes nothing ahead are encoded now.
-        let lines = prepared.lines.count == records.count ? prepared.lines : records.map(PreparedRecord.init)
         for business in Set(records.map(\.business)).union(syncStates.keys)
         where !knownBusinesses.withLock({ $0.contains(business) }) {
             try workspace.requireBusiness(BusinessRef(advisor: advisor, business: business))
             _ = knownBusinesses.withLock { $0.insert(business) }
         }
-        guard !records.isEmpty || !syncStates.isEmpty else { return [] }
-        let changes = records.reduce(0) { $0 + ($1.payload?.changes.count ?? 0) }
-        if changes <= Self.inlineChangeLimit, let result = engine.commitIfIdle(lines, syncStates) {
-            return try result.get()
-        }
-        return try await withCheckedThrowingContinuation { continuation in
-            engine.submit(.commit(lines, syncStates, continuation))
-        }
+        // Lines prepared for a journal that encodes nothing ahead are encoded now.
+        return prepared.lines.count == records.count ? prepared.lines : records.map(PreparedRecord.init)
     }
 
     /// Commits one record; see ``commit(_:syncStates:)``.

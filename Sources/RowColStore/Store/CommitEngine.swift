@@ -2,17 +2,63 @@ import Foundation
 import RowColDomain
 import RowColJSON
 
-/// The single writer thread of an advisor: group commit for the log, then the mirror.
+/// The writer of an advisor: group commit for the log, then the mirror, on two threads.
 ///
-/// Callers queue their records and wait. The thread takes everything queued at once and writes
-/// it; while callers acknowledged by the last batch are still coming back, it waits for them
-/// (at most about one sync's time) and writes their lines too; then one `fdatasync` for all,
-/// the mirror changes with batched syncs, the checkpoint, and only then are the batch's callers
-/// acknowledged. Appenders that arrive while a batch is syncing form the next batch, which is
+/// Callers queue their records and wait. The writer thread takes everything queued at once and
+/// writes it; while callers acknowledged by the last batch are still coming back, it waits for
+/// them (at most about one sync's time) and writes their lines too; then one `fdatasync` for all,
+/// and the mirror changes written under temp names and flushed. The publisher thread then renames
+/// them into place, flushes the folders, moves the checkpoint, and only then acknowledges the
+/// batch's callers; meanwhile the writer logs and prepares the next batch, which is published
+/// after this one. Appenders that arrive while a batch is syncing form the next batch, which is
 /// what makes concurrent appends share a sync.
 final class CommitEngine: @unchecked Sendable {
+    /// Who waits for a commit's outcome.
+    enum Waiter: Sendable {
+        /// A caller awaiting the stored lines.
+        case lines(CheckedContinuation<[LogEntry], any Error>)
+        /// A ticket, settled with the lines' seqs only: a batch waiting to be published then keeps
+        /// no payload alive for it.
+        case ticket(CommitTicket)
+
+        func fail(_ error: any Error) {
+            switch self {
+            case .lines(let continuation): continuation.resume(throwing: error)
+            case .ticket(let ticket): ticket.settle(.failure(error))
+            }
+        }
+
+        /// What to hand this waiter once its lines (`entries[range]`) are published.
+        func acknowledgement(of entries: ArraySlice<LogEntry>) -> Acknowledgement {
+            switch self {
+            case .lines(let continuation): .lines(continuation, Array(entries))
+            case .ticket(let ticket): .seqs(ticket, entries.map(\.seq))
+            }
+        }
+    }
+
+    /// A waiter with what it gets on success.
+    enum Acknowledgement: Sendable {
+        case lines(CheckedContinuation<[LogEntry], any Error>, [LogEntry])
+        case seqs(CommitTicket, [LogSeq])
+
+        func succeed() {
+            switch self {
+            case .lines(let continuation, let entries): continuation.resume(returning: entries)
+            case .seqs(let ticket, let seqs): ticket.settle(.success(seqs))
+            }
+        }
+
+        func fail(_ error: any Error) {
+            switch self {
+            case .lines(let continuation, _): continuation.resume(throwing: error)
+            case .seqs(let ticket, _): ticket.settle(.failure(error))
+            }
+        }
+    }
+
     enum Job {
-        case commit([PreparedRecord], [BusinessID: JSONValue], CheckedContinuation<[LogEntry], any Error>)
+        case commit([PreparedRecord], [BusinessID: JSONValue], Waiter)
         case rebuild(CheckedContinuation<Void, any Error>)
     }
 
@@ -32,7 +78,29 @@ final class CommitEngine: @unchecked Sendable {
     private var lastLogSync: TimeInterval = 0
     private var exitWaiters: [CheckedContinuation<Void, Never>] = []
     /// Set after a failed write: the state on disk is then only known after a reopen (recovery).
+    /// Guarded by `condition`: the writer and the publisher both set and read it.
     private var failure: StoreError?
+    /// The batch the publisher has (set by the writer, cleared once it is published and its callers
+    /// acknowledged); at most one, so the writer is at most one batch ahead. Guarded by `condition`.
+    private var publication: Publication?
+    /// Tests only: runs on the publisher thread before each batch is published, to hold a batch
+    /// back while the writer prepares the next one.
+    let beforePublishing = Locked<(@Sendable () -> Void)?>(nil)
+    /// Large batches published so far (publisher thread only).
+    private var largeBatches = 0
+    /// Every this many large batches, the publisher hands freed heap pages back to the system:
+    /// three threads free a sync's pages, and glibc keeps their free pages resident (a full sync
+    /// of 25,000 entities peaked 10 to 15 MB higher without it). Trimming is not free (the pages
+    /// are faulted in again), so not after every batch.
+    static let largeBatchesPerTrim = 4
+    /// Tells the publisher to stop once nothing is left to publish. Guarded by `condition`.
+    private var publisherStops = false
+
+    /// A batch handed to the publisher, and the callers to acknowledge once it is published.
+    private struct Publication {
+        var batch: MirrorWriter.PendingBatch
+        var acknowledgements: [Acknowledgement]
+    }
 
     private let log: IntegrationLog
     private let mirror: MirrorWriter
@@ -53,22 +121,26 @@ final class CommitEngine: @unchecked Sendable {
         let thread = Thread { [self] in run() }
         thread.name = "rowcol.commit.\(log.advisor)"
         thread.start()
+        let publisher = Thread { [self] in publish() }
+        publisher.name = "rowcol.publish.\(log.advisor)"
+        publisher.start()
     }
 
     /// Runs a commit on the caller's thread when nothing is queued or being written, else returns
     /// nil and the caller submits it. Callers that arrive meanwhile queue up and form the next batch.
     func commitIfIdle(_ records: [PreparedRecord], _ syncStates: [BusinessID: JSONValue]) -> Result<[LogEntry], any Error>? {
         condition.lock()
-        guard !busy, queue.isEmpty, expectedCallers <= 1, !closing, !stopped, failure == nil else {
+        guard !busy, queue.isEmpty, publication == nil, expectedCallers <= 1, !closing, !stopped, failure == nil else {
             condition.unlock()
             return nil
         }
         busy = true
         condition.unlock()
-        let result = Result { try perform(records, syncStates) }
+        // Alone, the caller publishes its own batch: nothing else is being written.
+        let result = Result { try perform(records, syncStates) { batch, _ in try mirror.publish(batch) } }
         condition.lock()
         busy = false
-        condition.signal()
+        condition.broadcast()
         condition.unlock()
         return result
     }
@@ -81,7 +153,7 @@ final class CommitEngine: @unchecked Sendable {
             return
         }
         queue.append(job)
-        condition.signal()
+        condition.broadcast()
         condition.unlock()
     }
 
@@ -96,7 +168,7 @@ final class CommitEngine: @unchecked Sendable {
             }
             closing = true
             exitWaiters.append(continuation)
-            condition.signal()
+            condition.broadcast()
             condition.unlock()
         }
     }
@@ -105,7 +177,7 @@ final class CommitEngine: @unchecked Sendable {
     func requestShutdown() {
         condition.lock()
         closing = true
-        condition.signal()
+        condition.broadcast()
         condition.unlock()
     }
 
@@ -127,6 +199,9 @@ final class CommitEngine: @unchecked Sendable {
             while (queue.isEmpty && !closing) || busy { condition.wait() }
             if queue.isEmpty && closing {
                 stopped = true
+                while publication != nil { condition.wait() }
+                publisherStops = true
+                condition.broadcast()
                 let waiters = exitWaiters
                 exitWaiters = []
                 condition.unlock()
@@ -147,21 +222,97 @@ final class CommitEngine: @unchecked Sendable {
         }
     }
 
+    /// The publisher thread: publishes each batch the writer hands over, then acknowledges its callers.
+    private func publish() {
+        while true {
+            condition.lock()
+            while publication == nil && !publisherStops { condition.wait() }
+            guard let job = publication else {
+                condition.unlock()
+                return
+            }
+            condition.unlock()
+            var outcome: StoreError?
+            beforePublishing.withLock { $0 }?()
+            do {
+                try mirror.publish(job.batch)
+            } catch {
+                outcome = stopped(by: error, logged: true)
+            }
+            for acknowledgement in job.acknowledgements {
+                if let outcome { acknowledgement.fail(outcome) } else { acknowledgement.succeed() }
+            }
+            condition.lock()
+            publication = nil
+            condition.broadcast()
+            condition.unlock()
+            if job.batch.renames.count >= MirrorWriter.secondLaneThreshold {
+                largeBatches += 1
+                if largeBatches % Self.largeBatchesPerTrim == 0 { FileSystem.releaseFreedMemory() }
+            }
+        }
+    }
+
+    /// Waits until the publisher has nothing left; throws the store's failure if it has one.
+    private func waitForPublisher() throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while publication != nil { condition.wait() }
+        if let failure { throw failure }
+    }
+
+    /// Hands `batch` to the publisher once it is done with the last one.
+    private func handOver(
+        _ batch: MirrorWriter.PendingBatch, entries: [LogEntry], waiters: [(range: Range<Int>, waiter: Waiter)]
+    ) throws {
+        let acknowledgements = waiters.map { $0.waiter.acknowledgement(of: entries[$0.range]) }
+        condition.lock()
+        defer { condition.unlock() }
+        while publication != nil { condition.wait() }
+        if let failure { throw failure }
+        mirror.handOver(batch)
+        publication = Publication(batch: batch, acknowledgements: acknowledgements)
+        condition.broadcast()
+    }
+
+    /// The store's failure, when it has one.
+    private var currentFailure: StoreError? {
+        condition.lock()
+        defer { condition.unlock() }
+        return failure
+    }
+
+    /// Records `error` as the failure that stops the store and returns it. The first failure
+    /// stays: an error after it (a batch refused because the one before failed) is its consequence.
+    private func stopped(by error: any Error, logged: Bool) -> StoreError {
+        condition.lock()
+        defer { condition.unlock() }
+        if let failure { return failure }
+        let stored = StoreError(
+            code: (error as? StoreError)?.code ?? .io,
+            message: "\((error as? StoreError)?.message ?? "\(error)"); the store of advisor \(advisor) "
+                + "stopped: reopen it to recover"
+                + (logged ? " (the log already holds these lines: reopening applies them to the mirror)" : ""),
+            path: (error as? StoreError)?.path)
+        failure = stored
+        return stored
+    }
+
     /// Commits the jobs' records as one batch (gathering the callers still expected), then runs
     /// the rebuilds; returns how many callers the batch acknowledged.
     private func process(_ jobs: [Job]) -> Int {
-        if let failure {
+        if let failure = currentFailure {
             for job in jobs { fail(job, failure) }
             return 0
         }
         var records: [PreparedRecord] = []
         var syncStates: [BusinessID: JSONValue] = [:]
-        var waiters: [(range: Range<Int>, continuation: CheckedContinuation<[LogEntry], any Error>)] = []
+        var waiters: [(range: Range<Int>, waiter: Waiter)] = []
         var rebuilds: [CheckedContinuation<Void, any Error>] = []
         for job in jobs {
             switch job {
-            case .commit(let batch, let states, let continuation):
-                waiters.append((records.count..<records.count + batch.count, continuation))
+            case .commit(let batch, let states, let waiter):
+                waiters.append((records.count..<records.count + batch.count, waiter))
                 records.append(contentsOf: batch)
                 syncStates.merge(states) { _, new in new }
             case .rebuild(let continuation):
@@ -181,8 +332,8 @@ final class CommitEngine: @unchecked Sendable {
             guard !more.isEmpty else { return nil }
             var records: [PreparedRecord] = []
             var states: [BusinessID: JSONValue] = [:]
-            for (batch, batchStates, continuation) in more {
-                waiters.append((written..<written + batch.count, continuation))
+            for (batch, batchStates, waiter) in more {
+                waiters.append((written..<written + batch.count, waiter))
                 written += batch.count
                 records.append(contentsOf: batch)
                 states.merge(batchStates) { _, new in new }
@@ -190,15 +341,18 @@ final class CommitEngine: @unchecked Sendable {
             return (records, states)
         }
         do {
-            let entries = try perform(records, syncStates, gathering: gather)
-            for waiter in waiters { waiter.continuation.resume(returning: Array(entries[waiter.range])) }
+            // The publisher acknowledges the batch's callers once it is published.
+            _ = try perform(records, syncStates, gathering: gather) { batch, entries in
+                try handOver(batch, entries: entries, waiters: waiters)
+            }
         } catch {
-            for waiter in waiters { waiter.continuation.resume(throwing: error) }
+            for waiter in waiters { waiter.waiter.fail(error) }
             for rebuild in rebuilds { rebuild.resume(throwing: error) }
             return waiters.count
         }
         for rebuild in rebuilds {
             do {
+                try waitForPublisher()
                 let entries = try LogReader(workspace: mirror.workspace, advisor: advisor)
                     .entries(after: .zero, through: log.lastSeq)
                 try mirror.rebuild(from: entries, lastSeq: log.lastSeq)
@@ -213,27 +367,30 @@ final class CommitEngine: @unchecked Sendable {
     /// The commits at the head of the queue, waiting until `deadline` for one to arrive; empty
     /// when none came, when the store is closing, or when a rebuild is next.
     private func takeQueuedCommits(until deadline: Date)
-        -> [([PreparedRecord], [BusinessID: JSONValue], CheckedContinuation<[LogEntry], any Error>)]
+        -> [([PreparedRecord], [BusinessID: JSONValue], Waiter)]
     {
         condition.lock()
         defer { condition.unlock() }
         while queue.isEmpty && !closing && condition.wait(until: deadline) {}
-        var taken: [([PreparedRecord], [BusinessID: JSONValue], CheckedContinuation<[LogEntry], any Error>)] = []
-        while let first = queue.first, case .commit(let records, let states, let continuation) = first {
-            taken.append((records, states, continuation))
+        var taken: [([PreparedRecord], [BusinessID: JSONValue], Waiter)] = []
+        while let first = queue.first, case .commit(let records, let states, let waiter) = first {
+            taken.append((records, states, waiter))
             queue.removeFirst()
         }
         return taken
     }
 
-    /// Writes, syncs, applies and checkpoints one batch. Only the holder of `busy` calls it. The
-    /// lines of callers `gathering` returns are written after the first ones, before the single
-    /// flush. A failure is final: the store refuses further writes until it is reopened (recovery).
+    /// Writes and syncs one batch's lines, prepares its mirror changes, and passes them to
+    /// `publishing` (the publisher's queue, or the caller's own ``MirrorWriter/publish(_:)``).
+    /// Only the holder of `busy` calls it. The lines of callers `gathering` returns are written
+    /// after the first ones, before the single flush. A failure is final: the store refuses
+    /// further writes until it is reopened (recovery).
     private func perform(
         _ records: [PreparedRecord], _ syncStates: [BusinessID: JSONValue],
-        gathering: () -> (records: [PreparedRecord], syncStates: [BusinessID: JSONValue])? = { nil }
+        gathering: () -> (records: [PreparedRecord], syncStates: [BusinessID: JSONValue])? = { nil },
+        publishing: (MirrorWriter.PendingBatch, [LogEntry]) throws -> Void
     ) throws -> [LogEntry] {
-        if let failure { throw failure }
+        if let failure = currentFailure { throw failure }
         var logged = false
         do {
             var entries: [LogEntry] = []
@@ -261,25 +418,17 @@ final class CommitEngine: @unchecked Sendable {
                 log.rollBack(to: start)
                 throw error
             }
-            if !entries.isEmpty || !states.isEmpty {
-                try mirror.apply(entries, bodies: bodies, syncStates: states)
-            }
+            let batch = try mirror.prepare(entries, bodies: bodies, syncStates: states, beforeReusing: waitForPublisher)
+            try publishing(batch, entries)
             return entries
         } catch {
-            let stored = StoreError(
-                code: (error as? StoreError)?.code ?? .io,
-                message: "\((error as? StoreError)?.message ?? "\(error)"); the store of advisor \(advisor) "
-                    + "stopped: reopen it to recover"
-                    + (logged ? " (the log already holds these lines: reopening applies them to the mirror)" : ""),
-                path: (error as? StoreError)?.path)
-            failure = stored
-            throw stored
+            throw stopped(by: error, logged: logged)
         }
     }
 
     private func fail(_ job: Job, _ error: StoreError) {
         switch job {
-        case .commit(_, _, let continuation): continuation.resume(throwing: error)
+        case .commit(_, _, let waiter): waiter.fail(error)
         case .rebuild(let continuation): continuation.resume(throwing: error)
         }
     }

@@ -14,6 +14,10 @@ extension AdvisorStore: SyncJournal {
         try await commit(prepared: prepared, syncStates: [:])
     }
 
+    public nonisolated func submit(prepared: PreparedLines) async throws -> CommitTicket {
+        try submit(prepared: prepared, syncStates: [:])
+    }
+
     // prepare(_:) is the store's own.
 
     // syncState(for:) and setSyncState(_:for:) are the store's own.

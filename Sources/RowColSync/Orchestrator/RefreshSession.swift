@@ -31,9 +31,13 @@ public actor RefreshSession {
 
     public nonisolated var configuration: SyncConfiguration { orchestrator.configuration }
 
-    /// The commit of the last ``enqueue(operation:changes:detail:)``: the next enqueue prepares
-    /// its line while this one runs, and waits for it before committing its own.
-    private var lastCommit: Task<Void, any Error>?
+    /// The commits enqueued and not yet awaited, oldest first; each awaits the one before it, so
+    /// the last one settles after all of them, with the first failure.
+    private var commits: [Task<Void, any Error>] = []
+    /// How many enqueued commits may be in flight: one being written and one queued behind it, so
+    /// the writer starts the next batch as soon as it finishes one instead of waiting for this
+    /// refresh to come back on a busy pool; a third waits, which bounds the pages held in memory.
+    static let commitsInFlight = 2
 
     /// Logs (INBOUND) and applies the changes the mirror does not have yet, after everything
     /// enqueued before; returns how many once they are durable and applied.
@@ -45,12 +49,12 @@ public actor RefreshSession {
     }
 
     /// ``record(operation:changes:detail:)`` without waiting for its own commit: deduplicates the
-    /// changes against the mirror and encodes their line while the line enqueued before is being
-    /// made durable, waits for that one, starts its own commit and returns (a full refresh prepares
-    /// page n + 1 while page n is synced). So one batch is committed while the next is prepared and
-    /// the one after is fetched, and lines keep the order of the calls. A failed commit is thrown by
-    /// the next call or by ``settle()``, and nothing enqueued after it is committed. Returns how
-    /// many changes are new.
+    /// changes against the mirror and encodes their line while the lines enqueued before are being
+    /// made durable, queues its own commit behind them (waiting first for all but the last one,
+    /// see ``commitsInFlight``) and returns. A full refresh thus prepares page n + 2 while page
+    /// n + 1 waits behind page n in the writer, and lines keep the order of the calls. A failed
+    /// commit is thrown by a later call or by ``settle()``, and nothing enqueued after it is
+    /// committed (a failed commit stops the store). Returns how many changes are new.
     ///
     /// A change deduplicated while an earlier line touching the same entity is still in flight is
     /// logged again (the same version twice, which the mirror applies as no change): full pages
@@ -59,28 +63,38 @@ public actor RefreshSession {
     public func enqueue(operation: String, changes: [MirrorChange], detail: JSONValue? = nil) async throws -> Int {
         let prepared = try await orchestrator.prepareRecord(
             business: business, operation: operation, changes: changes, detail: detail)
-        try await lastCommit?.value
+        while commits.count >= Self.commitsInFlight { try await commits.removeFirst().value }
         guard let prepared else { return 0 }
-        let journal = orchestrator.journal
-        lastCommit = Task {
-            let entries: [LogEntry]
+        let ticket: CommitTicket
+        do {
+            ticket = try await orchestrator.journal.submit(prepared: prepared.lines)
+        } catch {
+            throw JournalFailure(underlying: error)
+        }
+        let previous = commits.last
+        // Only the counts wait with the ticket, not the changes.
+        var counts: [EntityKind: Int] = [:]
+        for change in prepared.changes { counts[change.entity, default: 0] += 1 }
+        commits.append(Task { [counts] in
+            try await previous?.value
+            let seqs: [LogSeq]
             do {
-                entries = try await journal.commit(prepared: prepared.lines)
+                seqs = try await ticket.value()
             } catch {
                 throw JournalFailure(underlying: error)
             }
-            self.committed(prepared.changes, seq: entries.last?.seq)
-        }
+            self.committed(counts, seq: seqs.last)
+        })
         return prepared.changes.count
     }
 
     /// Waits until every enqueued line is durable and applied; throws the first failure.
     public func settle() async throws {
-        try await lastCommit?.value
+        try await commits.last?.value
     }
 
-    private func committed(_ fresh: [MirrorChange], seq: LogSeq?) {
-        for change in fresh { changed[change.entity, default: 0] += 1 }
+    private func committed(_ counts: [EntityKind: Int], seq: LogSeq?) {
+        changed.merge(counts, uniquingKeysWith: +)
         if let seq { lastSeq = seq }
     }
 

@@ -18,6 +18,12 @@ public protocol SyncJournal: Sendable {
     func prepare(_ records: [LogRecord]) -> PreparedLines
     /// ``commit(_:)`` of records encoded by ``prepare(_:)``.
     func commit(prepared: PreparedLines) async throws -> [LogEntry]
+    /// Queues ``commit(prepared:)`` behind the commits submitted before and returns once it is in
+    /// its place, without waiting for it: the ticket settles when the lines are durable and applied.
+    /// The caller awaits its tickets in the order of its calls, and lines keep that order; after a
+    /// failed commit, nothing submitted later is committed. (A journal without a queue hands out
+    /// tickets that commit when awaited.)
+    func submit(prepared: PreparedLines) async throws -> CommitTicket
     /// The business's sync section of `state.json` (`.null` or an empty object when never written).
     func syncState(for business: BusinessID) async throws -> JSONValue
     /// Replaces the business's sync section, durably.
@@ -37,6 +43,12 @@ extension SyncJournal {
     public func prepare(_ records: [LogRecord]) -> PreparedLines { PreparedLines(unencoded: records) }
 
     public func commit(prepared: PreparedLines) async throws -> [LogEntry] { try await commit(prepared.records) }
+
+    /// A ticket that commits when it is first awaited: a journal without a queue of its own keeps
+    /// the order because its caller awaits each ticket after the one before.
+    public func submit(prepared: PreparedLines) async throws -> CommitTicket {
+        CommitTicket(deferred: { try await commit(prepared: prepared).map(\.seq) })
+    }
 
     /// One ``mirrorVersion(_:id:of:)`` per id.
     public func mirrorVersions(_ kind: EntityKind, ids: [EntityID], of business: BusinessID) async throws
