@@ -316,20 +316,20 @@ final class MirrorWriter {
             checkpoints[business] = try checkpoint(of: business)
         }
         try listBusyFolders(entries)
+        // Once the unpublished batch is published, the disk has all of it: nothing more to wait for.
+        let awaitPublished = { [unowned self] (key: MirrorReplay.Key) throws in
+            guard unpublished[key] != nil else { return }
+            try beforeReusing()
+            unpublished = [:]
+        }
         var replay = MirrorReplay(advisor: advisor, checkpoints: checkpoints) { [unowned self] key in
-            if unpublished[key] != nil {
-                try beforeReusing()
-                unpublished = [:]
-            }
+            try awaitPublished(key)
             return try document(key)
         }
         let withBodies = bodies.count == entries.count
         for (line, entry) in entries.enumerated() { try replay.apply(entry, line: withBodies ? line : nil) }
         let changed = replay.changedWithSources
-        if !unpublished.isEmpty, changed.contains(where: { unpublished[$0.key] != nil }) {
-            try beforeReusing()
-            unpublished = [:]
-        }
+        for change in changed where !unpublished.isEmpty { try awaitPublished(change.key) }
         guard let last = entries.last?.seq ?? (syncStates.isEmpty ? nil : .zero) else {
             var batch = try write(changed, bodies: bodies, checkpoints: [:])
             batch.appliedLines = replay.appliedLines
