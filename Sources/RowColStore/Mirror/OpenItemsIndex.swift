@@ -148,9 +148,11 @@ enum OpenItemsIndex {
 
     /// Items in the order of their documents' file names (the order a folder listing gives).
     static func sorted<Value>(_ items: [EntityID: Value]) -> [(id: EntityID, data: Value)] {
-        items.map { (name: $0.key.rawValue + ".json", id: $0.key, data: $0.value) }
-            .sorted { $0.name < $1.name }
-            .map { (id: $0.id, data: $0.data) }
+        // Positions are sorted, not the items: a bill is large to move, and a sort moves each
+        // element many times.
+        let pairs = Array(items)
+        let names = pairs.map { $0.key.rawValue + ".json" }
+        return pairs.indices.sorted { names[$0] < names[$1] }.map { (id: pairs[$0].key, data: pairs[$0].value) }
     }
 
     /// Writes a fresh, compact index durably (temp file, fsync, rename, folder fsync).
