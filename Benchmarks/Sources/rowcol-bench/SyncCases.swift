@@ -82,8 +82,13 @@ enum SyncChild {
         let seconds = now() - start
         await session.close()
         let changed = reports.reduce(0) { $0 + $1.changed.values.reduce(0, +) }
-        let failed = reports.filter { !$0.synced }.map(\.business.rawValue)
-        guard failed.isEmpty else { throw ChildFailure(description: "sync did not complete for \(failed)") }
+        let failed = reports.filter { !$0.synced }
+        guard failed.isEmpty else {
+            let why = failed.map { report in
+                "\(report.business.rawValue) (" + report.flags.map { "\($0.code.rawValue): \($0.message)" }.joined(separator: "; ") + ")"
+            }
+            throw ChildFailure(description: "sync did not complete for " + why.joined(separator: ", "))
+        }
         print("changed=\(changed) seconds=\(seconds) vmhwm_kib=\(peakRSSKiB())")
     }
 }

@@ -440,15 +440,17 @@ final class MirrorWriter {
             temps[index].staging = paths.mirrorStaging(ref(temps[index].document.business), lane: 1)
         }
         for temp in temps { stagingFolders.insert(temp.staging) }
-        try Self.create(temps, split: split, bodies: bodies, into: &renames)
+        // A large batch is flushed all at once (`syncfs`), so its files are closed as soon as they
+        // are written: a batch may hold more documents than the process may have files open.
+        let flushAll = temps.count > Self.fileSystemSyncThreshold
+        try Self.create(temps, split: split, bodies: bodies, keepOpen: !flushAll, into: &renames)
         indexes = try appendIndexLines(changed, bodies: bodies, checkpoints: checkpoints)
         // Contents are durable before any rename, so a document is always whole: old or new.
-        let flushedAtOnce =
-            renames.count > Self.fileSystemSyncThreshold ? try FileSystem.syncFileSystem(containing: paths.root) : false
+        let flushedAtOnce = flushAll ? try FileSystem.syncFileSystem(containing: paths.root) : false
         if !flushedAtOnce { for file in indexes { try FileSystem.dataSync(file.fd, path: file.path) } }
         for index in renames.indices {
-            if !flushedAtOnce { try FileSystem.fsyncFile(renames[index].fd, path: renames[index].temp) }
-            FileSystem.closeFile(renames[index].fd)
+            if !flushedAtOnce { try FileSystem.syncFile(renames[index].fd, path: renames[index].temp) }
+            if renames[index].fd >= 0 { FileSystem.closeFile(renames[index].fd) }
             renames[index].fd = -1
         }
         for rename in renames { noteName(of: rename.target, present: true) }
@@ -475,21 +477,26 @@ final class MirrorWriter {
     static let secondLaneThreshold = 64
 
     /// Creates and fills the temp files: those before `split` on this thread, the rest on a second
-    /// one. Every file opened lands in `renames` (in `temps`' order), so the caller closes them
-    /// whatever fails; the first error is thrown once both threads are done.
+    /// one. Every file opened lands in `renames` (in `temps`' order; -1 for one already closed,
+    /// unless `keepOpen`), so the caller closes the open ones whatever fails; the first error is
+    /// thrown once both threads are done.
     private static func create(
-        _ temps: [TempDocument], split: Int, bodies: [LogLineBodies], into renames: inout [(temp: String, target: String, fd: Int32)]
+        _ temps: [TempDocument], split: Int, bodies: [LogLineBodies], keepOpen: Bool,
+        into renames: inout [(temp: String, target: String, fd: Int32)]
     ) throws {
-        let second = split < temps.count ? SecondLane(temps[split...], bodies: bodies) : nil
-        let first = fill(temps[..<split], bodies: bodies)
+        let second = split < temps.count ? SecondLane(temps[split...], bodies: bodies, keepOpen: keepOpen) : nil
+        let first = fill(temps[..<split], bodies: bodies, keepOpen: keepOpen)
         let other = second?.finish() ?? (fds: [], error: nil)
         for (temp, fd) in zip(temps[..<split], first.fds) { renames.append((temp.path, temp.target, fd)) }
         for (temp, fd) in zip(temps[split...], other.fds) { renames.append((temp.path, temp.target, fd)) }
         if let error = first.error ?? other.error { throw error }
     }
 
-    /// Opens and writes `temps` in order, stopping at the first failure.
-    private static func fill(_ temps: ArraySlice<TempDocument>, bodies: [LogLineBodies]) -> (fds: [Int32], error: (any Error)?) {
+    /// Opens and writes `temps` in order, stopping at the first failure; closes each file once
+    /// written unless `keepOpen` (its entry is then -1).
+    private static func fill(
+        _ temps: ArraySlice<TempDocument>, bodies: [LogLineBodies], keepOpen: Bool
+    ) -> (fds: [Int32], error: (any Error)?) {
         var fds: [Int32] = []
         fds.reserveCapacity(temps.count)
         do {
@@ -498,6 +505,10 @@ final class MirrorWriter {
                 let fd = try FileSystem.openFile(path, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
                 fds.append(fd)
                 try FileSystem.writeAll(fd, storedBytes(temp.document, temp.source, bodies), path: path)
+                if !keepOpen {
+                    FileSystem.closeFile(fd)
+                    fds[fds.count - 1] = -1
+                }
             }
             return (fds, nil)
         } catch {
@@ -511,9 +522,9 @@ final class MirrorWriter {
         /// Written by the lane's thread before it signals `done`, read after `finish()` waits on it.
         private var result: (fds: [Int32], error: (any Error)?) = ([], nil)
 
-        init(_ temps: ArraySlice<TempDocument>, bodies: [LogLineBodies]) {
+        init(_ temps: ArraySlice<TempDocument>, bodies: [LogLineBodies], keepOpen: Bool) {
             let thread = Thread { [self] in
-                result = MirrorWriter.fill(temps, bodies: bodies)
+                result = MirrorWriter.fill(temps, bodies: bodies, keepOpen: keepOpen)
                 done.signal()
             }
             thread.name = "rowcol-mirror-lane"
@@ -570,18 +581,24 @@ final class MirrorWriter {
             try workspace.removeTree(old)
             try FileSystem.makeDirectory(fresh)
             for kind in EntityKind.allCases { try FileSystem.makeDirectory(fresh + "/" + kind.folderName) }
+            let mine = documents.filter { $0.key.business == business }
+            // As in a batch: flushed all at once, so closed once written (a business may have more
+            // documents than the process may have files open).
+            let flushAll = mine.count > Self.fileSystemSyncThreshold
             var written: [(String, Int32)] = []
             defer { for (_, fd) in written where fd >= 0 { FileSystem.closeFile(fd) } }
-            for (key, document) in documents where key.business == business {
+            for (key, document) in mine {
                 let path = fresh + "/" + key.kind.folderName + "/" + key.id.rawValue + ".json"
                 let fd = try FileSystem.openFile(path, O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
                 written.append((path, fd))
                 try FileSystem.writeAll(fd, document.storedBytes(), path: path)
+                if flushAll {
+                    FileSystem.closeFile(fd)
+                    written[written.count - 1].1 = -1
+                }
             }
-            let flushedAtOnce =
-                written.count > Self.fileSystemSyncThreshold
-                ? try FileSystem.syncFileSystem(containing: paths.root) : false
-            if !flushedAtOnce { for (path, fd) in written { try FileSystem.fsyncFile(fd, path: path) } }
+            let flushedAtOnce = flushAll ? try FileSystem.syncFileSystem(containing: paths.root) : false
+            if !flushedAtOnce { for (path, fd) in written { try FileSystem.syncFile(fd, path: path) } }
             for kind in EntityKind.allCases { try FileSystem.syncDirectory(fresh + "/" + kind.folderName) }
             try FileSystem.syncDirectory(fresh)
             let mirror = paths.mirror(ref(business))

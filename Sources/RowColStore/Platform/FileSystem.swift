@@ -100,6 +100,15 @@ enum FileSystem {
         if device.fullSync(fd) != 0 { throw failure("fsync", path) }
     }
 
+    /// Makes a file's contents durable: through `fd` when it is still open, else (-1) by opening
+    /// `path` again for the flush (a large batch closes its files once written).
+    static func syncFile(_ fd: Int32, path: String) throws(StoreError) {
+        guard fd < 0 else { return try fsyncFile(fd, path: path) }
+        let reopened = try openFile(path, O_RDONLY)
+        defer { closeFile(reopened) }
+        try fsyncFile(reopened, path: path)
+    }
+
     /// Makes a folder's entries (new names, renames, removals) durable.
     static func syncDirectory(_ path: String) throws(StoreError) {
         let fd = try openDirectory(path)
