@@ -477,9 +477,9 @@ final class MirrorWriter {
     static let secondLaneThreshold = 64
 
     /// Creates and fills the temp files: those before `split` on this thread, the rest on a second
-    /// one. Every file opened lands in `renames` (in `temps`' order; -1 for one already closed,
-    /// unless `keepOpen`), so the caller closes the open ones whatever fails; the first error is
-    /// thrown once both threads are done.
+    /// one. Every file written lands in `renames` (in `temps`' order; -1 for one already closed,
+    /// unless `keepOpen`), so the caller closes the open ones whatever fails (a file whose write
+    /// failed is closed at once); the first error is thrown once both threads are done.
     private static func create(
         _ temps: [TempDocument], split: Int, bodies: [LogLineBodies], keepOpen: Bool,
         into renames: inout [(temp: String, target: String, fd: Int32)]
@@ -492,8 +492,8 @@ final class MirrorWriter {
         if let error = first.error ?? other.error { throw error }
     }
 
-    /// Opens and writes `temps` in order, stopping at the first failure; closes each file once
-    /// written unless `keepOpen` (its entry is then -1).
+    /// Creates and writes `temps` in order, stopping at the first failure; each file is closed
+    /// once written unless `keepOpen` (its entry is then -1), and a file that failed is closed.
     private static func fill(
         _ temps: ArraySlice<TempDocument>, bodies: [LogLineBodies], keepOpen: Bool
     ) -> (fds: [Int32], error: (any Error)?) {
@@ -501,14 +501,8 @@ final class MirrorWriter {
         fds.reserveCapacity(temps.count)
         do {
             for temp in temps {
-                let path = temp.path
-                let fd = try FileSystem.openFile(path, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
-                fds.append(fd)
-                try FileSystem.writeAll(fd, storedBytes(temp.document, temp.source, bodies), path: path)
-                if !keepOpen {
-                    FileSystem.closeFile(fd)
-                    fds[fds.count - 1] = -1
-                }
+                fds.append(try FileSystem.createFile(
+                    temp.path, O_TRUNC, storedBytes(temp.document, temp.source, bodies), keepOpen: keepOpen))
             }
             return (fds, nil)
         } catch {
@@ -589,13 +583,7 @@ final class MirrorWriter {
             defer { for (_, fd) in written where fd >= 0 { FileSystem.closeFile(fd) } }
             for (key, document) in mine {
                 let path = fresh + "/" + key.kind.folderName + "/" + key.id.rawValue + ".json"
-                let fd = try FileSystem.openFile(path, O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
-                written.append((path, fd))
-                try FileSystem.writeAll(fd, document.storedBytes(), path: path)
-                if flushAll {
-                    FileSystem.closeFile(fd)
-                    written[written.count - 1].1 = -1
-                }
+                written.append((path, try FileSystem.createFile(path, O_EXCL, document.storedBytes(), keepOpen: !flushAll)))
             }
             let flushedAtOnce = flushAll ? try FileSystem.syncFileSystem(containing: paths.root) : false
             if !flushedAtOnce { for (path, fd) in written { try FileSystem.syncFile(fd, path: path) } }

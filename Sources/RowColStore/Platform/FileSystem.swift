@@ -100,6 +100,24 @@ enum FileSystem {
         if device.fullSync(fd) != 0 { throw failure("fsync", path) }
     }
 
+    /// Creates `path` (`flags` add to write-only and create) holding `bytes`. Returns its open
+    /// descriptor when `keepOpen` (to flush it later), else -1 once it is closed: a caller writing
+    /// many files flushes them all at once and must not hold one open per file. Closed on failure.
+    static func createFile(_ path: String, _ flags: Int32, _ bytes: [UInt8], keepOpen: Bool) throws(StoreError) -> Int32 {
+        let fd = try openFile(path, O_WRONLY | O_CREAT | flags, mode: 0o644)
+        do {
+            try writeAll(fd, bytes, path: path)
+        } catch {
+            closeFile(fd)
+            throw error
+        }
+        guard keepOpen else {
+            closeFile(fd)
+            return -1
+        }
+        return fd
+    }
+
     /// Makes a file's contents durable: through `fd` when it is still open, else (-1) by opening
     /// `path` again for the flush (a large batch closes its files once written).
     static func syncFile(_ fd: Int32, path: String) throws(StoreError) {
